@@ -1,0 +1,38 @@
+# The two commands a new user needs: `make run` (set up, build, start a node) and
+# `make test` (set up, build, run every test). Every target sets itself up.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+RUN_FLAGS ?= -orchestrator -transcoder -network offchain -serviceAddr 127.0.0.1:8935 -monitor
+
+.PHONY: setup configure build test run bench format tidy asan clean demo
+
+setup:
+	@scripts/setup
+
+configure: setup
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_EXTRA)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+run: build
+	$(BUILD_DIR)/bin/baton $(RUN_FLAGS)
+
+bench: build
+	scripts/bench
+
+asan:
+	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DBATON_SANITIZE=ON
+
+format:
+	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+tidy: configure
+	find src -name '*.cc' ! -name '*_test.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	rm -rf $(BUILD_DIR)
