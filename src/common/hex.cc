@@ -47,7 +47,8 @@ absl::StatusOr<std::string> Base64Decode(std::string_view text) {
   // absl also accepts unpadded input; Go's StdEncoding does not, so check the length first.
   if (text.size() % 4 != 0) return absl::InvalidArgumentError("illegal base64 data: bad length");
   std::string out;
-  if (!absl::Base64Unescape(AsAbsl(text), &out)) return absl::InvalidArgumentError("illegal base64 data");
+  if (!absl::Base64Unescape(AsAbsl(text), &out))
+    return absl::InvalidArgumentError("illegal base64 data");
   return out;
 }
 

@@ -1,0 +1,164 @@
+#include "node/node_config.h"
+
+#include <cstdlib>
+
+namespace baton::node {
+namespace {
+
+constexpr int kDefaultServicePort = 8935;
+constexpr int kDefaultCliPort = 7935;
+
+absl::Status FlagError(const std::string& flag, const std::string& why) {
+  return absl::InvalidArgumentError("invalid value for flag -" + flag + ": " + why);
+}
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t end = s.find(',', pos);
+    std::string item = s.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (!item.empty()) out.push_back(item);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Splits an optional scheme off: "https://h:p" → ("https", "h:p").
+std::pair<std::string, std::string> SplitScheme(const std::string& s) {
+  size_t p = s.find("://");
+  if (p == std::string::npos) return {"", s};
+  std::string rest = s.substr(p + 3);
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  return {s.substr(0, p), rest};
+}
+
+absl::Status LoadAddresses(const FlagSet& f, NodeConfig& c) {
+  auto [svc_scheme, svc_hostport] = SplitScheme(f.GetString("serviceAddr"));
+  auto [http_scheme, http_hostport] = SplitScheme(f.GetString("httpAddr"));
+  if (!svc_scheme.empty() && svc_scheme != "https" && svc_scheme != "http")
+    return FlagError("serviceAddr", "scheme must be https or http");
+  if (!http_scheme.empty() && http_scheme != "https" && http_scheme != "http")
+    return FlagError("httpAddr", "scheme must be https or http");
+  auto service = ParseHostPort(svc_hostport, kDefaultServicePort, "", "serviceAddr");
+  if (!service.ok()) return service.status();
+  if (service->host.empty()) return FlagError("serviceAddr", "a host is required");
+  c.service_tls = http_scheme != "http";
+  std::string scheme = svc_scheme.empty() ? (c.service_tls ? "https" : "http") : svc_scheme;
+  c.service_uri = scheme + "://" + service->ToString();
+  if (http_hostport.empty()) {
+    // go-livepeer binds all interfaces on the service port when -httpAddr is empty.
+    c.service_bind = HostPort{"0.0.0.0", service->port};
+  } else {
+    auto bind = ParseHostPort(http_hostport, service->port, "0.0.0.0", "httpAddr");
+    if (!bind.ok()) return bind.status();
+    c.service_bind = *bind;
+  }
+  auto cli = ParseHostPort(f.GetString("cliAddr"), kDefaultCliPort, "127.0.0.1", "cliAddr");
+  if (!cli.ok()) return cli.status();
+  c.cli_bind = *cli;
+  return absl::OkStatus();
+}
+
+absl::Status LoadSessions(const FlagSet& f, NodeConfig& c) {
+  std::string v = f.GetString("maxSessions");
+  if (v == "auto") {
+    if (c.transcoder)
+      return FlagError("maxSessions", "\"auto\" needs an orchestrator without -transcoder");
+    c.max_sessions_auto = true;
+    c.max_sessions = 0;
+    return absl::OkStatus();
+  }
+  char* end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n <= 0 || n > 1000000)
+    return FlagError("maxSessions", "must be \"auto\" or a positive integer, got \"" + v + "\"");
+  c.max_sessions = static_cast<int>(n);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string HostPort::ToString() const { return host + ":" + std::to_string(port); }
+
+absl::StatusOr<HostPort> ParseHostPort(const std::string& text, int default_port,
+                                       const std::string& default_host, const std::string& flag) {
+  if (text.empty()) return HostPort{default_host, default_port};
+  HostPort hp;
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || (text.front() == '[' && text.back() == ']')) {
+    hp.host = text;
+    hp.port = default_port;
+  } else {
+    hp.host = text.substr(0, colon);
+    std::string port = text.substr(colon + 1);
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || p < 0 || p > 65535)
+      return FlagError(flag, "bad port in \"" + text + "\"");
+    hp.port = static_cast<int>(p);
+  }
+  if (hp.host.empty()) hp.host = default_host;
+  return hp;
+}
+
+void DefineNodeFlags(FlagSet& f) {
+  using K = FlagKind;
+  f.Define({"config", K::kString, "", "Config file: one `name value` per line"});
+  f.Define({"orchestrator", K::kBool, "false", "Run as an orchestrator"});
+  f.Define({"transcoder", K::kBool, "false", "Transcode in-process (with -orchestrator)"});
+  f.Define({"network", K::kString, "offchain", "Network: offchain, arbitrum-one-mainnet, ..."});
+  f.Define({"serviceAddr", K::kString, "127.0.0.1:8935",
+            "Public host:port gateways reach (https:// is implied)"});
+  f.Define({"httpAddr", K::kString, "",
+            "Bind address of the service port; http://host:port serves cleartext"});
+  f.Define({"cliAddr", K::kString, "127.0.0.1:7935", "Operator API bind address"});
+  f.Define({"dataDir", K::kString, "", "Data directory (default $HOME/.lpData/<network>)"});
+  f.DefineAlias("datadir", "dataDir");
+  f.Define({"pricePerUnit", K::kString, "0", "Price in wei per pixelsPerUnit pixels"});
+  f.Define({"pixelsPerUnit", K::kString, "1", "Pixels covered by pricePerUnit"});
+  f.Define({"pricePerGateway", K::kString, "",
+            "JSON (or a file) of per-gateway prices: {\"gateways\":[...]}"});
+  f.DefineAlias("pricePerBroadcaster", "pricePerGateway");
+  f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
+  f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
+  f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
+  f.Define({"v", K::kInt, "3", "Log verbosity 0..6"});
+  f.Define({"version", K::kBool, "false", "Print the version and exit"});
+}
+
+absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
+                                          const std::map<std::string, std::string>& env,
+                                          FlagSet* flags_out) {
+  FlagSet local;
+  FlagSet& f = flags_out ? *flags_out : local;
+  DefineNodeFlags(f);
+  if (auto s = f.Parse(args, env); !s.ok()) return s;
+
+  NodeConfig c;
+  c.orchestrator = f.GetBool("orchestrator");
+  c.transcoder = f.GetBool("transcoder");
+  c.network = f.GetString("network");
+  c.monitor = f.GetBool("monitor");
+  c.verbosity = static_cast<int>(f.GetInt("v"));
+  c.print_version = f.GetBool("version");
+  c.price_per_unit = f.GetString("pricePerUnit");
+  c.pixels_per_unit = f.GetString("pixelsPerUnit");
+  c.price_per_gateway = f.GetString("pricePerGateway");
+  c.nodes = SplitComma(f.GetString("nodes"));
+  c.non_default_flags = f.NonDefaultValues();
+  if (c.verbosity < 0 || c.verbosity > 6) return FlagError("v", "must be between 0 and 6");
+  if (c.network.empty()) return FlagError("network", "must not be empty");
+  if (auto s = LoadAddresses(f, c); !s.ok()) return s;
+  if (auto s = LoadSessions(f, c); !s.ok()) return s;
+
+  c.data_dir = f.GetString("dataDir");
+  if (c.data_dir.empty()) {
+    const char* home = std::getenv("HOME");
+    c.data_dir = std::string(home ? home : ".") + "/.lpData/" + c.network;
+  }
+  return c;
+}
+
+}  // namespace baton::node

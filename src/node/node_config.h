@@ -1,0 +1,55 @@
+// The node's configuration: every flag baton accepts, declared once, and the typed,
+// validated values the rest of the node reads.
+//
+// DefineNodeFlags declares go-livepeer's flag names and defaults (ops.md section 1);
+// LoadNodeConfig parses argv/env/config file and validates, naming the flag in every error.
+// Plain data once loaded; safe to share read-only between threads.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "node/flags.h"
+
+namespace baton::node {
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+  std::string ToString() const;
+};
+
+struct NodeConfig {
+  bool orchestrator = false;
+  bool transcoder = false;
+  std::string network = "offchain";
+  std::string service_uri;  // scheme://host:port advertised to gateways
+  HostPort service_bind;    // where the service port listens
+  bool service_tls = true;  // false with -httpAddr http://...
+  HostPort cli_bind;        // operator port
+  std::string data_dir;
+  std::string price_per_unit;   // as given; parsed by the payments layer
+  std::string pixels_per_unit;  // as given
+  std::string price_per_gateway;
+  int max_sessions = 10;
+  bool max_sessions_auto = false;
+  bool monitor = false;
+  int verbosity = 3;
+  bool print_version = false;
+  std::vector<std::string> nodes;
+
+  std::vector<std::pair<std::string, std::string>> non_default_flags;  // secrets masked
+};
+
+void DefineNodeFlags(FlagSet& flags);
+absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
+                                          const std::map<std::string, std::string>& env,
+                                          FlagSet* flags_out = nullptr);
+
+// "host:port", ":port", "host" (default port) → HostPort; errors name `flag`.
+absl::StatusOr<HostPort> ParseHostPort(const std::string& text, int default_port,
+                                       const std::string& default_host, const std::string& flag);
+
+}  // namespace baton::node
