@@ -1,0 +1,14 @@
+#include "node/account_identity.h"
+
+#include "crypto/eth_sign.h"
+
+namespace baton::node {
+
+std::string AccountIdentity::Sign(std::string_view msg) const { return crypto::Sign(key_, msg); }
+
+bool AccountIdentity::VerifySig(std::string_view address, std::string_view msg,
+                                std::string_view sig) const {
+  return crypto::VerifySig(crypto::Address::FromBytesGoStyle(address), msg, sig);
+}
+
+}  // namespace baton::node
