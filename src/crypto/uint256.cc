@@ -1,23 +1,41 @@
 #include "crypto/uint256.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace baton::crypto {
 
+static_assert(sizeof(*U256().backend().limbs()) == 8, "U256 limbs are expected to be 64-bit");
+
 U256 U256FromBigEndian(std::string_view bytes) {
   if (bytes.size() > 32) bytes.remove_prefix(bytes.size() - 32);
-  // Assemble 64-bit limbs by hand: import_bits is slow and this is on the ticket hot path.
-  U256 value = 0;
-  for (unsigned char b : bytes) value = (value << 8) | b;
+  // Fill the 64-bit limbs directly: import_bits and byte-wise shifting are slow, and this runs
+  // several times per received ticket.
+  unsigned char be[32] = {0};
+  std::memcpy(be + 32 - bytes.size(), bytes.data(), bytes.size());
+  U256 value;
+  auto& backend = value.backend();
+  backend.resize(4, 4);
+  auto* limbs = backend.limbs();
+  for (int limb = 0; limb < 4; ++limb) {
+    uint64_t word = 0;
+    for (int i = 0; i < 8; ++i) word = (word << 8) | be[32 - 8 * (limb + 1) + i];
+    limbs[limb] = word;
+  }
+  backend.normalize();
   return value;
 }
 
 void U256ToBE32Into(const U256& value, unsigned char out[32]) {
   std::memset(out, 0, 32);
-  U256 v = value;
-  for (int i = 31; i >= 0 && v != 0; --i) {
-    out[i] = static_cast<unsigned char>(static_cast<unsigned>(v & 0xff));
-    v >>= 8;
+  const auto& backend = value.backend();
+  const auto* limbs = backend.limbs();
+  for (unsigned limb = 0; limb < backend.size(); ++limb) {
+    uint64_t word = limbs[limb];
+    for (int i = 7; i >= 0; --i) {
+      out[32 - 8 * (limb + 1) + i] = static_cast<unsigned char>(word & 0xff);
+      word >>= 8;
+    }
   }
 }
 

@@ -1,0 +1,127 @@
+// Recipient: the orchestrator side of probabilistic micropayments (pm.md section 2).
+//
+// It advertises TicketParams (face value, win probability, expiration, and a commitment to a
+// recipientRand derived by HMAC from a per-process secret, so no per-params state is kept),
+// checks received tickets exactly as go-livepeer does (same order, error texts and fatal/
+// non-fatal classes), credits accepted tickets to Balances and hands winners to a
+// WinningTicketSink synchronously.
+//
+// Chain state comes only through ChainFacts. The Recipient does no I/O and owns no thread; it
+// borrows `chain`, `sink` and `balances`, which must outlive it. Thread-safe: any number of
+// connection threads may call every method concurrently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "crypto/address.h"
+#include "crypto/uint256.h"
+#include "lp_rpc.pb.h"
+#include "pm/balances.h"
+#include "pm/chain_facts.h"
+#include "pm/nonce_tracker.h"
+#include "pm/payment_decoder.h"
+#include "pm/rational.h"
+#include "pm/ticket.h"
+#include "pm/winning_ticket_sink.h"
+
+namespace baton::pm {
+
+struct RecipientConfig {
+  crypto::Address address;  // the orchestrator's (ticket recipient's) address
+  // 32 bytes for the recipientRand HMAC; empty draws one from the CSPRNG (the normal case:
+  // once per process, never stored). Tests pass a fixed one.
+  std::string secret;
+  crypto::U256 ticket_ev = 8000000000;  // -ticketEV
+  crypto::U256 max_face_value = 0;      // -maxFaceValue; 0 means no cap
+  uint64_t redeem_gas = 350000;         // 1,200,000 on arbitrum-one-mainnet
+};
+
+// Blocks between the last seen L1 block and the advertised params' expiration.
+inline constexpr uint64_t kParamsExpirationBlocks = 40;
+// go-livepeer's hard-coded "average" gas price for the face-value sanity check (3 gwei).
+inline constexpr uint64_t kAvgGasPriceWei = 3000000000;
+
+// One ticket as a Payment presents it: shared params plus this ticket's nonce and signature.
+struct ReceivedTicket {
+  const ReceivedTicketParams& params;
+  const crypto::Address& sender;
+  const TicketExpiration& expiration;
+  const Rat& price;  // the payment's expected price
+  uint32_t sender_nonce;
+  std::string_view sig;
+};
+
+struct ReceiveResult {
+  absl::Status status;  // OK, or go-livepeer's error text
+  bool fatal = false;   // a fatal error aborts the whole payment
+  bool won = false;     // meaningful even with a non-fatal error
+  Ticket ticket;        // as reconstructed from the payment
+  crypto::U256 recipient_rand = 0;
+};
+
+struct PaymentOutcome {
+  absl::Status status;  // what the HTTP handler answers (400 with this text on error)
+  Rat credited = 0;     // total EV credited by this payment
+  int tickets_credited = 0;
+  int winners = 0;
+  // The first error the WinningTicketSink returned, if any (logged by the caller; it does not
+  // fail the payment).
+  absl::Status sink_status;
+};
+
+class Recipient {
+ public:
+  Recipient(RecipientConfig config, const ChainFacts& chain, WinningTicketSink& sink,
+            Balances& balances);
+
+  const crypto::Address& address() const { return config_.address; }
+  const crypto::U256& ticket_ev() const { return config_.ticket_ev; }
+  Rat ticket_ev_rat() const { return Rat(ToBigInt(config_.ticket_ev)); }
+
+  // Fresh TicketParams for `sender` quoted at `price` (wei per pixel), for every
+  // OrchestratorInfo (GetOrchestrator, job responses, refresh). Fails with
+  // "insufficient sender reserve" when the sender cannot cover a useful face value.
+  absl::StatusOr<net::TicketParams> TicketParams(const crypto::Address& sender, const Rat& price);
+
+  // faceValue(sender) / txCost, or 0 when the gas price is unknown (for -autoAdjustPrice).
+  absl::StatusOr<Rat> TxCostMultiplier(const crypto::Address& sender) const;
+
+  // Checks one ticket (pm.md 2.3). Does not credit or queue it; ProcessPayment does.
+  ReceiveResult ReceiveTicket(const ReceivedTicket& ticket);
+
+  // The whole of pm.md 2.4 for one Payment of session `manifest`: pins the session price,
+  // receives each ticket in order, credits EV until the first error, hands winners to the sink.
+  PaymentOutcome ProcessPayment(const net::Payment& payment, std::string_view manifest);
+
+  // Forget nonces of params that expired at or before `block`; call on each new L1 block.
+  void OnNewL1Block(const crypto::U256& block) { nonces_.Prune(block); }
+
+  // The HMAC input of pm.md 2.1, exposed for cross-checks.
+  std::string RecipientRandMessage(const WireUint& seed, const crypto::Address& sender,
+                                   const WireUint& face_value, const WireUint& win_prob,
+                                   const WireUint& expiration_block, const Rat& price,
+                                   const TicketExpiration& expiration) const;
+  crypto::U256 RecipientRand(const WireUint& seed, const crypto::Address& sender,
+                             const WireUint& face_value, const WireUint& win_prob,
+                             const WireUint& expiration_block, const Rat& price,
+                             const TicketExpiration& expiration) const;
+
+ private:
+  absl::StatusOr<crypto::U256> FaceValue(const crypto::Address& sender) const;
+  crypto::U256 TxCost(const crypto::U256& gas_price) const;
+  crypto::U256 WinProb(const crypto::U256& face_value) const;
+  TicketExpiration CurrentExpiration() const;
+  absl::Status ValidateSender(const crypto::Address& sender) const;
+
+  RecipientConfig config_;
+  const ChainFacts& chain_;
+  WinningTicketSink& sink_;
+  Balances& balances_;
+  NonceTracker nonces_;
+};
+
+}  // namespace baton::pm

@@ -1,0 +1,53 @@
+// WinningTicketSink: where the recipient hands each winning ticket, with everything needed to
+// redeem it on-chain later. The on-chain ledger (src/eth) implements it durably;
+// RecordingTicketSink keeps them in memory for tests.
+//
+// Accept is called synchronously on the connection thread that processed the payment, before
+// the job response is sent, so a durable implementation can persist first. Implementations must
+// be thread-safe. An error from Accept is logged by the caller and does not fail the payment
+// (go-livepeer redeems asynchronously and never fails the payment for it).
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "crypto/uint256.h"
+#include "pm/ticket.h"
+
+namespace baton::pm {
+
+struct WinningTicket {
+  Ticket ticket;
+  std::string sig;  // 65 bytes r‖s‖v, v ∈ {27,28}
+  crypto::U256 recipient_rand = 0;
+  crypto::U256 params_expiration_block = 0;
+  std::string manifest_id;  // the session, for logs
+};
+
+class WinningTicketSink {
+ public:
+  virtual ~WinningTicketSink() = default;
+  virtual absl::Status Accept(const WinningTicket& ticket) = 0;
+};
+
+// Keeps every accepted ticket; for tests and the offchain node.
+class RecordingTicketSink : public WinningTicketSink {
+ public:
+  absl::Status Accept(const WinningTicket& ticket) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    tickets_.push_back(ticket);
+    return absl::OkStatus();
+  }
+  std::vector<WinningTicket> tickets() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return tickets_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<WinningTicket> tickets_;
+};
+
+}  // namespace baton::pm
