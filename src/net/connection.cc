@@ -1,0 +1,179 @@
+#include "net/connection.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "net/event_loop.h"
+#include "net/server_context.h"
+
+namespace baton::http {
+
+namespace {
+constexpr char kHttp2Preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+constexpr size_t kHttp2PrefaceLength = sizeof(kHttp2Preface) - 1;
+}  // namespace
+
+Connection::Connection(std::shared_ptr<EventLoop> loop, const ServerContext& server, SSL_CTX* tls,
+                       int fd, std::string peer_address, ReleaseFn release)
+    : loop_(std::move(loop)),
+      server_(server),
+      tls_(tls),
+      fd_(fd),
+      peer_address_(std::move(peer_address)),
+      release_(std::move(release)) {}
+
+Connection::~Connection() {
+  codec_.reset();
+  if (idle_timer_ != nullptr) event_free(idle_timer_);
+  if (bev_ != nullptr) bufferevent_free(bev_);
+}
+
+bool Connection::Open() {
+  event_base* base = loop_->base();
+  if (tls_ != nullptr) {
+    SSL* ssl = SSL_new(tls_);
+    if (ssl == nullptr) {
+      ::close(fd_);
+      return false;
+    }
+    bev_ = bufferevent_openssl_socket_new(base, fd_, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+    if (bev_ != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev_, 1);
+  } else {
+    bev_ = bufferevent_socket_new(base, fd_, BEV_OPT_CLOSE_ON_FREE);
+  }
+  if (bev_ == nullptr) {
+    ::close(fd_);
+    return false;
+  }
+  bufferevent_setcb(bev_, &Connection::OnReadable, &Connection::OnWritable, &Connection::OnEvent,
+                    this);
+  bufferevent_enable(bev_, EV_READ | EV_WRITE);
+  idle_timer_ = evtimer_new(base, &Connection::OnIdle, this);
+  ArmIdleTimer();
+  return true;
+}
+
+void Connection::ArmIdleTimer() {
+  const auto ms = server_.idle_timeout.count();
+  timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+  evtimer_add(idle_timer_, &tv);
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  if (codec_) codec_->OnConnectionClosed();
+  if (idle_timer_ != nullptr) evtimer_del(idle_timer_);
+  if (bev_ != nullptr) {
+    bufferevent_free(bev_);
+    bev_ = nullptr;
+  }
+  release_(this);
+}
+
+void Connection::Write(std::string_view bytes) {
+  if (closed_ || bytes.empty()) return;
+  bufferevent_write(bev_, bytes.data(), bytes.size());
+}
+
+void Connection::CloseAfterWrite() {
+  if (closed_) return;
+  close_after_write_ = true;
+  bufferevent_disable(bev_, EV_READ);
+  if (evbuffer_get_length(bufferevent_get_output(bev_)) == 0) Close();
+}
+
+void Connection::PauseReading() {
+  if (!closed_) bufferevent_disable(bev_, EV_READ);
+}
+
+void Connection::ResumeReading() {
+  if (!closed_ && !close_after_write_) bufferevent_enable(bev_, EV_READ);
+}
+
+bool Connection::ChooseCodec() {
+  if (tls_ != nullptr) {
+    const unsigned char* alpn = nullptr;
+    unsigned int alpn_length = 0;
+    SSL_get0_alpn_selected(bufferevent_openssl_get_ssl(bev_), &alpn, &alpn_length);
+    std::string_view protocol(reinterpret_cast<const char*>(alpn), alpn ? alpn_length : 0);
+    if (protocol == "h2") codec_ = MakeHttp2Codec(*this);
+    if (protocol == "http/1.1") codec_ = MakeHttp1Codec(*this);
+    if (codec_) return true;
+  }
+  // No ALPN (or cleartext): an HTTP/2 client with prior knowledge starts with the preface.
+  evbuffer* input = bufferevent_get_input(bev_);
+  const size_t available = std::min(evbuffer_get_length(input), kHttp2PrefaceLength);
+  const unsigned char* head = evbuffer_pullup(input, static_cast<ssize_t>(available));
+  if (std::memcmp(head, kHttp2Preface, available) != 0) {
+    codec_ = MakeHttp1Codec(*this);
+  } else if (available == kHttp2PrefaceLength) {
+    codec_ = MakeHttp2Codec(*this);
+  }
+  return codec_ != nullptr;
+}
+
+void Connection::OnReadable(bufferevent* bev, void* arg) {
+  auto& self = *static_cast<Connection*>(arg);
+  if (self.closed_) return;
+  self.ArmIdleTimer();
+  if (!self.codec_ && !self.ChooseCodec()) return;
+  self.codec_->OnInput(bufferevent_get_input(bev));
+}
+
+void Connection::OnWritable(bufferevent* bev, void* arg) {
+  auto& self = *static_cast<Connection*>(arg);
+  if (self.close_after_write_ && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+    self.Close();
+  }
+}
+
+void Connection::OnEvent(bufferevent*, short events, void* arg) {
+  auto& self = *static_cast<Connection*>(arg);
+  if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) self.Close();
+}
+
+void Connection::OnIdle(int, short, void* arg) {
+  auto& self = *static_cast<Connection*>(arg);
+  if (self.codec_ && self.codec_->HasActiveStreams()) {
+    self.ArmIdleTimer();
+    return;
+  }
+  if (self.codec_) self.codec_->OnIdleTimeout();
+  self.CloseAfterWrite();
+}
+
+void ConnectionSet::Accept(int fd, std::string peer_address) {
+  auto connection = std::make_unique<Connection>(loop_, server_, tls_, fd, std::move(peer_address),
+                                                 [this](Connection* closed) { Release(closed); });
+  Connection* raw = connection.get();
+  live_.emplace(raw, std::move(connection));
+  if (!raw->Open()) live_.erase(raw);
+}
+
+void ConnectionSet::Release(Connection* connection) {
+  auto it = live_.find(connection);
+  if (it == live_.end()) return;
+  graveyard_.push_back(std::move(it->second));
+  live_.erase(it);
+  if (!cleanup_posted_) {
+    cleanup_posted_ = loop_->Post([this] {
+      cleanup_posted_ = false;
+      graveyard_.clear();
+    });
+  }
+}
+
+void ConnectionSet::CloseAll() {
+  while (!live_.empty()) live_.begin()->second->Close();
+  graveyard_.clear();
+}
+
+}  // namespace baton::http

@@ -1,0 +1,377 @@
+// HTTP/2 server codec on nghttp2: request streams become HttpRequests once the client ends them;
+// responses are headers, buffered DATA (deferred while the handler has nothing to send) and
+// optional trailers. Header lists up to the server's limit are accepted (a larger one gets 431 on
+// its stream); an oversized body gets the server's rejection; protocol errors end the connection
+// with GOAWAY. Runs on the connection's loop thread only.
+#include <event2/buffer.h>
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "net/codec.h"
+#include "net/event_loop.h"
+#include "net/server_context.h"
+#include "net/stream_sink.h"
+
+namespace baton::http {
+namespace {
+
+constexpr uint32_t kMaxConcurrentStreams = 250;
+constexpr int32_t kStreamWindowBytes = 1 << 20;
+constexpr int32_t kConnectionWindowBytes = 16 << 20;
+
+class Http2Codec;
+
+class Http2Stream final : public StreamSink {
+ public:
+  Http2Stream(Http2Codec& codec, int32_t id) : codec_(codec), id_(id) {}
+
+  void WriteHeaders(int status, HttpHeaders headers, bool end_stream) override;
+  void WriteBody(std::string chunk, bool end) override;
+  void WriteTrailers(HttpHeaders trailers) override;
+
+  bool response_done() const { return response_done_; }
+
+  static ssize_t ReadBody(nghttp2_session* session, int32_t stream_id, uint8_t* buf, size_t length,
+                          uint32_t* data_flags, nghttp2_data_source* source, void* user_data);
+
+  Http2Codec& codec_;
+  const int32_t id_;
+  HttpRequest request;
+  size_t header_bytes = 0;
+  bool headers_too_large = false;
+  bool body_too_large = false;
+  size_t body_limit = 0;
+  bool dispatched = false;
+  std::shared_ptr<LoopResponseWriter> writer;
+
+ private:
+  void ResumeIfDeferred();
+  bool response_started_ = false;
+  bool response_done_ = false;  // nothing more will be submitted
+  std::string outbound_;
+  size_t outbound_offset_ = 0;
+  bool body_end_ = false;
+  bool deferred_ = false;
+  bool has_trailers_ = false;
+  HttpHeaders trailers_;
+};
+
+class Http2Codec final : public Codec {
+ public:
+  explicit Http2Codec(ConnectionIo& io);
+  ~Http2Codec() override;
+
+  void OnInput(evbuffer* input) override;
+  bool HasActiveStreams() const override { return !streams_.empty(); }
+  void OnIdleTimeout() override;
+  void OnConnectionClosed() override;
+
+  nghttp2_session* session() const { return session_; }
+  // Sends whatever nghttp2 has queued; closes the connection when the session is over.
+  void Flush();
+
+ private:
+  static int OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* self);
+  static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
+                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t flags,
+                      void* self);
+  static int OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, const uint8_t* data,
+                         size_t len, void* self);
+  static int OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* self);
+  static int OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code, void* self);
+
+  Http2Stream* Find(int32_t stream_id);
+  void Dispatch(Http2Stream& stream);
+
+  ConnectionIo& io_;
+  nghttp2_session* session_ = nullptr;
+  std::map<int32_t, std::shared_ptr<Http2Stream>> streams_;
+  bool closing_ = false;
+};
+
+std::vector<nghttp2_nv> MakeNv(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::vector<nghttp2_nv> nv;
+  nv.reserve(fields.size());
+  for (const auto& [name, value] : fields) {
+    nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+                  reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
+                  value.size(), NGHTTP2_NV_FLAG_NONE});
+  }
+  return nv;
+}
+
+bool IsConnectionSpecific(const std::string& name) {
+  return name == "connection" || name == "transfer-encoding" || name == "keep-alive" ||
+         name == "upgrade" || name == "proxy-connection";
+}
+
+void Http2Stream::WriteHeaders(int status, HttpHeaders headers, bool end_stream) {
+  if (response_started_) return;
+  response_started_ = true;
+  std::vector<std::pair<std::string, std::string>> fields;
+  fields.emplace_back(":status", std::to_string(status));
+  for (const auto& field : headers.fields()) {
+    if (!IsConnectionSpecific(field.first)) fields.push_back(field);
+  }
+  std::vector<nghttp2_nv> nv = MakeNv(fields);
+  if (end_stream) {
+    response_done_ = true;
+    nghttp2_submit_response(codec_.session(), id_, nv.data(), nv.size(), nullptr);
+  } else {
+    nghttp2_data_provider provider;
+    provider.source.ptr = this;
+    provider.read_callback = &Http2Stream::ReadBody;
+    nghttp2_submit_response(codec_.session(), id_, nv.data(), nv.size(), &provider);
+  }
+  codec_.Flush();
+}
+
+void Http2Stream::WriteBody(std::string chunk, bool end) {
+  if (!response_started_) WriteHeaders(200, {}, false);
+  if (response_done_ || body_end_) return;
+  outbound_.append(chunk);
+  body_end_ = end;
+  ResumeIfDeferred();
+}
+
+void Http2Stream::WriteTrailers(HttpHeaders trailers) {
+  if (!response_started_) WriteHeaders(200, {}, false);
+  if (response_done_ || body_end_) return;
+  trailers_ = std::move(trailers);
+  has_trailers_ = true;
+  body_end_ = true;
+  ResumeIfDeferred();
+}
+
+void Http2Stream::ResumeIfDeferred() {
+  if (deferred_) {
+    deferred_ = false;
+    nghttp2_session_resume_data(codec_.session(), id_);
+  }
+  codec_.Flush();
+}
+
+ssize_t Http2Stream::ReadBody(nghttp2_session* session, int32_t stream_id, uint8_t* buf,
+                              size_t length, uint32_t* data_flags, nghttp2_data_source* source,
+                              void*) {
+  auto* stream = static_cast<Http2Stream*>(source->ptr);
+  const size_t available = stream->outbound_.size() - stream->outbound_offset_;
+  const size_t n = std::min(length, available);
+  std::memcpy(buf, stream->outbound_.data() + stream->outbound_offset_, n);
+  stream->outbound_offset_ += n;
+  if (stream->outbound_offset_ == stream->outbound_.size()) {
+    stream->outbound_.clear();
+    stream->outbound_offset_ = 0;
+    if (stream->body_end_) {
+      stream->response_done_ = true;
+      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+      if (stream->has_trailers_) {
+        std::vector<std::pair<std::string, std::string>> fields(stream->trailers_.fields().begin(),
+                                                                stream->trailers_.fields().end());
+        std::vector<nghttp2_nv> nv = MakeNv(fields);
+        *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+        nghttp2_submit_trailer(session, stream_id, nv.data(), nv.size());
+      }
+    } else if (n == 0) {
+      stream->deferred_ = true;
+      return NGHTTP2_ERR_DEFERRED;
+    }
+  }
+  return static_cast<ssize_t>(n);
+}
+
+Http2Codec::Http2Codec(ConnectionIo& io) : io_(io) {
+  nghttp2_session_callbacks* callbacks;
+  nghttp2_session_callbacks_new(&callbacks);
+  nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, &Http2Codec::OnBeginHeaders);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, &Http2Codec::OnHeader);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Http2Codec::OnDataChunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Codec::OnFrameRecv);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Http2Codec::OnStreamClose);
+  nghttp2_option* option;
+  nghttp2_option_new(&option);
+  // Large Livepeer-Payment headers arrive split over many CONTINUATION frames.
+  const size_t max_header = io_.server().max_header_bytes;
+  nghttp2_option_set_max_continuations(option, max_header / 16384 + 16);
+  nghttp2_session_server_new2(&session_, callbacks, this, option);
+  nghttp2_option_del(option);
+  nghttp2_session_callbacks_del(callbacks);
+
+  const nghttp2_settings_entry settings[] = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, kStreamWindowBytes},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(max_header)},
+  };
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
+  nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0, kConnectionWindowBytes);
+  Flush();
+}
+
+Http2Codec::~Http2Codec() {
+  OnConnectionClosed();
+  nghttp2_session_del(session_);
+}
+
+void Http2Codec::OnInput(evbuffer* input) {
+  if (closing_) {
+    evbuffer_drain(input, evbuffer_get_length(input));
+    return;
+  }
+  const size_t length = evbuffer_get_length(input);
+  const uint8_t* data = evbuffer_pullup(input, static_cast<ssize_t>(length));
+  const ssize_t consumed = nghttp2_session_mem_recv(session_, data, length);
+  evbuffer_drain(input, length);
+  if (consumed < 0) {
+    // Protocol violation: nghttp2 has queued GOAWAY where it could; send it and close.
+    nghttp2_session_terminate_session(session_, NGHTTP2_PROTOCOL_ERROR);
+    closing_ = true;
+  }
+  Flush();
+}
+
+void Http2Codec::Flush() {
+  for (;;) {
+    const uint8_t* data;
+    const ssize_t n = nghttp2_session_mem_send(session_, &data);
+    if (n <= 0) {
+      if (n < 0) closing_ = true;
+      break;
+    }
+    io_.Write(std::string_view(reinterpret_cast<const char*>(data), static_cast<size_t>(n)));
+  }
+  if (closing_ || (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_))) {
+    closing_ = true;
+    io_.CloseAfterWrite();
+  }
+}
+
+void Http2Codec::OnIdleTimeout() {
+  nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+  Flush();
+}
+
+void Http2Codec::OnConnectionClosed() {
+  closing_ = true;
+  auto streams = std::move(streams_);
+  streams_.clear();
+  for (auto& [id, stream] : streams) {
+    if (stream->writer) stream->writer->MarkClosed(/*aborted=*/true);
+  }
+}
+
+Http2Stream* Http2Codec::Find(int32_t stream_id) {
+  auto it = streams_.find(stream_id);
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+int Http2Codec::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  const int32_t id = frame->hd.stream_id;
+  auto stream = std::make_shared<Http2Stream>(codec, id);
+  stream->request.protocol = "HTTP/2";
+  stream->request.peer_address = codec.io_.peer_address();
+  stream->request.tls = codec.io_.tls();
+  codec.streams_[id] = std::move(stream);
+  return 0;
+}
+
+int Http2Codec::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
+                         size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
+                         void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  Http2Stream* stream = codec.Find(frame->hd.stream_id);
+  // Trailers and headers of unknown streams are ignored.
+  if (stream == nullptr || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  // RFC 7540 6.5.2: the size of a field is name + value + 32.
+  stream->header_bytes += namelen + valuelen + 32;
+  if (stream->header_bytes > codec.io_.server().max_header_bytes) {
+    stream->headers_too_large = true;
+    return 0;
+  }
+  std::string_view key(reinterpret_cast<const char*>(name), namelen);
+  std::string_view val(reinterpret_cast<const char*>(value), valuelen);
+  HttpRequest& request = stream->request;
+  if (key == ":method") {
+    request.method = val;
+  } else if (key == ":path") {
+    const size_t question = val.find('?');
+    request.path = val.substr(0, question);
+    if (question != std::string_view::npos) request.query = val.substr(question + 1);
+  } else if (key == ":authority") {
+    request.headers.Add("host", val);
+  } else if (!key.empty() && key[0] != ':') {
+    request.headers.Add(key, val);
+  }
+  return 0;
+}
+
+int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const uint8_t* data,
+                            size_t len, void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  Http2Stream* stream = codec.Find(stream_id);
+  if (stream == nullptr || stream->dispatched || stream->body_too_large) return 0;
+  if (stream->request.body.size() + len > stream->body_limit) {
+    stream->body_too_large = true;
+    stream->request.body.clear();
+    codec.Dispatch(*stream);
+    return 0;
+  }
+  stream->request.body.append(reinterpret_cast<const char*>(data), len);
+  return 0;
+}
+
+int Http2Codec::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  Http2Stream* stream = codec.Find(frame->hd.stream_id);
+  if (stream == nullptr) return 0;
+  if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+    stream->body_limit = codec.io_.server().body_limit(stream->request);
+    if (stream->headers_too_large) {
+      codec.Dispatch(*stream);
+      return 0;
+    }
+  }
+  const bool data_or_headers = frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS;
+  if (data_or_headers && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && !stream->dispatched) {
+    codec.Dispatch(*stream);
+  }
+  return 0;
+}
+
+void Http2Codec::Dispatch(Http2Stream& stream) {
+  stream.dispatched = true;
+  std::shared_ptr<Http2Stream> owner = streams_[stream.id_];
+  stream.writer = std::make_shared<LoopResponseWriter>(io_.loop(), owner);
+  std::shared_ptr<ResponseWriter> writer = stream.writer;
+  if (stream.headers_too_large) {
+    writer->RespondError(431, "431 Request Header Fields Too Large");
+  } else if (stream.body_too_large) {
+    io_.server().reject_oversized_body(stream.request, *writer);
+  } else {
+    io_.server().dispatch(std::move(stream.request), std::move(writer));
+  }
+}
+
+int Http2Codec::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
+                              void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  auto it = codec.streams_.find(stream_id);
+  if (it == codec.streams_.end()) return 0;
+  std::shared_ptr<Http2Stream> stream = std::move(it->second);
+  codec.streams_.erase(it);
+  if (stream->writer) {
+    stream->writer->MarkClosed(/*aborted=*/error_code != NGHTTP2_NO_ERROR ||
+                               !stream->response_done());
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Codec> MakeHttp2Codec(ConnectionIo& io) { return std::make_unique<Http2Codec>(io); }
+
+}  // namespace baton::http

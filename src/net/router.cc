@@ -1,0 +1,61 @@
+#include "net/router.h"
+
+#include <algorithm>
+
+namespace baton::http {
+
+namespace {
+bool Accepts(const std::vector<std::string>& methods, std::string_view method) {
+  return methods.empty() || std::find(methods.begin(), methods.end(), method) != methods.end();
+}
+}  // namespace
+
+void Router::Handle(std::string path, std::vector<std::string> methods, HttpHandler handler) {
+  exact_[std::move(path)].push_back({std::move(methods), std::move(handler)});
+}
+
+void Router::HandlePrefix(std::string prefix, std::vector<std::string> methods,
+                          HttpHandler handler) {
+  auto it = std::find_if(prefixes_.begin(), prefixes_.end(),
+                         [&](const auto& entry) { return entry.first == prefix; });
+  if (it == prefixes_.end()) {
+    prefixes_.emplace_back(std::move(prefix), std::vector<Route>{});
+    it = prefixes_.end() - 1;
+  }
+  it->second.push_back({std::move(methods), std::move(handler)});
+  std::stable_sort(prefixes_.begin(), prefixes_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+}
+
+const std::vector<Router::Route>* Router::Find(std::string_view path) const {
+  if (auto it = exact_.find(path); it != exact_.end()) return &it->second;
+  for (const auto& [prefix, routes] : prefixes_) {
+    if (path.substr(0, prefix.size()) == prefix) return &routes;
+  }
+  return nullptr;
+}
+
+void Router::Dispatch(HttpRequest request, std::shared_ptr<ResponseWriter> response) const {
+  const std::vector<Route>* routes = Find(request.path);
+  if (routes == nullptr) {
+    response->RespondError(404, "404 page not found");
+    return;
+  }
+  for (const Route& route : *routes) {
+    if (Accepts(route.methods, request.method)) {
+      route.handler(std::move(request), std::move(response));
+      return;
+    }
+  }
+  std::string allow;
+  for (const Route& route : *routes) {
+    for (const std::string& method : route.methods) {
+      if (!allow.empty()) allow += ", ";
+      allow += method;
+    }
+  }
+  HttpHeaders headers{{"allow", allow}, {"x-content-type-options", "nosniff"}};
+  response->Respond(405, "text/plain; charset=utf-8", "Method Not Allowed\n", std::move(headers));
+}
+
+}  // namespace baton::http
