@@ -1,0 +1,84 @@
+// SegmentDecoder: demuxes one segment (MPEG-TS, MP4 or anything FFmpeg probes) from memory and
+// decodes its video once, handing every decoded frame and every audio packet to a sink.
+//
+// Video frames get repaired, strictly increasing timestamps (transcode.md 2.6: missing pts
+// come from best_effort_timestamp or the previous frame plus one frame duration; a pts at or
+// below the previous one becomes previous + 1). Audio is never decoded: packets pass through
+// untouched so renditions can copy them bit-exact. Corrupt packets are skipped the way the
+// FFmpeg CLI skips them; a segment with no video stream, no keyframe or no decodable frame is
+// an InvalidArgument error naming the problem.
+// One decoder per segment; not thread-safe. The bytes must outlive the decoder.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "transcode/memory_io.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+}
+
+namespace baton::transcode {
+
+// What renditions need to know about the source before its first frame.
+struct SourceInfo {
+  AVRational video_time_base{1, 90000};
+  AVRational video_frame_rate{0, 1};  // {0, 1} when the container does not say
+  int64_t video_start_pts = AV_NOPTS_VALUE;
+  const AVCodecParameters* audio = nullptr;  // owned by the decoder; null without audio
+  AVRational audio_time_base{1, 90000};
+};
+
+class SegmentSink {
+ public:
+  virtual ~SegmentSink() = default;
+  // frame->pts is in SourceInfo::video_time_base. The sink may keep references to the frame.
+  virtual absl::Status OnVideoFrame(const AVFrame& frame) = 0;
+  // pkt.pts/dts are in SourceInfo::audio_time_base.
+  virtual absl::Status OnAudioPacket(const AVPacket& pkt) = 0;
+};
+
+class SegmentDecoder {
+ public:
+  // Longest segment accepted, as go-livepeer's ErrTranscoderDuration.
+  static constexpr int64_t kMaxDurationMs = 300'000;
+
+  // Opens and probes the segment. Errors: not a media file, no video stream, too long,
+  // no decoder for the video codec.
+  static absl::StatusOr<std::unique_ptr<SegmentDecoder>> Open(std::string_view bytes);
+  ~SegmentDecoder();
+
+  const SourceInfo& source() const { return source_; }
+
+  // Decodes the whole segment into the sink. A sink error stops decoding and is returned.
+  absl::Status Run(SegmentSink& sink);
+
+  int64_t decoded_frames() const { return decoded_frames_; }
+  int64_t decoded_pixels() const { return decoded_pixels_; }
+
+ private:
+  explicit SegmentDecoder(std::string_view bytes);
+  absl::Status Probe();
+  absl::Status OpenVideoDecoder();
+  absl::Status DecodePacket(const AVPacket* pkt, SegmentSink& sink);
+  void RepairTimestamp(AVFrame& frame);
+
+  MemoryInput input_;
+  AVFormatContext* format_ = nullptr;
+  AVCodecContext* video_decoder_ = nullptr;
+  int video_index_ = -1;
+  int audio_index_ = -1;
+  SourceInfo source_;
+  int64_t video_packets_ = 0;
+  bool saw_keyframe_ = false;
+  int64_t last_pts_ = AV_NOPTS_VALUE;
+  int64_t decoded_frames_ = 0;
+  int64_t decoded_pixels_ = 0;
+};
+
+}  // namespace baton::transcode
