@@ -121,6 +121,10 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"pricePerGateway", K::kString, "",
             "JSON (or a file) of per-gateway prices: {\"gateways\":[...]}"});
   f.DefineAlias("pricePerBroadcaster", "pricePerGateway");
+  f.Define({"autoAdjustPrice", K::kBool, "true",
+            "Raise the quoted price by the ticket redemption overhead (1/txCostMultiplier)"});
+  f.Define({"ticketEV", K::kString, "8000000000", "Expected value (wei) of each ticket"});
+  f.Define({"maxFaceValue", K::kString, "0", "Cap on ticket face value (wei); 0 means none"});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
@@ -146,6 +150,14 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.price_per_unit = f.GetString("pricePerUnit");
   c.pixels_per_unit = f.GetString("pixelsPerUnit");
   c.price_per_gateway = f.GetString("pricePerGateway");
+  c.auto_adjust_price = f.GetBool("autoAdjustPrice");
+  c.ticket_ev = f.GetString("ticketEV");
+  c.max_face_value = f.GetString("maxFaceValue");
+  for (const auto& [flag, value] :
+       {std::pair{"ticketEV", c.ticket_ev}, std::pair{"maxFaceValue", c.max_face_value}}) {
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+      return FlagError(flag, "must be a whole number of wei, got \"" + value + "\"");
+  }
   c.nodes = SplitComma(f.GetString("nodes"));
   c.non_default_flags = f.NonDefaultValues();
   if (c.verbosity < 0 || c.verbosity > 6) return FlagError("v", "must be between 0 and 6");

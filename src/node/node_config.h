@@ -33,6 +33,9 @@ struct NodeConfig {
   std::string price_per_unit;   // as given; parsed by the payments layer
   std::string pixels_per_unit;  // as given
   std::string price_per_gateway;
+  bool auto_adjust_price = true;
+  std::string ticket_ev = "8000000000";  // wei, decimal
+  std::string max_face_value = "0";      // wei, decimal; 0 = no cap
   int max_sessions = 10;
   bool max_sessions_auto = false;
   bool monitor = false;

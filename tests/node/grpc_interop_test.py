@@ -68,8 +68,9 @@ class NodeTest(unittest.TestCase):
         before = int(time.time())
         info = self.get_orchestrator()
         self.assertEqual(info.transcoder, f"https://localhost:{self.node.port}")
-        self.assertEqual(info.price_info.pricePerUnit, 1000)
-        self.assertEqual(info.price_info.pixelsPerUnit, 3)
+        # -autoAdjustPrice (on by default) truncates to 1/1000 wei per pixel: 1000/3 → 333.333.
+        self.assertEqual(info.price_info.pricePerUnit, 333333)
+        self.assertEqual(info.price_info.pixelsPerUnit, 1000)
         self.assertEqual(info.address, b"\x00" * 20)  # offchain
         self.assertFalse(info.HasField("ticket_params"))  # offchain: no tickets
         caps = info.capabilities
@@ -240,13 +241,16 @@ class CleartextTest(unittest.TestCase):
         sys.path.insert(0, os.path.dirname(__file__))
         from baton_process import BatonProcess
         lp = pb()
-        with BatonProcess(ARGS.baton, cleartext=True) as node:
+        with BatonProcess(ARGS.baton, ["-pricePerUnit=1000", "-pixelsPerUnit=3",
+                                       "-autoAdjustPrice=false"], cleartext=True) as node:
             with grpc.insecure_channel(f"127.0.0.1:{node.port}") as ch:
                 fn = ch.unary_unary("/net.Orchestrator/GetOrchestrator",
                                     request_serializer=lambda m: m.SerializeToString(),
                                     response_deserializer=lp.OrchestratorInfo.FromString)
                 info = fn(lp.OrchestratorRequest(address=GATEWAY_A), timeout=5)
                 self.assertEqual(info.transcoder, f"http://localhost:{node.port}")
+                self.assertEqual((info.price_info.pricePerUnit, info.price_info.pixelsPerUnit),
+                                 (1000, 3))
             out = subprocess.run(["curl", "-s", "--http1.1", "-o", "/dev/null", "-w", "%{http_code}",
                                   f"http://127.0.0.1:{node.port}/healthz"], capture_output=True, text=True)
             self.assertEqual(out.stdout, "200")

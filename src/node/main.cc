@@ -1,0 +1,71 @@
+// baton: the orchestrator daemon. Parses flags (go-livepeer's names and precedence), starts
+// the node and serves until SIGINT or SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+
+#include "common/log.h"
+#include "node/node.h"
+#include "node/node_config.h"
+#include "node/version.h"
+
+extern char** environ;
+
+namespace {
+
+std::map<std::string, std::string> Environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "baton: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace baton::node;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto config = LoadNodeConfig(args, Environment());
+  if (!config.ok()) return Fail(std::string(config.status().message()));
+  if (config->print_version) {
+    std::printf("Baton version %s\n", kVersion);
+    return 0;
+  }
+  if (!config->orchestrator) {
+    if (config->transcoder)
+      return Fail("a standalone -transcoder (O-T split) is not supported yet; add -orchestrator");
+    return Fail("No services enabled; run with -orchestrator -transcoder");
+  }
+  baton::InitLogging(config->verbosity);
+  spdlog::info("Baton {} starting: network={} dataDir={}", kVersion, config->network,
+               config->data_dir);
+  for (const auto& [name, value] : config->non_default_flags) spdlog::info("  -{}={}", name, value);
+
+  // Block the stop signals before any thread starts, then wait for them here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto node = Node::Create(*config);
+  if (!node.ok()) return Fail(std::string(node.status().message()));
+  if (auto s = (*node)->Start(); !s.ok()) return Fail(std::string(s.message()));
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  spdlog::info("Received signal {}, stopping", signal);
+  (*node)->Stop();
+  return 0;
+}

@@ -1,0 +1,203 @@
+#include "node/node.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "net/server.h"
+#include "node/capabilities.h"
+#include "node/grpc_services.h"
+#include "node/metrics.h"
+#include "node/operator_api.h"
+#include "node/orchestrator_service.h"
+#include "node/priced_payment_terms.h"
+#include "node/version.h"
+#include "pm/balances.h"
+#include "pm/in_memory_chain_facts.h"
+#include "pm/price_book.h"
+#include "pm/winning_ticket_sink.h"
+
+namespace baton::node {
+namespace {
+
+// What this build can really do without a transcoder attached: the protocol-level features.
+// S3/GCS storage (5, 6) and MPEG-7 signatures (14) are not implemented, so not advertised.
+std::set<int> NodeFeatureCapabilities() {
+  return {kCapH264,
+          kCapMpegts,
+          kCapMp4,
+          kCapFractionalFramerates,
+          kCapStorageDirect,
+          kCapProfileH264Baseline,
+          kCapProfileH264Main,
+          kCapProfileH264High,
+          kCapProfileH264ConstrainedHigh,
+          kCapGop,
+          kCapAuthToken,
+          kCapSegmentSlicing};
+}
+
+std::string Hostname() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+std::string ServiceHost(const std::string& uri) {
+  std::string rest = uri.substr(uri.find("://") + 3);
+  return rest.substr(0, rest.rfind(':'));
+}
+
+// -pricePerGateway takes JSON or a path to a file holding it.
+std::string ValueOrFile(const std::string& value) {
+  std::error_code ec;
+  if (value.empty() || !std::filesystem::is_regular_file(value, ec)) return value;
+  std::ifstream in(value);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+void DefineMetrics(Metrics& m) {
+  m.DefineGauge("livepeer_max_sessions_total", "Max number of sessions");
+  m.DefineGauge("livepeer_current_sessions_total", "Number of currently transcoded streams");
+  m.DefineGauge("livepeer_versions", "Versions used by the node");
+  m.DefineCounter("livepeer_segment_transcoded_total", "Transcoded segments");
+  m.DefineHistogram("livepeer_transcode_time_seconds", "Transcoding time",
+                    {.25, .5, .75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 10});
+  m.DefineHistogram("livepeer_transcode_score",
+                    "Ratio of source segment duration vs. transcode time",
+                    {.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 10, 15, 20, 40});
+  m.DefineCounter("livepeer_mil_pixels_processed", "Million pixels processed");
+  m.DefineCounter("livepeer_ticket_value_recv", "Ticket value received (gwei)");
+  m.DefineCounter("livepeer_tickets_recv", "Tickets received");
+  m.DefineCounter("livepeer_winning_tickets_recv", "Winning tickets received");
+  m.DefineCounter("livepeer_payment_recv_errors", "Errors when receiving payments");
+  m.DefineGauge("livepeer_transcoding_price", "Transcoding price per pixel (wei)");
+}
+
+class NodeImpl : public Node {
+ public:
+  explicit NodeImpl(NodeConfig config)
+      : config_(std::move(config)),
+        metrics_(config_.orchestrator ? Hostname() : Hostname(), "orch"),
+        sessions_(config_.max_sessions_auto ? 0 : config_.max_sessions) {}
+
+  absl::Status Init();
+  absl::Status Start() override;
+  void Stop() override;
+  int service_port() const override { return service_ ? service_->port() : 0; }
+  int cli_port() const override { return cli_ ? cli_->port() : 0; }
+
+ private:
+  net::Capabilities Capabilities() const { return MakeCapabilities(capabilities_, kVersion); }
+
+  NodeConfig config_;
+  Metrics metrics_;
+  SessionRegistry sessions_;
+  AuthTokenIssuer tokens_;
+  std::unique_ptr<NodeIdentity> identity_;
+  pm::InMemoryChainFacts chain_;
+  pm::RecordingTicketSink sink_;
+  pm::Balances balances_;
+  std::optional<pm::PriceBook> prices_;
+  std::unique_ptr<pm::Recipient> recipient_;
+  std::unique_ptr<PricedPaymentTerms> terms_;
+  std::set<int> capabilities_;
+  std::unique_ptr<OrchestratorService> orchestrator_;
+  std::unique_ptr<http::Server> service_;
+  std::unique_ptr<http::Server> cli_;
+};
+
+absl::Status NodeImpl::Init() {
+  if (config_.network != "offchain")
+    return absl::UnimplementedError("-network " + config_.network +
+                                    ": only offchain is supported by this build");
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec)
+    return absl::InternalError("cannot create -dataDir " + config_.data_dir + ": " + ec.message());
+  identity_ = std::make_unique<OffchainIdentity>();
+  pm::PriceBook::Options price_options;
+  price_options.price_per_unit = config_.price_per_unit;
+  price_options.pixels_per_unit = config_.pixels_per_unit;
+  price_options.price_per_gateway_json = ValueOrFile(config_.price_per_gateway);
+  price_options.auto_adjust_price = config_.auto_adjust_price;
+  auto prices = pm::PriceBook::Create(price_options);
+  if (!prices.ok()) return prices.status();
+  prices_.emplace(*std::move(prices));
+  terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
+  capabilities_ = NodeFeatureCapabilities();
+
+  OrchestratorServiceDeps deps;
+  deps.identity = identity_.get();
+  deps.tokens = &tokens_;
+  deps.sessions = &sessions_;
+  deps.terms = terms_.get();
+  deps.capabilities = [this] { return Capabilities(); };
+  deps.service_uri = config_.service_uri;
+  deps.nodes = config_.nodes;
+  orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
+
+  DefineMetrics(metrics_);
+  metrics_.Set("livepeer_max_sessions_total", sessions_.max());
+  metrics_.Set("livepeer_current_sessions_total", 0);
+  metrics_.Set(
+      "livepeer_versions", 1,
+      {{"livepeerversion", kVersion}, {"compiler", "gcc"}, {"goos", "linux"}, {"goversion", ""}});
+  Metrics::SetGlobal(&metrics_);
+  return absl::OkStatus();
+}
+
+absl::Status NodeImpl::Start() {
+  http::ServerOptions service_options;
+  service_options.bind_address = config_.service_bind.ToString();
+  service_options.tls = config_.service_tls;
+  service_options.cert_dir = config_.data_dir;
+  service_options.cert_host = ServiceHost(config_.service_uri);
+  service_options.max_body_bytes = 300'000'000;  // go-livepeer's MaxSegSize
+  service_ = std::make_unique<http::Server>(service_options);
+  RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
+  service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
+    response->Respond(200, "text/plain", "");
+  });
+
+  http::ServerOptions cli_options;
+  cli_options.bind_address = config_.cli_bind.ToString();
+  cli_options.tls = false;
+  cli_options.worker_threads = 1;
+  cli_ = std::make_unique<http::Server>(cli_options);
+  OperatorState state{&config_, &sessions_, config_.monitor ? &metrics_ : nullptr,
+                      [this] { return capabilities_; },
+                      [this] { return identity_->HasAccount() ? identity_->Address() : ""; }};
+  RegisterOperatorApi(state, cli_->router());
+
+  auto port = service_->Start();
+  if (!port.ok())
+    return absl::UnavailableError("service port " + service_options.bind_address + ": " +
+                                  std::string(port.status().message()));
+  auto cli_port = cli_->Start();
+  if (!cli_port.ok())
+    return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
+                                  std::string(cli_port.status().message()));
+  spdlog::info("Serving gateways at {} (listening on {}, {})", config_.service_uri,
+               service_options.bind_address, config_.service_tls ? "TLS" : "cleartext");
+  spdlog::info("Operator API on http://{}", cli_options.bind_address);
+  return absl::OkStatus();
+}
+
+void NodeImpl::Stop() {
+  if (service_) service_->Stop();
+  if (cli_) cli_->Stop();
+  Metrics::SetGlobal(nullptr);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
+  auto node = std::make_unique<NodeImpl>(std::move(config));
+  if (auto s = node->Init(); !s.ok()) return s;
+  return std::unique_ptr<Node>(std::move(node));
+}
+
+}  // namespace baton::node

@@ -1,0 +1,29 @@
+// The operator port (-cliAddr): what go-livepeer's CLI web server offers an operator, over
+// plain HTTP on loopback by default. GET /status (JSON), GET /metrics (Prometheus text, only
+// with -monitor), and the settings endpoints later issues add.
+//
+// Handlers read the node's state through the callbacks in OperatorState; they run on the
+// operator server's loop threads and do not block.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "net/router.h"
+#include "node/metrics.h"
+#include "node/node_config.h"
+#include "node/session_registry.h"
+
+namespace baton::node {
+
+struct OperatorState {
+  const NodeConfig* config = nullptr;
+  const SessionRegistry* sessions = nullptr;
+  Metrics* metrics = nullptr;  // null without -monitor
+  std::function<std::set<int>()> capabilities;
+  std::function<std::string()> address_hex;  // the node's account, "" offchain
+};
+
+void RegisterOperatorApi(const OperatorState& state, http::Router& router);
+
+}  // namespace baton::node
