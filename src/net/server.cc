@@ -61,6 +61,12 @@ std::string FormatPeer(const sockaddr* address) {
   return absl::StrCat("[", host, "]:", port);
 }
 
+// strerror says "Address already in use"; Go says "address already in use".
+std::string LowerFirst(std::string text) {
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
+  return text;
+}
+
 // Go-style "listen tcp host:port: bind: address already in use".
 absl::StatusOr<int> BindAndListen(const std::string& address) {
   absl::StatusOr<HostPort> parts = SplitHostPort(address);
@@ -89,12 +95,12 @@ absl::StatusOr<int> BindAndListen(const std::string& address) {
         setsockopt(candidate, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
       }
       if (bind(candidate, ai->ai_addr, ai->ai_addrlen) != 0) {
-        error = absl::StrCat("bind: ", std::strerror(errno));
+        error = absl::StrCat("bind: ", LowerFirst(std::strerror(errno)));
         ::close(candidate);
         continue;
       }
       if (listen(candidate, kListenBacklog) != 0) {
-        error = absl::StrCat("listen: ", std::strerror(errno));
+        error = absl::StrCat("listen: ", LowerFirst(std::strerror(errno)));
         ::close(candidate);
         continue;
       }
