@@ -1,0 +1,51 @@
+// GrpcClient: blocking unary gRPC calls over HTTP/2 (TLS with certificate checks off, as
+// go-livepeer gateways do, or prior-knowledge h2c), built on libcurl. Used by the gateway tool
+// and the benchmarks.
+//
+// Each call sends one length-prefixed message with content-type application/grpc, te: trailers
+// and grpc-timeout, and maps the reply: grpc-status 0 gives the single response message; any
+// other status becomes an absl::Status with the same code and the decoded grpc-message;
+// transport failures become UNAVAILABLE and timeouts DEADLINE_EXCEEDED.
+//
+// Ownership/threads: a GrpcClient owns at most one libcurl handle (kept between calls when
+// reuse_connection is true, which keeps the connection open). Use one client per thread; calls
+// on one client must not overlap.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "net/http_message.h"
+
+namespace baton::http {
+
+struct GrpcClientOptions {
+  std::string target;  // "host:port" (the service URI's host and port)
+  bool tls = true;     // false: cleartext h2c with prior knowledge
+  // go-livepeer gateways dial a new connection per RPC; true keeps one connection.
+  bool reuse_connection = false;
+  std::chrono::milliseconds connect_timeout{3000};
+};
+
+class GrpcClient {
+ public:
+  explicit GrpcClient(GrpcClientOptions options);
+  ~GrpcClient();
+  GrpcClient(const GrpcClient&) = delete;
+  GrpcClient& operator=(const GrpcClient&) = delete;
+
+  // `method` is the full path, e.g. "/net.Orchestrator/GetOrchestrator".
+  absl::StatusOr<std::string> Call(const std::string& method, std::string_view request,
+                                   std::chrono::milliseconds timeout,
+                                   const HttpHeaders& metadata = {});
+
+ private:
+  struct Handle;
+  GrpcClientOptions options_;
+  std::unique_ptr<Handle> reused_;
+};
+
+}  // namespace baton::http
