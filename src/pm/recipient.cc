@@ -149,8 +149,12 @@ absl::Status Recipient::ValidateSender(const crypto::Address& sender) const {
     return absl::FailedPreconditionError("could not get sender info for " + sender.ChecksumHex() +
                                          ": " + std::string(info.status().message()));
   }
-  const BigInt max_withdraw_round = BigInt(chain_.LastInitializedRound()) + 1;
-  if (info->withdraw_round != 0 && ToBigInt(info->withdraw_round) <= max_withdraw_round) {
+  // withdrawRound ≤ lastInitializedRound + 1, in U256 (no allocation on the ticket path).
+  const int64_t round = chain_.LastInitializedRound();
+  // A negative round can never reach a nonzero withdrawRound.
+  const bool unlocking_soon = info->withdraw_round != 0 && round >= 0 &&
+                              info->withdraw_round <= U256(static_cast<uint64_t>(round)) + 1;
+  if (unlocking_soon) {
     return absl::FailedPreconditionError("deposit and reserve for sender " + sender.ChecksumHex() +
                                          " is set to unlock soon");
   }
@@ -255,23 +259,28 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
   }
   balances_.SetFixedPriceIfUnset(decoded.sender, manifest, *price);
 
+  // Every ticket of a payment shares face value and win probability, so the EV (a GMP
+  // rational with a 512-bit gcd) is computed once and credited once per exit, which leaves the
+  // balance exactly as per-ticket credits would.
+  const Rat ev = TicketEV(decoded.params.face_value.value, decoded.params.win_prob.value);
+  auto credit = [&] {
+    if (outcome.tickets_credited == 0) return;
+    outcome.credited = ev * outcome.tickets_credited;
+    balances_.Credit(decoded.sender, manifest, outcome.credited);
+  };
   absl::Status receive_error;
   for (const SenderTicket& t : decoded.tickets) {
     ReceiveResult r = ReceiveTicket(ReceivedTicket{
         decoded.params, decoded.sender, decoded.expiration, *price, t.sender_nonce, t.sig});
     if (!r.status.ok()) {
       if (r.fatal) {
+        credit();  // earlier tickets stay credited
         outcome.status = r.status;
         return outcome;
       }
       receive_error = r.status;  // sticky: no later ticket of this payment is credited
     }
-    if (receive_error.ok()) {
-      Rat ev = r.ticket.EV();
-      balances_.Credit(decoded.sender, manifest, ev);
-      outcome.credited += ev;
-      ++outcome.tickets_credited;
-    }
+    if (receive_error.ok()) ++outcome.tickets_credited;
     if (r.won) {
       ++outcome.winners;
       absl::Status queued =
@@ -280,6 +289,7 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
       if (!queued.ok() && outcome.sink_status.ok()) outcome.sink_status = queued;
     }
   }
+  credit();
   outcome.status = receive_error;
   return outcome;
 }
