@@ -40,7 +40,10 @@ void BenchGrpc(int port, int threads, int calls) {
       GrpcClient client({absl::StrCat("127.0.0.1:", port), /*tls=*/true,
                          /*reuse_connection=*/true});
       for (int i = 0; i < calls; ++i) {
-        if (!client.Call("/bench.Svc/Echo", "ping", std::chrono::seconds(5)).ok()) ++failures;
+        auto reply = client.Call("/bench.Svc/Echo", "ping", std::chrono::seconds(5));
+        if (!reply.ok() && failures++ < 3) {
+          std::fprintf(stderr, "call %d failed: %s\n", i, reply.status().ToString().c_str());
+        }
       }
     });
   }

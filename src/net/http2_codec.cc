@@ -21,6 +21,8 @@ namespace {
 constexpr uint32_t kMaxConcurrentStreams = 250;
 constexpr int32_t kStreamWindowBytes = 1 << 20;
 constexpr int32_t kConnectionWindowBytes = 16 << 20;
+constexpr uint64_t kResetBurst = 100000;
+constexpr uint64_t kResetsPerSecond = 20000;
 
 class Http2Codec;
 
@@ -196,6 +198,10 @@ Http2Codec::Http2Codec(ConnectionIo& io) : io_(io) {
   // Large Livepeer-Payment headers arrive split over many CONTINUATION frames.
   const size_t max_header = io_.server().max_header_bytes;
   nghttp2_option_set_max_continuations(option, max_header / 16384 + 16);
+  // libcurl resets every finished stream; nghttp2's rapid-reset guard (burst 1000, 33/s) would
+  // then end busy kept-alive connections. Resetting finished streams costs us nothing, so the
+  // guard is widened rather than removed.
+  nghttp2_option_set_stream_reset_rate_limit(option, kResetBurst, kResetsPerSecond);
   nghttp2_session_server_new2(&session_, callbacks, this, option);
   nghttp2_option_del(option);
   nghttp2_session_callbacks_del(callbacks);

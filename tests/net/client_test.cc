@@ -100,6 +100,9 @@ class ClientsAgainstServer : public ::testing::Test {
                        request.headers.Get("x-test").value_or("-"), " ", request.body.size()),
           HttpHeaders{{"X-Reply", "yes"}});
     });
+    server_->grpc().AddUnary("/test.Svc/Fast", [](std::string request, const GrpcCallContext&) {
+      return GrpcResult::Ok(std::move(request));
+    });
     server_->grpc().AddUnary("/test.Svc/Slow", [](std::string, const GrpcCallContext& context) {
       std::this_thread::sleep_for(milliseconds(10));
       return GrpcResult::Ok(context.deadline() ? "has-deadline" : "no-deadline");
@@ -137,6 +140,24 @@ TEST_F(ClientsAgainstServer, GrpcClientSendsTheDeadline) {
   auto reply = client.Call("/test.Svc/Slow", "", milliseconds(2000));
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(*reply, "has-deadline");
+}
+
+}  // namespace
+}  // namespace baton::http
+
+namespace baton::http {
+namespace {
+
+// libcurl resets each finished stream; a kept connection must survive far more calls than
+// nghttp2's default rapid-reset allowance (1000).
+TEST_F(ClientsAgainstServer, KeptConnectionSurvivesManyCalls) {
+  GrpcClient client({absl::StrCat("127.0.0.1:", server_->port()), /*tls=*/true,
+                     /*reuse_connection=*/true});
+  int failures = 0;
+  for (int i = 0; i < 1300; ++i) {
+    if (!client.Call("/test.Svc/Fast", "x", milliseconds(5000)).ok()) ++failures;
+  }
+  EXPECT_EQ(failures, 0);
 }
 
 }  // namespace
