@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 
@@ -60,6 +61,14 @@ int BFrames(EncoderProfile profile) {
 }
 
 }  // namespace
+
+const char* Rendition::ContainerName(const VideoProfile& p) {
+  // MPEG-TS cannot carry VP8/VP9 and FFmpeg 5.1's MP4 muxer has no VP8 tag; Matroska carries
+  // both next to the copied audio (WebM would refuse AAC).
+  if (p.codec == VideoCodec::kVp8) return "matroska";
+  if (p.codec == VideoCodec::kVp9 && p.format == OutputFormat::kMpegts) return "matroska";
+  return p.format == OutputFormat::kMp4 ? "mp4" : "mpegts";
+}
 
 const char* Rendition::EncoderName(VideoCodec codec) {
   switch (codec) {
@@ -184,7 +193,9 @@ absl::Status Rendition::OpenEncoder() {
     enc->gop_size = std::max(1, static_cast<int>(std::lround(frames)));
   }
   enc->thread_count = encoder_threads_;
-  if (profile_.format == OutputFormat::kMp4) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (std::string_view(ContainerName(profile_)) != "mpegts") {
+    enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  }
   std::unique_ptr<AVDictionary, DictFree> opts(EncoderOptions(profile_));
   AVDictionary* raw = opts.release();
   int rc = avcodec_open2(enc, codec, &raw);
@@ -194,7 +205,7 @@ absl::Status Rendition::OpenEncoder() {
 }
 
 absl::Status Rendition::OpenMuxer() {
-  const char* format_name = profile_.format == OutputFormat::kMp4 ? "mp4" : "mpegts";
+  const char* format_name = ContainerName(profile_);
   int rc = avformat_alloc_output_context2(&muxer_, nullptr, format_name, nullptr);
   if (rc < 0) return AvStatus(rc, "cannot create muxer");
   if (absl::Status s = output_.AttachTo(muxer_); !s.ok()) return s;
@@ -213,7 +224,7 @@ absl::Status Rendition::OpenMuxer() {
     audio_stream_->time_base = source_.audio_time_base;
   }
   AVDictionary* opts = nullptr;
-  if (profile_.format == OutputFormat::kMp4) av_dict_set(&opts, "movflags", "faststart", 0);
+  if (std::string_view(format_name) == "mp4") av_dict_set(&opts, "movflags", "faststart", 0);
   rc = avformat_write_header(muxer_, &opts);
   av_dict_free(&opts);
   if (rc < 0) return AvStatus(rc, absl::StrCat("profile \"", profile_.name, "\": cannot mux"));
@@ -226,6 +237,11 @@ absl::Status Rendition::AddVideoFrame(const AVFrame& frame) {
     if (absl::Status s = Open(frame); !s.ok()) return s;
   }
   ++input_frames_;
+  int64_t duration = frame.pkt_duration;
+  if (duration <= 0 && source_.video_frame_rate.num > 0) {
+    duration = av_rescale_q(1, av_inv_q(source_.video_frame_rate), source_.video_time_base);
+  }
+  end_pts_ = frame.pts + std::max<int64_t>(duration, 1);
   // KEEP_REF: the same decoded frame feeds every rendition.
   int rc = av_buffersrc_add_frame_flags(buffer_src_, const_cast<AVFrame*>(&frame),
                                         AV_BUFFERSRC_FLAG_KEEP_REF);
@@ -308,7 +324,9 @@ absl::Status Rendition::Mux(AVPacket* pkt, int64_t& last_dts) {
 
 absl::StatusOr<RenditionOutput> Rendition::Finish() {
   if (!opened_) return absl::InvalidArgumentError("invalid video: no video frames in segment");
-  int rc = av_buffersrc_add_frame_flags(buffer_src_, nullptr, 0);
+  // EOF at the end of the last frame (not its start), so the fps filter emits the frames that
+  // fall within the last frame's duration and consecutive segments join without a gap.
+  int rc = av_buffersrc_close(buffer_src_, end_pts_, AV_BUFFERSRC_FLAG_PUSH);
   if (rc < 0) return AvStatus(rc, "cannot flush filters");
   if (absl::Status s = PullFiltered(); !s.ok()) return s;
   rc = avcodec_send_frame(encoder_.get(), nullptr);
@@ -321,6 +339,7 @@ absl::StatusOr<RenditionOutput> Rendition::Finish() {
   out.height = encoder_->height;
   out.frames = encoded_frames_;
   out.pixels = encoded_frames_ * out.width * out.height;
+  out.container = ContainerName(profile_);
   out.bytes = output_.TakeBytes();
   return out;
 }

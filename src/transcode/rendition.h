@@ -28,7 +28,8 @@
 namespace baton::transcode {
 
 struct RenditionOutput {
-  std::string bytes;  // the complete output file
+  std::string bytes;      // the complete output file
+  std::string container;  // "mpegts", "mp4" or "matroska" (see ContainerName)
   int width = 0;
   int height = 0;
   int64_t frames = 0;  // frames encoded (and decodable from bytes)
@@ -49,6 +50,9 @@ class Rendition {
   // Drains filter, encoder and muxer and returns the file. The rendition is spent afterwards.
   absl::StatusOr<RenditionOutput> Finish();
 
+  // The muxer an output uses: the profile's format, except that VP8 (and VP9 asked for in
+  // MPEG-TS) go into Matroska, since neither MPEG-TS nor FFmpeg 5.1's MP4 can carry them.
+  static const char* ContainerName(const VideoProfile& profile);
   // Encoder name for a codec ("libx264", ...).
   static const char* EncoderName(VideoCodec codec);
 
@@ -79,6 +83,7 @@ class Rendition {
   std::deque<PacketPtr> early_audio_;
 
   int64_t input_frames_ = 0;
+  int64_t end_pts_ = 0;  // end of the last source frame, in the source time base
   int64_t encoded_frames_ = 0;
   int64_t next_keyframe_pts_ = AV_NOPTS_VALUE;  // passthrough GOP, in encoder time base
   int64_t last_video_dts_ = AV_NOPTS_VALUE;

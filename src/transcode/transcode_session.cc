@@ -168,7 +168,7 @@ absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
   result.decoded_pixels = (*decoder)->decoded_pixels();
   for (RenditionOutput& out : outputs) {
     result.renditions.push_back(
-        {std::move(out.bytes), out.width, out.height, out.frames, out.pixels});
+        {std::move(out.bytes), out.container, out.width, out.height, out.frames, out.pixels});
   }
   ++segments_done_;
   return result;

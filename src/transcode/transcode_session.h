@@ -40,6 +40,7 @@ struct SegmentInput {
 
 struct RenditionResult {
   std::string bytes;
+  std::string container;  // "mpegts", "mp4", or "matroska" for VP8 / VP9-in-TS (rendition.h)
   int width = 0;
   int height = 0;
   int64_t frames = 0;
