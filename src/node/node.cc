@@ -9,15 +9,20 @@
 #include "net/server.h"
 #include "node/capabilities.h"
 #include "node/grpc_services.h"
+#include "node/local_transcoder.h"
+#include "node/media_store.h"
 #include "node/metrics.h"
 #include "node/operator_api.h"
 #include "node/orchestrator_service.h"
 #include "node/priced_payment_terms.h"
+#include "node/segment_handler.h"
+#include "node/session_loops.h"
 #include "node/version.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
 #include "pm/price_book.h"
 #include "pm/winning_ticket_sink.h"
+#include "transcode/capabilities.h"
 
 namespace baton::node {
 namespace {
@@ -105,6 +110,10 @@ class NodeImpl : public Node {
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
   std::unique_ptr<OrchestratorService> orchestrator_;
+  MediaStore store_{512u << 20};
+  LocalTranscoder transcoder_;
+  std::unique_ptr<SessionLoops> loops_;
+  std::unique_ptr<SegmentHandler> segments_;
   std::unique_ptr<http::Server> service_;
   std::unique_ptr<http::Server> cli_;
 };
@@ -127,7 +136,13 @@ absl::Status NodeImpl::Init() {
   if (!prices.ok()) return prices.status();
   prices_.emplace(*std::move(prices));
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
+  if (!config_.nvidia.empty()) {
+    if (auto s = transcode::ProbeNvidia(config_.nvidia); !s.ok())
+      return absl::FailedPreconditionError("-nvidia " + config_.nvidia + ": " +
+                                           std::string(s.message()));
+  }
   capabilities_ = NodeFeatureCapabilities();
+  for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
 
   OrchestratorServiceDeps deps;
   deps.identity = identity_.get();
@@ -137,7 +152,30 @@ absl::Status NodeImpl::Init() {
   deps.capabilities = [this] { return Capabilities(); };
   deps.service_uri = config_.service_uri;
   deps.nodes = config_.nodes;
+  deps.end_session = [this](const std::string& session) { loops_->End(session); };
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
+
+  SessionLoops::Options loop_options;
+  loop_options.on_end = [this](const std::string& session) {
+    transcoder_.EndSession(session);
+    store_.RemoveDirectory(session);
+    sessions_.Release(session);
+  };
+  loops_ = std::make_unique<SessionLoops>(loop_options);
+  SegmentHandlerDeps seg;
+  seg.orchestrator = orchestrator_.get();
+  seg.identity = identity_.get();
+  seg.tokens = &tokens_;
+  seg.sessions = &sessions_;
+  seg.capabilities = [this] { return Capabilities(); };
+  seg.recipient = recipient_.get();
+  seg.balances = &balances_;
+  seg.store = &store_;
+  seg.loops = loops_.get();
+  seg.transcoder = &transcoder_;
+  seg.metrics = &metrics_;
+  seg.service_uri = config_.service_uri;
+  segments_ = std::make_unique<SegmentHandler>(std::move(seg));
 
   DefineMetrics(metrics_);
   metrics_.Set("livepeer_max_sessions_total", sessions_.max());
@@ -158,6 +196,15 @@ absl::Status NodeImpl::Start() {
   service_options.max_body_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   service_ = std::make_unique<http::Server>(service_options);
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
+  service_->router().Handle("/segment", {"POST"}, [this](http::HttpRequest r, auto w) {
+    segments_->HandleSegment(std::move(r), std::move(w));
+  });
+  service_->router().Handle("/payment", {"POST"}, [this](http::HttpRequest r, auto w) {
+    segments_->HandlePayment(std::move(r), std::move(w));
+  });
+  service_->router().HandlePrefix("/stream/", {"GET"}, [this](http::HttpRequest r, auto w) {
+    segments_->HandleStream(std::move(r), std::move(w));
+  });
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
   });
@@ -188,6 +235,7 @@ absl::Status NodeImpl::Start() {
 
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
+  loops_.reset();  // joins the session threads
   if (cli_) cli_->Stop();
   Metrics::SetGlobal(nullptr);
 }

@@ -126,6 +126,7 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"ticketEV", K::kString, "8000000000", "Expected value (wei) of each ticket"});
   f.Define({"maxFaceValue", K::kString, "0", "Cap on ticket face value (wei); 0 means none"});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
+  f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
   f.Define({"v", K::kInt, "3", "Log verbosity 0..6"});
@@ -145,6 +146,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.transcoder = f.GetBool("transcoder");
   c.network = f.GetString("network");
   c.monitor = f.GetBool("monitor");
+  c.nvidia = f.GetString("nvidia");
   c.verbosity = static_cast<int>(f.GetInt("v"));
   c.print_version = f.GetBool("version");
   c.price_per_unit = f.GetString("pricePerUnit");

@@ -39,6 +39,7 @@ struct NodeConfig {
   int max_sessions = 10;
   bool max_sessions_auto = false;
   bool monitor = false;
+  std::string nvidia;  // -nvidia: GPU ids or "all"; empty = software
   int verbosity = 3;
   bool print_version = false;
   std::vector<std::string> nodes;

@@ -1,0 +1,34 @@
+// The in-process video worker (-transcoder): a transcode::TranscodeSession per gateway
+// session, driven by SegmentHandler on that session's loop thread.
+//
+// Thread-safe: the session map is guarded; each session's TranscodeSession is used by its
+// own loop thread only.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "node/segment_handler.h"
+#include "transcode/transcode_session.h"
+
+namespace baton::node {
+
+// net.VideoProfile (wire) → transcode::VideoProfile.
+transcode::VideoProfile ToTranscodeProfile(const net::VideoProfile& profile);
+
+class LocalTranscoder : public SegmentTranscoder {
+ public:
+  absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
+                                                   const SegmentRequest& request,
+                                                   std::string_view bytes) override;
+  void EndSession(const std::string& session) override;
+
+ private:
+  std::shared_ptr<transcode::TranscodeSession> SessionFor(const std::string& session);
+
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<transcode::TranscodeSession>> sessions_;
+};
+
+}  // namespace baton::node

@@ -1,0 +1,234 @@
+"""POST /segment end to end: a real `baton` node, requests built here and sent with curl.
+
+Every status code of wire.md 3.4 that an offchain node can give is reached by a request built
+to reach it; a good segment comes back as a TranscodeResult whose URLs download over HTTP/1.1
+and whose pixel counts equal ffprobe's recount. Keccak comes from pycryptodome, segments from
+the ffmpeg CLI, the HTTP/2 client is curl: none of it is Baton's code.
+"""
+import argparse
+import base64
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import grpc
+from Cryptodome.Hash import keccak
+
+ARGS = None
+
+
+def keccak256(data):
+    return keccak.new(digest_bits=256, data=data).digest()
+
+
+def make_segment(path, seconds=2, size="320x180", rate=30):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    f"testsrc2=size={size}:rate={rate}:duration={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-g", str(rate), "-c:a", "aac",
+                    "-f", "mpegts", path], check=True)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def ffprobe_pixels(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                          "-show_entries", "stream=width,height,nb_read_frames", "-of", "json",
+                          path], capture_output=True, text=True, check=True)
+    s = json.loads(out.stdout)["streams"][0]
+    return s["width"] * s["height"] * int(s["nb_read_frames"]), s
+
+
+class NodeClient:
+    """Starts a node for a test class and builds requests for it."""
+    NODE_FLAGS = []
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, os.path.dirname(__file__))
+        sys.path.insert(0, ARGS.pydir)
+        from baton_process import BatonProcess
+        import lp_rpc_pb2
+        cls.pb = lp_rpc_pb2
+        cls.tmp = tempfile.mkdtemp(prefix="baton-seg-")
+        cls.segment = make_segment(os.path.join(cls.tmp, "in.ts"))
+        cls.node = BatonProcess(ARGS.baton, cls.NODE_FLAGS).start()
+        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
+        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        cls.node.stop()
+
+    def unary(self, method, response_type):
+        return self.channel.unary_unary(method, request_serializer=lambda m: m.SerializeToString(),
+                                        response_deserializer=response_type.FromString)
+
+    def get_orchestrator(self, channel=None):
+        fn = (channel or self.channel).unary_unary("/net.Orchestrator/GetOrchestrator",
+                                      request_serializer=lambda m: m.SerializeToString(),
+                                      response_deserializer=self.pb.OrchestratorInfo.FromString)
+        return fn(self.pb.OrchestratorRequest(address=b"\x01" * 20), timeout=5)
+
+    def seg_data(self, info, data, seq=0, profiles=("P240p30fps16x9",), **overrides):
+        sd = self.pb.SegData(manifestId=b"manifest-" + info.auth_token.session_id.encode(),
+                             seq=seq, hash=keccak256(data), duration=2000,
+                             auth_token=info.auth_token, profiles=b"invalid")
+        presets = {"P240p30fps16x9": (426, 240, 600000), "P360p30fps16x9": (640, 360, 1200000)}
+        for name in profiles:
+            w, h, br = presets[name]
+            sd.fullProfiles.add(name=name, width=w, height=h, bitrate=br, fps=30, fpsDen=1)
+        caps = sd.capabilities
+        caps.bitstring.append((1 << 0) | (1 << 1))  # H.264, MPEGTS
+        for k, v in overrides.items():
+            if k == "no_token":
+                sd.ClearField("auth_token")
+            elif k == "caps_word":
+                caps.bitstring[0] = v
+            else:
+                setattr(sd, k, v)
+        return base64.b64encode(sd.SerializeToString()).decode()
+
+    def post(self, seg_header, body, payment_header="", http="--http2"):
+        body_path = tempfile.mktemp(dir=self.tmp, suffix=".bin")
+        with open(body_path, "wb") as f:
+            f.write(body)
+        out_path = tempfile.mktemp(dir=self.tmp, suffix=".out")
+        r = subprocess.run(["curl", "-sk", http, "--max-time", "60", "-o", out_path, "-w",
+                            "%{http_code}", "-H", f"Livepeer-Segment: {seg_header}",
+                            "-H", f"Livepeer-Payment: {payment_header}",
+                            "-H", "Content-Type: video/MP2T", "--data-binary", f"@{body_path}",
+                            f"https://localhost:{self.node.port}/segment"],
+                           capture_output=True, text=True)
+        with open(out_path, "rb") as f:
+            content = f.read()
+        os.unlink(out_path)
+        return int(r.stdout or 0), content
+
+
+class SegmentTest(NodeClient, unittest.TestCase):
+    NODE_FLAGS = ["-maxSessions=50"]
+
+    def test_segment_is_transcoded_and_results_download(self):
+        info = self.get_orchestrator()
+        code, body = self.post(self.seg_data(info, self.segment, seq=3,
+                                             profiles=("P240p30fps16x9", "P360p30fps16x9")),
+                               self.segment)
+        self.assertEqual(code, 200, body)
+        result = self.pb.TranscodeResult.FromString(body)
+        self.assertEqual(result.seq, 3)
+        self.assertEqual(result.WhichOneof("result"), "data", result.error)
+        self.assertEqual(len(result.data.segments), 2)
+        self.assertEqual(result.info.auth_token, info.auth_token)  # the session's own token
+        self.assertEqual(result.info.transcoder, info.transcoder)
+        self.assertEqual(result.data.sig, b"")  # offchain: unsigned
+        for seg, expected in zip(result.data.segments, ((426, 240), (640, 360))):
+            self.assertRegex(seg.url, rf"^https://localhost:{self.node.port}/stream/"
+                                      rf"{info.auth_token.session_id}/P\d+p30fps16x9/3\.ts$")
+            path = os.path.join(self.tmp, "r.ts")
+            r = subprocess.run(["curl", "-sk", "--http1.1", "-o", path, "-w", "%{http_code}",
+                                seg.url], capture_output=True, text=True)
+            self.assertEqual(r.stdout, "200")
+            pixels, stream = ffprobe_pixels(path)
+            self.assertEqual((stream["width"], stream["height"]), expected)
+            self.assertEqual(seg.pixels, pixels)
+        r = subprocess.run(["curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
+                            f"https://localhost:{self.node.port}/stream/nope/x/1.ts"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.stdout, "404")
+
+    def test_http1_client_also_works(self):
+        info = self.get_orchestrator()
+        code, body = self.post(self.seg_data(info, self.segment), self.segment, http="--http1.1")
+        self.assertEqual(code, 200)
+        self.assertEqual(self.pb.TranscodeResult.FromString(body).WhichOneof("result"), "data")
+
+    def test_status_codes(self):
+        info = self.get_orchestrator()
+        good = self.seg_data(info, self.segment)
+        cases = [
+            ("bad payment base64", good, "!!!", self.segment, 402, None),
+            ("bad segment base64", "!!!", "", self.segment, 403, "ErrorSegEncoding"),
+            ("segment not protobuf", base64.b64encode(b"\xff\xff").decode(), "", self.segment,
+             403, None),
+            ("missing auth token", self.seg_data(info, self.segment, no_token=True), "",
+             self.segment, 403, "missing auth token"),
+            ("incompatible caps", self.seg_data(info, self.segment, caps_word=1 << 60), "",
+             self.segment, 403, "incompatible capabilities"),
+            ("invalid duration", self.seg_data(info, self.segment, duration=400000), "",
+             self.segment, 403, "invalid duration"),
+            ("hash mismatch", good, "", self.segment + b"x", 403, "Forbidden"),
+        ]
+        bad_token = self.pb.SegData.FromString(base64.b64decode(good))
+        bad_token.auth_token.token = b"\x00" * 32
+        cases.append(("invalid auth token",
+                      base64.b64encode(bad_token.SerializeToString()).decode(), "",
+                      self.segment, 403, "invalid auth token"))
+        for name, seg, pay, body, code, text in cases:
+            with self.subTest(name):
+                got, content = self.post(seg, body, pay)
+                self.assertEqual(got, code, content)
+                if text:
+                    self.assertEqual(content.decode(), text + "\n")
+        # The node still serves after all of that.
+        got, _ = self.post(good, self.segment)
+        self.assertEqual(got, 200)
+
+    def test_bad_media_is_an_error_in_the_body_and_session_survives(self):
+        info = self.get_orchestrator()
+        junk = b"this is not a video" * 100
+        code, body = self.post(self.seg_data(info, junk, seq=0), junk)
+        self.assertEqual(code, 200)
+        result = self.pb.TranscodeResult.FromString(body)
+        self.assertEqual(result.WhichOneof("result"), "error")
+        self.assertTrue(result.error)
+        code, body = self.post(self.seg_data(info, self.segment, seq=1), self.segment)
+        self.assertEqual(self.pb.TranscodeResult.FromString(body).WhichOneof("result"), "data")
+
+    def test_busy_when_the_session_queue_is_full(self):
+        info = self.get_orchestrator()
+        big = make_segment(os.path.join(self.tmp, "big.ts"), seconds=4, size="1280x720")
+        headers = [self.seg_data(info, big, seq=i, profiles=("P360p30fps16x9",)) for i in range(8)]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda h: self.post(h, big), headers))
+        errors = [self.pb.TranscodeResult.FromString(b).error for c, b in results if c == 200]
+        self.assertEqual(len(errors), 8)
+        self.assertIn("OrchestratorBusy", errors)  # 1 transcoding + 4 queued, the rest busy
+        self.assertGreaterEqual(errors.count(""), 5)
+
+
+class CapacityTest(NodeClient, unittest.TestCase):
+    NODE_FLAGS = ["-maxSessions=1"]
+
+    def test_max_sessions(self):
+        first, second = self.get_orchestrator(), self.get_orchestrator()
+        code, _ = self.post(self.seg_data(first, self.segment), self.segment)
+        self.assertEqual(code, 200)
+        # A known session keeps its slot; a new one is refused.
+        code, _ = self.post(self.seg_data(first, self.segment, seq=1), self.segment)
+        self.assertEqual(code, 200)
+        code, body = self.post(self.seg_data(second, self.segment), self.segment)
+        self.assertEqual((code, body), (403, b"OrchestratorCapped\n"))
+        with self.assertRaises(grpc.RpcError) as err:
+            self.get_orchestrator()
+        self.assertEqual(err.exception.details(),
+                         "Invalid orchestrator request: OrchestratorCapped")
+        # Ending the session frees its slot.
+        end = self.unary("/net.Orchestrator/EndTranscodingSession",
+                         self.pb.EndTranscodingSessionResponse)
+        end(self.pb.EndTranscodingSessionRequest(auth_token=first.auth_token), timeout=5)
+        code, _ = self.post(self.seg_data(second, self.segment), self.segment)
+        self.assertEqual(code, 200)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baton", required=True)
+    parser.add_argument("--pydir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
