@@ -252,7 +252,11 @@ contract BondingManager is Manager {
         emit Bond(_to, currentDelegate, msg.sender, _amount, del.bondedAmount);
     }
 
-    function unbond(uint256 _amount) external whenSystemNotPaused currentRoundInitialized {
+    function unbond(uint256 _amount) external {
+        unbondWithHint(_amount, address(0), address(0));
+    }
+
+    function unbondWithHint(uint256 _amount, address, address) public whenSystemNotPaused currentRoundInitialized {
         require(delegatorStatus(msg.sender) == DelegatorStatus.Bonded, "caller must be bonded");
         Delegator storage del = delegators[msg.sender];
         require(_amount > 0, "unbond amount must be greater than 0");
@@ -274,8 +278,36 @@ contract BondingManager is Manager {
         emit Unbond(currentDelegate, msg.sender, lockId, _amount, withdrawRound);
     }
 
-    function rebond(uint256 _unbondingLockId) external whenSystemNotPaused currentRoundInitialized {
+    function rebond(uint256 _unbondingLockId) external {
+        rebondWithHint(_unbondingLockId, address(0), address(0));
+    }
+
+    function rebondWithHint(uint256 _unbondingLockId, address, address)
+        public
+        whenSystemNotPaused
+        currentRoundInitialized
+    {
         require(delegatorStatus(msg.sender) != DelegatorStatus.Unbonded, "caller must be bonded");
+        processRebond(_unbondingLockId);
+    }
+
+    function rebondFromUnbonded(address _to, uint256 _unbondingLockId) external {
+        rebondFromUnbondedWithHint(_to, _unbondingLockId, address(0), address(0));
+    }
+
+    function rebondFromUnbondedWithHint(address _to, uint256 _unbondingLockId, address, address)
+        public
+        whenSystemNotPaused
+        currentRoundInitialized
+    {
+        require(delegatorStatus(msg.sender) == DelegatorStatus.Unbonded, "caller must be unbonded");
+        Delegator storage del = delegators[msg.sender];
+        del.startRound = roundsManager().currentRound() + 1;
+        del.delegateAddress = _to;
+        processRebond(_unbondingLockId);
+    }
+
+    function processRebond(uint256 _unbondingLockId) internal {
         require(isValidUnbondingLock(msg.sender, _unbondingLockId), "invalid unbonding lock ID");
         uint256 amount = unbondingLocks[msg.sender][_unbondingLockId].amount;
         delete unbondingLocks[msg.sender][_unbondingLockId];

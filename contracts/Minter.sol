@@ -12,12 +12,18 @@ interface IMintableToken {
     function mint(address _to, uint256 _amount) external;
 
     function transfer(address _to, uint256 _amount) external returns (bool);
+
+    function totalSupply() external view returns (uint256);
 }
 
 contract Minter is Manager {
     uint256 public rewardPerRound = 1000 ether;
     uint256 public currentMintableTokens;
     uint256 public currentMintedTokens;
+    // Inflation is not modelled (rewardPerRound replaces it); these read as 0.
+    uint256 public inflation;
+    uint256 public inflationChange;
+    uint256 public targetBondingRate;
 
     event SetCurrentRewardTokens(uint256 currentMintableTokens, uint256 currentInflation);
 
@@ -89,6 +95,10 @@ contract Minter is Manager {
         currentMintableTokens = rewardPerRound;
         currentMintedTokens = 0;
         emit SetCurrentRewardTokens(currentMintableTokens, 0);
+    }
+
+    function getGlobalTotalSupply() external view returns (uint256) {
+        return IMintableToken(contractNamed("LivepeerToken")).totalSupply();
     }
 
     function getController() external view returns (address) {

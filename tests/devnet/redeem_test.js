@@ -172,6 +172,21 @@ test('a recipient that is not a registered transcoder cannot be paid', async () 
     'transcoder must be registered');
 });
 
+test('a registered transcoder that was never active cannot be paid (division by zero, as Livepeer)', async () => {
+  const owner = h.wallet(env, 'deployer');
+  const fresh = h.anvilAccount(env, 2);
+  const stake = ethers.parseEther('10');
+  await (await c.LivepeerToken.connect(owner).mint(fresh.address, stake)).wait();
+  await (await c.LivepeerToken.connect(fresh).approve(c.BondingManager.target, stake)).wait();
+  await (await c.BondingManager.connect(fresh).bond(stake, fresh.address)).wait();
+  assert.equal(await c.BondingManager.isRegisteredTranscoder(fresh.address), true);
+  assert.equal(await c.BondingManager.isActiveTranscoder(fresh.address), false);
+  const t = await h.makeTicket(env, c, {sender: gateway, recipient: fresh.address, faceValue: 1000n});
+  const err = await c.TicketBroker.redeemWinningTicket.staticCall(t.ticket, t.sig, t.recipientRand).catch((e) => e);
+  assert.equal(err.revert && err.revert.name, 'Panic', String(err.shortMessage));
+  assert.equal(BigInt(err.revert.args[0]), 0x12n);
+});
+
 test('beyond the deposit, the recipient is paid from its share of the reserve', async () => {
   const sender = h.anvilAccount(env, 3);
   const deposit = ethers.parseEther('0.01');
