@@ -1,12 +1,22 @@
 #include "eth/test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/hex.h"
 #include "crypto/uint256.h"
+#include "eth/json_rpc.h"
 
 namespace baton::eth::testing {
 
@@ -86,6 +96,55 @@ absl::StatusOr<abi::Value> ValueFromJson(const abi::Type& type, const nlohmann::
     }
   }
   return absl::InternalError("unknown kind");
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+absl::StatusOr<std::unique_ptr<Anvil>> Anvil::Start(const std::string& extra_args) {
+  std::unique_ptr<Anvil> anvil(new Anvil());
+  int port = FreePort();
+  anvil->url_ = absl::StrCat("http://127.0.0.1:", port);
+  std::string command = absl::StrCat("exec ", SourceDir(), "/tools/node_modules/.bin/anvil --port ",
+                                     port, " ", extra_args, " >/dev/null 2>&1");
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  anvil->pid_ = pid;
+  JsonRpcClient probe(
+      JsonRpcOptions{anvil->url_, std::chrono::milliseconds(500), 1, std::chrono::milliseconds(0)});
+  for (int i = 0; i < 200; ++i) {
+    if (probe.Call("eth_chainId", nlohmann::json::array()).ok()) return anvil;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return absl::DeadlineExceededError("anvil did not start: " + command);
+}
+
+Anvil::~Anvil() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+absl::StatusOr<std::string> Anvil::Cast(const std::string& args) const {
+  auto out = RunCommand(
+      absl::StrCat(SourceDir(), "/tools/node_modules/.bin/cast ", args, " --rpc-url ", url_));
+  if (!out.ok()) return out.status();
+  return std::string(absl::StripAsciiWhitespace(*out));
 }
 
 }  // namespace baton::eth::testing
