@@ -1,0 +1,73 @@
+// StreamSession: one gateway session with one orchestrator, as go-livepeer's broadcaster runs
+// it (wire.md 2-4): GetOrchestrator for price, ticket params and an auth token, then every
+// segment in seq order on POST /segment with a signed SegData and a Payment, the results
+// downloaded and verified, and the session's OrchestratorInfo replaced by each response's.
+//
+// With concurrency N, N worker threads take segments in seq order, so at most N of this
+// session's segments are in flight (the node queues at most 4 per session). Each outcome goes
+// into the shared RunSummary.
+//
+// Ownership: the session borrows the Sender, the key and the summary, which must outlive it.
+// Thread-safety: Run() is called once; it starts and joins its own threads. The Sender and the
+// summary are shared between sessions and are thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/secp256k1.h"
+#include "gateway/orchestrator_client.h"
+#include "gateway/run_summary.h"
+#include "gateway/source_segments.h"
+#include "lp_rpc.pb.h"
+#include "pm/rational.h"
+#include "pm/sender.h"
+
+namespace baton::gateway {
+
+struct SessionConfig {
+  std::string base_url;  // from OrchestratorBaseUrl
+  std::vector<::net::VideoProfile> profiles;
+  int concurrency = 1;
+  bool verify = true;
+  std::string out_dir;                        // empty: do not keep renditions
+  std::optional<pm::Rat> max_price_per_unit;  // wei per pixel
+};
+
+class StreamSession {
+ public:
+  StreamSession(int index, SessionConfig config, const crypto::PrivateKey& key, pm::Sender& sender,
+                RunSummary& summary);
+
+  // Streams every segment. When the session cannot start (GetOrchestrator fails, the price is
+  // too high) every segment is recorded as failed with that reason, and the error is returned.
+  absl::Status Run(const std::vector<SourceSegment>& segments);
+
+ private:
+  struct Prepared;  // one segment's request, ready to post
+
+  absl::Status Start();
+  void Work(const std::vector<SourceSegment>& segments);
+  SegmentOutcome Process(OrchestratorClient& client, const SourceSegment& segment);
+  absl::StatusOr<Prepared> Prepare(const SourceSegment& segment, SegmentOutcome& outcome);
+  void CheckResults(OrchestratorClient& client, const ::net::TranscodeData& data,
+                    const ::net::OrchestratorInfo& info, SegmentOutcome& outcome);
+  void UpdateInfo(const ::net::OrchestratorInfo& fresh);
+  void KeepRenditions(int64_t seq, const std::vector<std::string>& renditions);
+  absl::Status CheckPrice(const ::net::OrchestratorInfo& info) const;
+
+  const int index_;
+  const SessionConfig config_;
+  const crypto::PrivateKey& key_;
+  pm::Sender& sender_;
+  RunSummary& summary_;
+  const std::string manifest_id_;
+
+  std::mutex mu_;
+  ::net::OrchestratorInfo info_;  // guarded by mu_
+  size_t next_segment_ = 0;       // guarded by mu_
+};
+
+}  // namespace baton::gateway
