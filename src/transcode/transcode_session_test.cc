@@ -237,6 +237,17 @@ TEST_F(TranscodeSessionTest, Mp4OutputIsFaststart) {
   EXPECT_EQ(r.frames, 60);
 }
 
+TEST_F(TranscodeSessionTest, Mp4InputWithMoovAtTheEnd) {
+  ASSERT_TRUE(Ffmpeg("-i " + In("av.ts") + " -c copy " + In("input.mp4")));
+  TranscodeSession session;
+  auto result = Run(session, ReadFile(In("input.mp4")), {Profile("a", 256, 144, 30)});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->decoded_frames, 60);
+  nlohmann::json probe = CheckOutput(result->renditions[0], "from_mp4.ts");
+  EXPECT_FALSE(StreamOf(probe, "audio").is_null());
+  EXPECT_EQ(result->renditions[0].frames, 60);
+}
+
 TEST_F(TranscodeSessionTest, HevcVp8Vp9Outputs) {
   std::vector<VideoProfile> profiles;
   const VideoCodec codecs[] = {VideoCodec::kH265, VideoCodec::kVp8, VideoCodec::kVp9};
@@ -313,6 +324,33 @@ TEST_F(TranscodeSessionTest, BadInputsFailCleanlyAndTheSessionSurvives) {
   EXPECT_GT(cut->renditions[0].frames, 0);
   EXPECT_LT(cut->renditions[0].frames, 60);
   CheckOutput(cut->renditions[0], "truncated.ts");
+}
+
+TEST_F(TranscodeSessionTest, SizeChangeMidSegmentKeepsCountsExact) {
+  // Two halves of different sizes in one segment, timestamps continuing (as a stream that
+  // switches resolution mid-segment).
+  ASSERT_TRUE(
+      Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 1 " + std::string(kX264) + In("part_a.ts")));
+  ASSERT_TRUE(Ffmpeg("-f lavfi -i testsrc2=s=180x320:r=30 -t 1 " + std::string(kX264) +
+                     "-output_ts_offset 1 " + In("part_b.ts")));
+  const std::string bytes = ReadFile(In("part_a.ts")) + ReadFile(In("part_b.ts"));
+  TranscodeSession session;
+  auto result = Run(session, bytes, {Profile("a", 256, 144, 30), Profile("p", 256, 144, 0)});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->decoded_frames, 60);
+  EXPECT_EQ(result->decoded_pixels, 60 * 320 * 180);
+  CheckOutput(result->renditions[0], "sizechange0.ts");
+  CheckOutput(result->renditions[1], "sizechange1.ts");
+  EXPECT_EQ(result->renditions[1].frames, 60);
+}
+
+TEST_F(TranscodeSessionTest, AbsurdAspectRatioIsRefused) {
+  ASSERT_TRUE(
+      Ffmpeg("-f lavfi -i testsrc2=s=16x4000:r=5 -t 1 " + std::string(kX264) + In("tall.ts")));
+  TranscodeSession session;
+  auto result = Run(session, ReadFile(In("tall.ts")), {Profile("a", 256, 144, 30)});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("too large"), std::string::npos) << result.status();
 }
 
 TEST_F(TranscodeSessionTest, RequestErrors) {
