@@ -25,6 +25,20 @@ struct DictFree {
   void operator()(AVDictionary* d) const { av_dict_free(&d); }
 };
 
+// Whether a muxer can carry an audio codec copied as is. MPEG-TS has no codec query in
+// FFmpeg 5.1, so its list is spelled out; other muxers answer 0 when they cannot.
+bool ContainerCarries(const AVOutputFormat* format, AVCodecID codec) {
+  if (std::string_view(format->name) == "mpegts") {
+    for (AVCodecID ok :
+         {AV_CODEC_ID_MP2, AV_CODEC_ID_MP3, AV_CODEC_ID_AAC, AV_CODEC_ID_AAC_LATM, AV_CODEC_ID_AC3,
+          AV_CODEC_ID_EAC3, AV_CODEC_ID_DTS, AV_CODEC_ID_TRUEHD, AV_CODEC_ID_OPUS}) {
+      if (codec == ok) return true;
+    }
+    return false;
+  }
+  return avformat_query_codec(format, codec, FF_COMPLIANCE_NORMAL) != 0;
+}
+
 bool IsVp(VideoCodec codec) { return codec == VideoCodec::kVp8 || codec == VideoCodec::kVp9; }
 
 // x264/x265 options of transcode.md 1.5 (LPMS's defaults), plus quiet x265 logging.
@@ -218,10 +232,20 @@ absl::Status Rendition::OpenMuxer() {
   if (source_.audio != nullptr) {
     audio_stream_ = avformat_new_stream(muxer_, nullptr);
     if (audio_stream_ == nullptr) return absl::ResourceExhaustedError("cannot add audio stream");
-    rc = avcodec_parameters_copy(audio_stream_->codecpar, source_.audio);
-    if (rc < 0) return AvStatus(rc, "cannot copy audio parameters");
-    audio_stream_->codecpar->codec_tag = 0;  // let the output container choose its own tag
-    audio_stream_->time_base = source_.audio_time_base;
+    if (ContainerCarries(muxer_->oformat, source_.audio->codec_id)) {
+      rc = avcodec_parameters_copy(audio_stream_->codecpar, source_.audio);
+      if (rc < 0) return AvStatus(rc, "cannot copy audio parameters");
+      audio_stream_->codecpar->codec_tag = 0;  // let the output container choose its own tag
+      audio_stream_->time_base = source_.audio_time_base;
+    } else {
+      auto reencoder = AudioReencoder::Create(source_.audio, source_.audio_time_base,
+                                              muxer_->oformat->flags & AVFMT_GLOBALHEADER);
+      if (!reencoder.ok()) return reencoder.status();
+      audio_reencoder_ = *std::move(reencoder);
+      rc = avcodec_parameters_from_context(audio_stream_->codecpar, audio_reencoder_->encoder());
+      if (rc < 0) return AvStatus(rc, "cannot set audio stream parameters");
+      audio_stream_->time_base = audio_reencoder_->encoder()->time_base;
+    }
   }
   AVDictionary* opts = nullptr;
   if (std::string_view(format_name) == "mp4") av_dict_set(&opts, "movflags", "faststart", 0);
@@ -305,10 +329,19 @@ absl::Status Rendition::AddAudioPacket(const AVPacket& pkt) {
 
 absl::Status Rendition::WriteAudio(AVPacket* pkt) {
   if (audio_stream_ == nullptr) return absl::OkStatus();
+  if (audio_reencoder_ != nullptr) return audio_reencoder_->Add(pkt, EncodedAudioSink());
   av_packet_rescale_ts(pkt, source_.audio_time_base, audio_stream_->time_base);
   pkt->stream_index = audio_stream_->index;
   pkt->pos = -1;
   return Mux(pkt, last_audio_dts_);
+}
+
+AudioReencoder::PacketSink Rendition::EncodedAudioSink() {
+  return [this](AVPacket* pkt) {
+    av_packet_rescale_ts(pkt, audio_reencoder_->encoder()->time_base, audio_stream_->time_base);
+    pkt->stream_index = audio_stream_->index;
+    return Mux(pkt, last_audio_dts_);
+  };
 }
 
 absl::Status Rendition::Mux(AVPacket* pkt, int64_t& last_dts) {
@@ -332,6 +365,9 @@ absl::StatusOr<RenditionOutput> Rendition::Finish() {
   rc = avcodec_send_frame(encoder_.get(), nullptr);
   if (rc < 0) return AvStatus(rc, "cannot flush encoder");
   if (absl::Status s = WriteEncoded(); !s.ok()) return s;
+  if (audio_reencoder_ != nullptr) {
+    if (absl::Status s = audio_reencoder_->Add(nullptr, EncodedAudioSink()); !s.ok()) return s;
+  }
   rc = av_write_trailer(muxer_);
   if (rc < 0) return AvStatus(rc, absl::StrCat("profile \"", profile_.name, "\": muxing failed"));
   RenditionOutput out;

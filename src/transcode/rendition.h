@@ -1,7 +1,7 @@
 // Rendition: one output of a segment. It scales (and, for a fixed frame rate, converts the
 // rate of) the decoded source frames with a libavfilter graph, encodes them and muxes the
 // result, together with the source audio copied packet for packet, into an in-memory
-// MPEG-TS or MP4 file.
+// MPEG-TS or MP4 file (audio the container cannot carry is re-encoded to AAC instead).
 //
 // Everything opens on the first video frame, because the output size depends on the source
 // size (transcode.md 1.6); audio that arrives earlier waits in a queue. The first frame is
@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "transcode/audio_reencoder.h"
 #include "transcode/av_util.h"
 #include "transcode/memory_io.h"
 #include "transcode/output_size.h"
@@ -66,6 +67,7 @@ class Rendition {
   absl::Status Encode(AVFrame* frame);
   absl::Status WriteEncoded();
   absl::Status WriteAudio(AVPacket* pkt);
+  AudioReencoder::PacketSink EncodedAudioSink();
   absl::Status Mux(AVPacket* pkt, int64_t& last_dts);
 
   const VideoProfile profile_;
@@ -80,6 +82,7 @@ class Rendition {
   AVFormatContext* muxer_ = nullptr;
   AVStream* video_stream_ = nullptr;
   AVStream* audio_stream_ = nullptr;
+  std::unique_ptr<AudioReencoder> audio_reencoder_;  // only when the audio cannot be copied
   std::deque<PacketPtr> early_audio_;
 
   int64_t input_frames_ = 0;

@@ -248,6 +248,21 @@ TEST_F(TranscodeSessionTest, Mp4InputWithMoovAtTheEnd) {
   EXPECT_EQ(result->renditions[0].frames, 60);
 }
 
+TEST_F(TranscodeSessionTest, AudioTheContainerCannotCarryIsEncodedToAac) {
+  ASSERT_TRUE(
+      Ffmpeg(std::string(kVideo) + kAudio + kX264 + "-c:a pcm_s16le -t 1 " + In("pcm.mov")));
+  TranscodeSession session;
+  auto result = Run(session, ReadFile(In("pcm.mov")), {Profile("a", 256, 144, 30)});
+  ASSERT_TRUE(result.ok()) << result.status();
+  nlohmann::json audio = StreamOf(CheckOutput(result->renditions[0], "pcm_out.ts"), "audio");
+  ASSERT_FALSE(audio.is_null());
+  EXPECT_EQ(audio.value("codec_name", ""), "aac");
+  EXPECT_EQ(audio.value("sample_rate", ""), "44100");
+  EXPECT_EQ(audio.value("channels", 0), 2);
+  // About one second of audio survives the trip (44 AAC frames of 1024 samples).
+  EXPECT_NEAR(static_cast<double>(testing::Packets(In("pcm_out.ts"), "a").size()), 44, 3);
+}
+
 TEST_F(TranscodeSessionTest, HevcVp8Vp9Outputs) {
   std::vector<VideoProfile> profiles;
   const VideoCodec codecs[] = {VideoCodec::kH265, VideoCodec::kVp8, VideoCodec::kVp9};
@@ -342,6 +357,22 @@ TEST_F(TranscodeSessionTest, SizeChangeMidSegmentKeepsCountsExact) {
   CheckOutput(result->renditions[0], "sizechange0.ts");
   CheckOutput(result->renditions[1], "sizechange1.ts");
   EXPECT_EQ(result->renditions[1].frames, 60);
+}
+
+TEST_F(TranscodeSessionTest, FramesFarApartAreARunawayError) {
+  // 5 frames 10 s apart: a 30 fps output would need ~1200 frames (LPMS EncodedFrameRunaway).
+  ASSERT_TRUE(
+      Ffmpeg("-f lavfi -i testsrc2=s=160x90:r=5 -frames:v 5 -vf setpts=N*10/TB "
+             "-enc_time_base 1/90000 " +
+             std::string(kX264) + In("sparse.ts")));
+  TranscodeSession session;
+  auto result = Run(session, ReadFile(In("sparse.ts")), {Profile("a", 256, 144, 30)});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("runaway"), std::string::npos) << result.status();
+  // Passthrough has no frame multiplication and is fine.
+  auto pass = Run(session, ReadFile(In("sparse.ts")), {Profile("p", 256, 144, 0)});
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->renditions[0].frames, 5);
 }
 
 TEST_F(TranscodeSessionTest, AbsurdAspectRatioIsRefused) {
