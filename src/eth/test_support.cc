@@ -98,6 +98,26 @@ absl::StatusOr<abi::Value> ValueFromJson(const abi::Type& type, const nlohmann::
   return absl::InternalError("unknown kind");
 }
 
+namespace {
+// PUSH2 of a 16-bit value.
+std::string Push2(size_t v) {
+  return std::string{'\x61', static_cast<char>(v >> 8), static_cast<char>(v & 0xff)};
+}
+}  // namespace
+
+std::string FixedResponseContract(const std::string& data, bool revert) {
+  std::string runtime;
+  std::string padded = data;
+  padded.resize((padded.size() + 31) / 32 * 32, '\0');
+  for (size_t off = 0; off < padded.size(); off += 32)
+    runtime += '\x7f' + padded.substr(off, 32) + Push2(off) + '\x52';  // PUSH32 w; MSTORE
+  runtime += Push2(data.size()) + std::string("\x60\x00", 2) + (revert ? '\xfd' : '\xf3');
+  // PUSH2 len DUP1 PUSH2 13 PUSH1 0 CODECOPY PUSH1 0 RETURN (13 bytes), then the runtime.
+  std::string init =
+      Push2(runtime.size()) + '\x80' + Push2(13) + std::string("\x60\x00\x39\x60\x00\xf3", 6);
+  return init + runtime;
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -49,6 +49,11 @@ class Anvil {
   std::string url_;
 };
 
+// Init code deploying a contract whose every call returns (or reverts with) exactly `data`:
+// the runtime stores the data word by word (PUSH32 w, PUSH2 off, MSTORE) and RETURNs or
+// REVERTs. Hand-assembled, so no third-party bytecode. REQUIRES: data.size() < 65536.
+std::string FixedResponseContract(const std::string& data, bool revert);
+
 // anvil's dev account #0 key (public knowledge; funded with 10000 ETH on every anvil).
 inline constexpr char kAnvilKey0[] =
     "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -26,22 +26,8 @@ crypto::PrivateKey Key(const char* hex) {
 
 crypto::Address FreshAddress() { return crypto::PrivateKey::Generate().address(); }
 
-// Init code deploying a contract whose every call reverts with exactly `revert_data`:
-// the runtime stores the data word by word (PUSH32 w, PUSH1 off, MSTORE) and REVERTs.
 std::string RevertingContract(const std::string& revert_data) {
-  std::string runtime;
-  std::string padded = revert_data;
-  padded.resize((padded.size() + 31) / 32 * 32, '\0');
-  for (size_t off = 0; off < padded.size(); off += 32) {
-    runtime += '\x7f' + padded.substr(off, 32);
-    runtime += std::string("\x60", 1) + static_cast<char>(off) + '\x52';
-  }
-  runtime += std::string("\x60", 1) + static_cast<char>(revert_data.size());
-  runtime += std::string("\x60\x00\xfd", 3);
-  // PUSH1 len DUP1 PUSH1 11 PUSH1 0 CODECOPY PUSH1 0 RETURN, then the runtime.
-  std::string init = std::string("\x60", 1) + static_cast<char>(runtime.size()) +
-                     std::string("\x80\x60\x0b\x60\x00\x39\x60\x00\xf3", 9);
-  return init + runtime;
+  return testing::FixedResponseContract(revert_data, /*revert=*/true);
 }
 
 std::string ErrorData(const std::string& message) {

@@ -232,12 +232,72 @@ function keystoreRead() {
   return { address: acct.address, key: acct.privateKey };
 }
 
+// ---- contract bindings ----
+function contractVectors() {
+  // Call data for the node's transactions, and return data for its reads, encoded by ethers'
+  // Interface from the human-readable ABI of pm.md 4-5.
+  const iface = new ethers.Interface([
+    'function getContract(bytes32) view returns (address)',
+    'function currentRound() view returns (uint256)',
+    'function lastInitializedRound() view returns (uint256)',
+    'function currentRoundInitialized() view returns (bool)',
+    'function blockHashForRound(uint256) view returns (bytes32)',
+    'function initializeRound()',
+    'function getSenderInfo(address) view returns ((uint256 deposit, uint256 withdrawRound) sender, (uint256 fundsRemaining, uint256 claimedInCurrentRound) reserve)',
+    'function claimableReserve(address,address) view returns (uint256)',
+    'function usedTickets(bytes32) view returns (bool)',
+    'function redeemWinningTicket((address recipient,address sender,uint256 faceValue,uint256 winProb,uint256 senderNonce,bytes32 recipientRandHash,bytes auxData) ticket, bytes sig, uint256 recipientRand)',
+    'function getTranscoder(address) view returns (uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256)',
+    'function isActiveTranscoder(address) view returns (bool)',
+    'function pendingFees(address,uint256) view returns (uint256)',
+    'function reward()',
+    'function transcoder(uint256,uint256)',
+    'function bond(uint256,address)',
+    'function withdrawFees(address,uint256)',
+    'function getServiceURI(address) view returns (string)',
+    'function setServiceURI(string)',
+  ]);
+  const addr = () => ethers.getAddress(hex(randBytes(20)));
+  const u = () => randBigInt(256);
+  const s = (v) => typeof v === 'bigint' ? v.toString() : v;
+  const calls = [];
+  const add = (fn, args, result) => calls.push({
+    fn, args: args.map((a) => Array.isArray(a) ? a.map(s) : s(a)),
+    calldata: iface.encodeFunctionData(fn, args),
+    result: result === undefined ? null : result.map((r) => Array.isArray(r) ? r.map(s) : s(r)),
+    returndata: result === undefined ? null : iface.encodeFunctionResult(fn, result),
+  });
+  const name = pick(['TicketBroker', 'BondingManager', 'RoundsManager', 'ServiceRegistry']);
+  add('getContract', [ethers.id(name)], [addr()]);
+  calls[calls.length - 1].name = name;
+  add('currentRound', [], [u()]);
+  add('lastInitializedRound', [], [u()]);
+  add('currentRoundInitialized', [], [rand() < 0.5]);
+  add('blockHashForRound', [u()], [hex(randBytes(32))]);
+  add('initializeRound', []);
+  add('getSenderInfo', [addr()], [[u(), u()], [u(), u()]]);
+  add('claimableReserve', [addr(), addr()], [u()]);
+  add('usedTickets', [hex(randBytes(32))], [rand() < 0.5]);
+  add('redeemWinningTicket', [[addr(), addr(), u(), u(), u(), hex(randBytes(32)), hex(randBytes(64))],
+                              hex(randBytes(65)), u()]);
+  add('getTranscoder', [addr()], Array.from({ length: 10 }, u));
+  add('isActiveTranscoder', [addr()], [rand() < 0.5]);
+  add('pendingFees', [addr(), u()], [u()]);
+  add('reward', []);
+  add('transcoder', [BigInt(randInt(1000001)), BigInt(randInt(1000001))]);
+  add('bond', [u(), addr()]);
+  add('withdrawFees', [addr(), u()]);
+  add('getServiceURI', [addr()], ['https://' + randInt(1e9) + '.example.org:8935']);
+  add('setServiceURI', ['https://10.0.0.' + randInt(256) + ':8935']);
+  return calls;
+}
+
 const kinds = {
   rlp: () => Array.from({ length: count }, () => {
     const value = randRlp(0);
     return { value, encoded: ethers.encodeRlp(value) };
   }),
-  abi: abiVectors, event: eventVectors, tx: txVectors,
+  abi: abiVectors, event: eventVectors, tx: txVectors, contracts: contractVectors,
   keystore: keystoreWrite, 'keystore-read': keystoreRead,
 };
 if (!kinds[kind]) { console.error('unknown kind ' + kind); process.exit(2); }
