@@ -375,6 +375,29 @@ TEST_F(TranscodeSessionTest, FramesFarApartAreARunawayError) {
   EXPECT_EQ(pass->renditions[0].frames, 5);
 }
 
+// The H.264 decode capabilities we advertise (21-25): 4:2:2, 4:4:4 and 10-bit sources, and
+// interlaced ones, all come out as progressive 8-bit 4:2:0.
+TEST_F(TranscodeSessionTest, OtherPixelFormatsBecome420) {
+  const char* formats[] = {"yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le"};
+  TranscodeSession session;
+  for (const char* fmt : formats) {
+    const std::string name = std::string("fmt_") + fmt + ".ts";
+    ASSERT_TRUE(Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -c:v libx264 -preset "
+                       "ultrafast -pix_fmt " + std::string(fmt) + " " + In(name)));
+    auto result = Run(session, ReadFile(In(name)), {Profile("a", 256, 144, 30)});
+    ASSERT_TRUE(result.ok()) << fmt << ": " << result.status();
+    nlohmann::json v = StreamOf(CheckOutput(result->renditions[0], "out_" + name), "video");
+    EXPECT_EQ(v.value("pix_fmt", ""), "yuv420p") << fmt;
+    EXPECT_EQ(result->renditions[0].frames, 15) << fmt;
+  }
+  ASSERT_TRUE(Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -vf tinterlace=5 -flags "
+                     "+ilme+ildct -c:v libx264 -preset ultrafast " + In("interlaced.ts")));
+  auto result = Run(session, ReadFile(In("interlaced.ts")), {Profile("a", 256, 144, 30)});
+  ASSERT_TRUE(result.ok()) << result.status();
+  nlohmann::json v = StreamOf(CheckOutput(result->renditions[0], "out_interlaced.ts"), "video");
+  EXPECT_EQ(v.value("field_order", "progressive"), "progressive");
+}
+
 TEST_F(TranscodeSessionTest, AbsurdAspectRatioIsRefused) {
   ASSERT_TRUE(
       Ffmpeg("-f lavfi -i testsrc2=s=16x4000:r=5 -t 1 " + std::string(kX264) + In("tall.ts")));
