@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 #include <thread>
 
@@ -382,16 +383,20 @@ TEST_F(TranscodeSessionTest, OtherPixelFormatsBecome420) {
   TranscodeSession session;
   for (const char* fmt : formats) {
     const std::string name = std::string("fmt_") + fmt + ".ts";
-    ASSERT_TRUE(Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -c:v libx264 -preset "
-                       "ultrafast -pix_fmt " + std::string(fmt) + " " + In(name)));
+    ASSERT_TRUE(
+        Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -c:v libx264 -preset "
+               "ultrafast -pix_fmt " +
+               std::string(fmt) + " " + In(name)));
     auto result = Run(session, ReadFile(In(name)), {Profile("a", 256, 144, 30)});
     ASSERT_TRUE(result.ok()) << fmt << ": " << result.status();
     nlohmann::json v = StreamOf(CheckOutput(result->renditions[0], "out_" + name), "video");
     EXPECT_EQ(v.value("pix_fmt", ""), "yuv420p") << fmt;
     EXPECT_EQ(result->renditions[0].frames, 15) << fmt;
   }
-  ASSERT_TRUE(Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -vf tinterlace=5 -flags "
-                     "+ilme+ildct -c:v libx264 -preset ultrafast " + In("interlaced.ts")));
+  ASSERT_TRUE(
+      Ffmpeg("-f lavfi -i testsrc2=s=320x180:r=30 -t 0.5 -vf tinterlace=5 -flags "
+             "+ilme+ildct -c:v libx264 -preset ultrafast " +
+             In("interlaced.ts")));
   auto result = Run(session, ReadFile(In("interlaced.ts")), {Profile("a", 256, 144, 30)});
   ASSERT_TRUE(result.ok()) << result.status();
   nlohmann::json v = StreamOf(CheckOutput(result->renditions[0], "out_interlaced.ts"), "video");
@@ -405,6 +410,30 @@ TEST_F(TranscodeSessionTest, AbsurdAspectRatioIsRefused) {
   auto result = Run(session, ReadFile(In("tall.ts")), {Profile("a", 256, 144, 30)});
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.status().message().find("too large"), std::string::npos) << result.status();
+}
+
+// Damaged segments (random byte flips and cuts, fixed seed): each ends in an error or in
+// outputs that decode to exactly the counted frames; the session keeps working throughout.
+TEST_F(TranscodeSessionTest, MutatedSegmentsNeverBreakTheSession) {
+  const std::string good = ReadFile(In("av.ts"));
+  std::mt19937 rng(1234);
+  TranscodeSession session;
+  const std::vector<VideoProfile> profiles = {Profile("p", 146, 82, 0)};
+  int ok = 0;
+  for (int i = 0; i < 16; ++i) {
+    std::string bytes = good;
+    const int flips = 1 + static_cast<int>(rng() % 200);
+    for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    if (i % 4 == 3) bytes.resize(rng() % bytes.size());
+    auto result = Run(session, bytes, profiles);
+    if (!result.ok()) continue;
+    ++ok;
+    CheckOutput(result->renditions[0], "mutated" + std::to_string(i) + ".ts");
+  }
+  EXPECT_GT(ok, 0) << "light damage should still transcode";
+  auto next = Run(session, good, profiles);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->renditions[0].frames, 60);
 }
 
 TEST_F(TranscodeSessionTest, RequestErrors) {
