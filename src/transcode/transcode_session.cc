@@ -16,7 +16,6 @@ extern "C" {
 namespace baton::transcode {
 namespace {
 
-constexpr int64_t kDefaultDurationMs = 2000;
 
 // Relative encoding cost of a profile: output pixels per second.
 double PixelRate(const VideoProfile& p, const SourceInfo& source) {
