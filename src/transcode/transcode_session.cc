@@ -16,7 +16,6 @@ extern "C" {
 namespace baton::transcode {
 namespace {
 
-
 // Relative encoding cost of a profile: output pixels per second.
 double PixelRate(const VideoProfile& p, const SourceInfo& source) {
   double w = p.width > 0 ? p.width : p.height * 16.0 / 9;
