@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "net/connection.h"
@@ -122,6 +124,19 @@ int BoundPort(int fd) {
   return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
 }
 
+// Owns an accepted socket until a worker takes it.
+class AcceptedSocket {
+ public:
+  explicit AcceptedSocket(int fd) : fd_(fd) {}
+  ~AcceptedSocket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int Release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
 bool IsGrpc(const HttpRequest& request) {
   auto content_type = request.headers.Get("content-type");
   return content_type && content_type->rfind("application/grpc", 0) == 0;
@@ -159,11 +174,11 @@ class Server::Impl {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     Worker& worker = self.workers_[self.next_worker_++ % self.workers_.size()];
     ConnectionSet* connections = worker.connections.get();
-    if (!worker.loop->Post([connections, fd, peer = FormatPeer(address)]() mutable {
-          connections->Accept(fd, std::move(peer));
-        })) {
-      ::close(fd);
-    }
+    // The socket is closed if the task is dropped because the worker is stopping.
+    auto socket = std::make_shared<AcceptedSocket>(fd);
+    worker.loop->Post([connections, socket, peer = FormatPeer(address)]() mutable {
+      connections->Accept(socket->Release(), std::move(peer));
+    });
   }
 
   static void OnAcceptError(evconnlistener* listener, void* arg) {
@@ -190,6 +205,9 @@ Server::~Server() { Stop(); }
 
 absl::StatusOr<int> Server::Start() {
   if (impl_) return absl::FailedPreconditionError("server already started");
+  // A peer that vanishes mid-write must cost an error code, not the process (libevent and
+  // OpenSSL write with plain send/write).
+  std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>();
   if (options_.tls) {
     if (options_.cert_dir.empty()) {

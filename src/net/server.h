@@ -15,6 +15,8 @@
 //   ...
 //   server.Stop();
 //
+// Start sets SIGPIPE to be ignored process-wide (a vanished peer must not kill the node).
+//
 // Threads: register routes and methods before Start. Start/Stop from an owner thread (Stop may be
 // called from any thread except a loop thread, i.e. not from inside a handler; it is idempotent
 // and the destructor calls it). port() is safe from any thread after Start.
