@@ -4,7 +4,7 @@
 
 namespace baton::node {
 
-std::string AccountIdentity::Sign(std::string_view msg) const { return crypto::Sign(key_, msg); }
+std::string AccountIdentity::Sign(std::string_view msg) const { return account_->Sign(msg); }
 
 bool AccountIdentity::VerifySig(std::string_view address, std::string_view msg,
                                 std::string_view sig) const {

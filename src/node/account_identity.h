@@ -1,27 +1,30 @@
-// NodeIdentity backed by an unlocked Ethereum key: results and pings are signed with
+// NodeIdentity backed by the node's unlocked Ethereum account: results and pings are signed with
 // personal-sign, and gateway signatures are checked by public-key recovery.
 //
-// Owns a copy of the private key for the life of the process; the key is never logged.
+// Shares the account (which alone holds the key) for the life of the process.
 // Thread-safe (the crypto layer's context is shared and read-only).
 #pragma once
 
-#include "crypto/secp256k1.h"
+#include <memory>
+
+#include "eth/account.h"
 #include "node/identity.h"
 
 namespace baton::node {
 
 class AccountIdentity : public NodeIdentity {
  public:
-  explicit AccountIdentity(crypto::PrivateKey key) : key_(std::move(key)) {}
+  explicit AccountIdentity(std::shared_ptr<const eth::Account> account)
+      : account_(std::move(account)) {}
 
   bool HasAccount() const override { return true; }
-  std::string Address() const override { return key_.address().bytes(); }
+  std::string Address() const override { return account_->address().bytes(); }
   std::string Sign(std::string_view msg) const override;
   bool VerifySig(std::string_view address, std::string_view msg,
                  std::string_view sig) const override;
 
  private:
-  crypto::PrivateKey key_;
+  std::shared_ptr<const eth::Account> account_;
 };
 
 }  // namespace baton::node

@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crypto/keccak.h"
+#include "eth/account.h"
 #include "net/server.h"
+#include "node/account_identity.h"
 #include "node/capabilities.h"
 #include "node/grpc_services.h"
 #include "node/local_transcoder.h"
@@ -89,6 +92,7 @@ class NodeImpl : public Node {
         sessions_(config_.max_sessions_auto ? 0 : config_.max_sessions) {}
 
   absl::Status Init();
+  absl::Status OpenAccount();
   absl::Status Start() override;
   void Stop() override;
   int service_port() const override { return service_ ? service_->port() : 0; }
@@ -102,6 +106,7 @@ class NodeImpl : public Node {
   SessionRegistry sessions_;
   AuthTokenIssuer tokens_;
   std::unique_ptr<NodeIdentity> identity_;
+  std::shared_ptr<const eth::Account> account_;
   pm::InMemoryChainFacts chain_;
   pm::RecordingTicketSink sink_;
   pm::Balances balances_;
@@ -127,6 +132,9 @@ absl::Status NodeImpl::Init() {
   if (ec)
     return absl::InternalError("cannot create -dataDir " + config_.data_dir + ": " + ec.message());
   identity_ = std::make_unique<OffchainIdentity>();
+  if (config_.use_account) {
+    if (auto s = OpenAccount(); !s.ok()) return s;
+  }
   pm::PriceBook::Options price_options;
   price_options.price_per_unit = config_.price_per_unit;
   price_options.pixels_per_unit = config_.pixels_per_unit;
@@ -135,6 +143,13 @@ absl::Status NodeImpl::Init() {
   auto prices = pm::PriceBook::Create(price_options);
   if (!prices.ok()) return prices.status();
   prices_.emplace(*std::move(prices));
+  if (account_) {
+    pm::RecipientConfig rc;
+    rc.address = account_->address();
+    rc.ticket_ev = *crypto::U256FromDecimal(config_.ticket_ev);
+    rc.max_face_value = *crypto::U256FromDecimal(config_.max_face_value);
+    recipient_ = std::make_unique<pm::Recipient>(rc, chain_, sink_, balances_);
+  }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
   if (!config_.nvidia.empty()) {
     if (auto s = transcode::ProbeNvidia(config_.nvidia); !s.ok())
@@ -187,6 +202,36 @@ absl::Status NodeImpl::Init() {
   return absl::OkStatus();
 }
 
+absl::Status NodeImpl::OpenAccount() {
+  eth::AccountOptions options;
+  options.keystore_path = config_.eth_keystore_path;
+  options.address = config_.eth_acct_addr;
+  options.password = eth::ResolvePassword(config_.eth_password);
+  auto account = eth::Account::Open(options);
+  if (!account.ok())
+    return absl::FailedPreconditionError("ethereum account: " +
+                                         std::string(account.status().message()));
+  account_ = std::shared_ptr<const eth::Account>(std::move(*account));
+  identity_ = std::make_unique<AccountIdentity>(account_);
+  spdlog::info(
+      "Using account {}{}", account_->address().ChecksumHex(),
+      account_->created() ? " (new key created in " + config_.eth_keystore_path + ")" : "");
+  if (config_.network == "offchain") {
+    // Offchain with an account: tickets are checked for real but there is no chain to redeem
+    // them on, so every gateway is trusted with a large deposit and reserve.
+    spdlog::warn("offchain with an account: tickets are verified but never redeemed");
+    pm::InMemoryChainFacts::SenderState trusted;
+    trusted.info.deposit = crypto::U256(1) << 200;
+    trusted.info.reserve_funds_remaining = crypto::U256(1) << 200;
+    trusted.max_float = crypto::U256(1) << 200;
+    chain_.SetDefaultSender(trusted);
+    chain_.SetActive(account_->address(), true);
+    // There are no rounds offchain; a fixed round 1 keeps ticket expiration params well formed.
+    chain_.SetRound(1, crypto::Keccak256("baton offchain round 1"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NodeImpl::Start() {
   http::ServerOptions service_options;
   service_options.bind_address = config_.service_bind.ToString();
@@ -216,7 +261,7 @@ absl::Status NodeImpl::Start() {
   cli_ = std::make_unique<http::Server>(cli_options);
   OperatorState state{&config_, &sessions_, config_.monitor ? &metrics_ : nullptr,
                       [this] { return capabilities_; },
-                      [this] { return identity_->HasAccount() ? identity_->Address() : ""; }};
+                      [this] { return account_ ? account_->address().ChecksumHex() : ""; }};
   RegisterOperatorApi(state, cli_->router());
 
   auto port = service_->Start();

@@ -125,6 +125,11 @@ void DefineNodeFlags(FlagSet& f) {
             "Raise the quoted price by the ticket redemption overhead (1/txCostMultiplier)"});
   f.Define({"ticketEV", K::kString, "8000000000", "Expected value (wei) of each ticket"});
   f.Define({"maxFaceValue", K::kString, "0", "Cap on ticket face value (wei); 0 means none"});
+  f.Define({"ethUrl", K::kString, "", "Ethereum JSON-RPC URL (required on-chain)"});
+  f.Define({"ethController", K::kString, "", "Controller contract address (else the preset)"});
+  f.Define({"ethKeystorePath", K::kString, "", "Keystore directory or key file"});
+  f.Define({"ethAcctAddr", K::kString, "", "Account address; empty = the first in the keystore"});
+  f.Define({"ethPassword", K::kString, "", "Account password, or a file holding it", true});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
@@ -172,6 +177,14 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
     const char* home = std::getenv("HOME");
     c.data_dir = std::string(home ? home : ".") + "/.lpData/" + c.network;
   }
+  c.eth_keystore_path = f.GetString("ethKeystorePath");
+  c.eth_acct_addr = f.GetString("ethAcctAddr");
+  c.eth_password = f.GetString("ethPassword");
+  c.eth_url = f.GetString("ethUrl");
+  c.eth_controller = f.GetString("ethController");
+  c.use_account = c.network != "offchain" || f.IsSet("ethKeystorePath") || f.IsSet("ethAcctAddr") ||
+                  f.IsSet("ethPassword");
+  if (c.eth_keystore_path.empty()) c.eth_keystore_path = c.data_dir + "/keystore";
   return c;
 }
 

@@ -36,6 +36,13 @@ struct NodeConfig {
   bool auto_adjust_price = true;
   std::string ticket_ev = "8000000000";  // wei, decimal
   std::string max_face_value = "0";      // wei, decimal; 0 = no cap
+  // Ethereum account (-ethKeystorePath, -ethAcctAddr, -ethPassword) and chain (-ethUrl).
+  std::string eth_keystore_path;  // default <dataDir>/keystore
+  std::string eth_acct_addr;
+  std::string eth_password;  // value or file; never logged
+  std::string eth_url;
+  std::string eth_controller;
+  bool use_account = false;  // an account was asked for (any of the above set, or on-chain)
   int max_sessions = 10;
   bool max_sessions_auto = false;
   bool monitor = false;

@@ -76,7 +76,7 @@ TEST(OrchestratorService, OffchainFillsInfoAndAcceptsAnySignature) {
 }
 
 TEST(OrchestratorService, WithAccountChecksTheGatewaySignatureOverItsChecksumAddress) {
-  AccountIdentity id(crypto::PrivateKey::Generate());
+  AccountIdentity id(std::make_shared<eth::Account>(crypto::PrivateKey::Generate()));
   Fixture f(&id);
   f.terms.with_params = true;
   auto gateway = crypto::PrivateKey::Generate();
@@ -112,7 +112,7 @@ TEST(OrchestratorService, PingSignsWithAccountAndIsEmptyOffchain) {
   ping.set_value("abc");
   EXPECT_EQ(f.service.Ping(ping)->value(), "");
   auto key = crypto::PrivateKey::Generate();
-  AccountIdentity id(key);
+  AccountIdentity id(std::make_shared<eth::Account>(key));
   Fixture g(&id);
   auto reply = g.service.Ping(ping);
   EXPECT_TRUE(crypto::VerifySig(key.address(), "abc", reply->value()));

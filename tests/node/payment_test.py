@@ -1,0 +1,196 @@
+"""Payments end to end against a node with an account (offchain: verified, never redeemed).
+
+Tickets are built here from the node's GetOrchestrator ticket params: the ticket hash with
+pycryptodome's keccak over the packed layout of pm.md 1.2, signatures by ethers (npm), the
+Payment protobuf with python-protobuf. The node must accept them on POST /payment, and refuse
+a tampered, a replayed and a wrongly signed one with go-livepeer's error texts.
+"""
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+import grpc
+from Cryptodome.Hash import keccak
+
+ARGS = None
+GATEWAY_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+GATEWAY = bytes.fromhex("70997970c51812dc3a010c7d01b50e0d17dc79c8")
+GATEWAY_CHECKSUM = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+OTHER_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"
+
+
+def keccak256(data):
+    return keccak.new(digest_bits=256, data=data).digest()
+
+
+def personal_sign(key, *messages):
+    """Go's Sign(msg) = personal-sign(keccak(msg)), done by ethers."""
+    env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
+    out = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "personal_sign.js"), key,
+                          *["0x" + keccak256(m).hex() for m in messages]],
+                         capture_output=True, text=True, check=True, env=env)
+    return [bytes.fromhex(line) for line in out.stdout.split()]
+
+
+def be32(n):
+    return n.to_bytes(32, "big")
+
+
+def uint(b):
+    return int.from_bytes(b, "big")
+
+
+def ticket_hash(recipient, sender, face_value, win_prob, nonce, rand_hash, creation_round,
+                round_hash):
+    aux = b"" if creation_round == 0 and round_hash == b"\x00" * 32 else \
+        be32(creation_round) + round_hash
+    return keccak256(recipient + sender + be32(face_value) + be32(win_prob) + be32(nonce) +
+                     rand_hash + aux)
+
+
+class PaymentTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, os.path.dirname(__file__))
+        sys.path.insert(0, ARGS.pydir)
+        from baton_process import BatonProcess
+        import lp_rpc_pb2
+        cls.pb = lp_rpc_pb2
+        cls.node = BatonProcess(ARGS.baton, ["-ethPassword=test-password", "-pricePerUnit=1000",
+                                             "-autoAdjustPrice=false"]).start()
+        cls.address = bytes.fromhex(json.loads(cls.node.cli_get("/status")[1])["Address"][2:])
+        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
+        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        cls.node.stop()
+
+    def get_orchestrator(self, sig=None):
+        fn = self.channel.unary_unary("/net.Orchestrator/GetOrchestrator",
+                                      request_serializer=lambda m: m.SerializeToString(),
+                                      response_deserializer=self.pb.OrchestratorInfo.FromString)
+        if sig is None:
+            sig = personal_sign(GATEWAY_KEY, GATEWAY_CHECKSUM.encode())[0]
+        return fn(self.pb.OrchestratorRequest(address=GATEWAY, sig=sig), timeout=5)
+
+    def test_gateway_signature_is_checked(self):
+        wrong = personal_sign(OTHER_KEY, GATEWAY_CHECKSUM.encode())[0]
+        with self.assertRaises(grpc.RpcError) as err:
+            self.get_orchestrator(wrong)
+        self.assertEqual(err.exception.details(),
+                         "Invalid orchestrator request: orchestrator req sig check failed")
+        lower = personal_sign(GATEWAY_KEY, ("0x" + GATEWAY.hex()).encode())[0]
+        with self.assertRaises(grpc.RpcError):
+            self.get_orchestrator(lower)
+
+    def test_ticket_params_and_signed_ping(self):
+        info = self.get_orchestrator()
+        tp = info.ticket_params
+        self.assertEqual(info.address, self.address)
+        self.assertEqual(tp.recipient, self.address)
+        self.assertEqual(uint(tp.expiration_block), 40)  # last seen block 0 + 40
+        self.assertEqual(len(tp.recipient_rand_hash), 32)
+        face, win = uint(tp.face_value), uint(tp.win_prob)
+        self.assertGreater(face, 0)
+        # EV = face × winProb / (2^256 - 1) must be the configured ticketEV (8e9 wei), rounded up.
+        ev = face * win / (2**256 - 1)
+        self.assertAlmostEqual(ev / 8e9, 1.0, places=6)
+        ping = self.channel.unary_unary("/net.Orchestrator/Ping",
+                                        request_serializer=lambda m: m.SerializeToString(),
+                                        response_deserializer=self.pb.PingPong.FromString)
+        reply = ping(self.pb.PingPong(value=b"hello"), timeout=5)
+        self.assertEqual(len(reply.value), 65)
+        self.assertIn(reply.value[64], (27, 28))
+
+    def payment(self, info, nonces, tamper=None, key=GATEWAY_KEY):
+        tp = info.ticket_params
+        p = self.pb.Payment(ticket_params=tp, sender=GATEWAY,
+                            expiration_params=tp.expiration_params,
+                            expected_price=info.price_info)
+        ep = tp.expiration_params
+        hashes = [ticket_hash(tp.recipient, GATEWAY, uint(tp.face_value), uint(tp.win_prob), n,
+                              tp.recipient_rand_hash, ep.creation_round,
+                              ep.creation_round_block_hash.rjust(32, b"\x00")) for n in nonces]
+        env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
+        out = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "personal_sign.js"),
+                              key, *["0x" + h.hex() for h in hashes]],
+                             capture_output=True, text=True, check=True, env=env)
+        for n, sig in zip(nonces, out.stdout.split()):
+            p.ticket_sender_params.add(sender_nonce=n, sig=bytes.fromhex(sig))
+        if tamper:
+            tamper(p)
+        return base64.b64encode(p.SerializeToString()).decode()
+
+    def seg_creds(self, info, manifest=b"manifest-1"):
+        empty_hash = keccak256(b"")
+        flat = manifest + be32(0) + empty_hash  # no profiles
+        sig = personal_sign(GATEWAY_KEY, flat)[0]
+        sd = self.pb.SegData(manifestId=manifest, seq=0, hash=empty_hash, sig=sig,
+                             auth_token=info.auth_token)
+        return base64.b64encode(sd.SerializeToString()).decode()
+
+    def post_payment(self, payment, seg):
+        r = subprocess.run(["curl", "-sk", "--http2", "-X", "POST", "-o", "-", "-w",
+                            "\n%{http_code}", "-H", f"Livepeer-Payment: {payment}",
+                            "-H", f"Livepeer-Segment: {seg}",
+                            f"https://localhost:{self.node.port}/payment"],
+                           capture_output=True)
+        body, _, code = r.stdout.rpartition(b"\n")
+        return int(code), body
+
+    def test_ethers_signed_tickets_are_accepted(self):
+        info = self.get_orchestrator()
+        seg = self.seg_creds(info)
+        code, body = self.post_payment(self.payment(info, [1, 2, 3]), seg)
+        self.assertEqual(code, 200, body)
+        result = self.pb.PaymentResult.FromString(body)
+        self.assertEqual(result.info.auth_token, info.auth_token)
+        self.assertTrue(result.info.HasField("ticket_params"))
+        # Replaying a nonce is refused with go-livepeer's text.
+        code, body = self.post_payment(self.payment(info, [2]), seg)
+        self.assertEqual(code, 400)
+        self.assertEqual(body.decode().strip(), "invalid ticket senderNonce: already seen "
+                         f"sender={GATEWAY_CHECKSUM} nonce=2")
+
+    def test_tampered_and_forged_tickets_are_refused(self):
+        info = self.get_orchestrator()
+        seg = self.seg_creds(info)
+
+        def bump_face(p):
+            p.ticket_params.face_value = (uint(p.ticket_params.face_value) + 1).to_bytes(32, "big").lstrip(b"\x00")
+
+        code, body = self.post_payment(self.payment(info, [1], bump_face), seg)
+        self.assertEqual((code, body.decode().strip()),
+                         (400, "invalid recipientRand for ticket recipientRandHash"))
+        code, body = self.post_payment(self.payment(info, [1], key=OTHER_KEY), seg)
+        self.assertEqual((code, body.decode().strip()), (400, "invalid ticket signature"))
+
+        def other_price(p):
+            p.expected_price.pricePerUnit += 1
+
+        code, body = self.post_payment(self.payment(info, [1], other_price), seg)
+        self.assertEqual((code, body.decode().strip()),
+                         (400, "invalid recipientRand for ticket recipientRandHash"))
+
+    def test_segment_signature_must_be_the_payment_senders(self):
+        info = self.get_orchestrator()
+        sd = self.pb.SegData.FromString(base64.b64decode(self.seg_creds(info)))
+        sd.sig = b"\x01" * 65
+        code, body = self.post_payment(self.payment(info, [1]),
+                                       base64.b64encode(sd.SerializeToString()).decode())
+        self.assertEqual((code, body.decode().strip()), (403, "ErrSegSig"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baton", required=True)
+    parser.add_argument("--pydir", required=True)
+    parser.add_argument("--source", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
