@@ -6,28 +6,10 @@
 #include "absl/strings/str_split.h"
 #include "common/hex.h"
 #include "crypto/keccak.h"
+#include "transcode/video_profile.h"
 
 namespace baton::gateway {
 namespace {
-
-struct Preset {
-  const char* name;
-  int width;
-  int height;
-  int bitrate_bps;
-  int fps;
-};
-
-// transcode.md 1.1. P144p25fps16x9 is included although go-livepeer cannot select it by name.
-constexpr Preset kPresets[] = {
-    {"P720p60fps16x9", 1280, 720, 6000000, 60}, {"P720p30fps16x9", 1280, 720, 4000000, 30},
-    {"P720p25fps16x9", 1280, 720, 3500000, 25}, {"P720p30fps4x3", 960, 720, 3500000, 30},
-    {"P576p30fps16x9", 1024, 576, 1500000, 30}, {"P576p25fps16x9", 1024, 576, 1500000, 25},
-    {"P360p30fps16x9", 640, 360, 1200000, 30},  {"P360p25fps16x9", 640, 360, 1000000, 25},
-    {"P360p30fps4x3", 480, 360, 1000000, 30},   {"P240p30fps16x9", 426, 240, 600000, 30},
-    {"P240p25fps16x9", 426, 240, 600000, 25},   {"P240p30fps4x3", 320, 240, 600000, 30},
-    {"P144p30fps16x9", 256, 144, 400000, 30},   {"P144p25fps16x9", 256, 144, 400000, 25},
-};
 
 // Capability numbers of wire.md 6.1.
 enum Capability : int {
@@ -75,14 +57,21 @@ int ProfileCapability(::net::VideoProfile::Profile profile) {
   }
 }
 
-::net::VideoProfile ToWire(const Preset& preset) {
-  ::net::VideoProfile profile;
-  profile.set_name(preset.name);
-  profile.set_width(preset.width);
-  profile.set_height(preset.height);
-  profile.set_bitrate(preset.bitrate_bps);
-  profile.set_fps(preset.fps);
-  return profile;
+// The wire form of a transcoder profile (net.VideoProfile, transcode.md 1.3).
+::net::VideoProfile ToWire(const transcode::VideoProfile& p) {
+  ::net::VideoProfile wire;
+  wire.set_name(p.name);
+  wire.set_width(p.width);
+  wire.set_height(p.height);
+  wire.set_bitrate(static_cast<int32_t>(p.bitrate_bps));
+  wire.set_fps(static_cast<uint32_t>(p.fps_num));
+  // The presets keep FramerateDen 0 on the wire: a fpsDen > 0 would ask for capability 3.
+  if (p.fps_den > 1) wire.set_fpsden(static_cast<uint32_t>(p.fps_den));
+  wire.set_gop(p.gop_ms);
+  wire.set_profile(static_cast<::net::VideoProfile::Profile>(p.encoder_profile));
+  wire.set_encoder(static_cast<::net::VideoProfile::VideoCodec>(p.codec));
+  wire.set_format(static_cast<::net::VideoProfile::Format>(p.format));
+  return wire;
 }
 
 }  // namespace
@@ -91,11 +80,9 @@ absl::StatusOr<std::vector<::net::VideoProfile>> ParseTranscodingOptions(std::st
   std::vector<::net::VideoProfile> profiles;
   for (absl::string_view name :
        absl::StrSplit(absl::string_view(text.data(), text.size()), ',', absl::SkipWhitespace())) {
-    const Preset* found = nullptr;
-    for (const Preset& preset : kPresets) {
-      if (name == preset.name) found = &preset;
-    }
-    if (found == nullptr) {
+    std::optional<transcode::VideoProfile> found =
+        transcode::FindPreset(std::string_view(name.data(), name.size()));
+    if (!found) {
       return absl::InvalidArgumentError("unknown transcoding profile \"" + std::string(name) +
                                         "\" (expected preset names like P240p30fps16x9)");
     }

@@ -4,8 +4,9 @@
 // implies on the wire: the capabilities a segment requires (go-livepeer's JobCapabilities)
 // and the profile IDs the segment signature covers.
 //
-// The presets are the standard table of transcode.md 1.1 (all: MPEG-TS, H.264, default
-// encoder profile, GOP 0, FramerateDen 0), which is why fullProfiles (33) is the right field.
+// The presets are the transcoder's standard table (transcode/video_profile.h, transcode.md
+// 1.1: all MPEG-TS, H.264, default encoder profile, GOP 0, FramerateDen 0), which is why
+// fullProfiles (33) is the right field.
 // Everything here is immutable data or pure functions; thread-safe.
 #pragma once
 
