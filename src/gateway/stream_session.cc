@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -71,8 +72,15 @@ StreamSession::StreamSession(int index, SessionConfig config, const crypto::Priv
       summary_(summary),
       manifest_id_(RandomManifestId()) {}
 
+bool ShouldRefreshSession(const ::net::OrchestratorInfo& info, int64_t now_unix_s) {
+  constexpr int64_t kRefreshWindowS = 30 * 60 / 10;
+  if (!info.has_auth_token()) return false;
+  return info.auth_token().expiration() - now_unix_s < kRefreshWindowS;
+}
+
 absl::Status StreamSession::Run(const std::vector<SourceSegment>& segments) {
-  if (absl::Status started = Start(); !started.ok()) {
+  OrchestratorClient client(config_.base_url);
+  if (absl::Status started = Start(client); !started.ok()) {
     for (const SourceSegment& segment : segments) {
       SegmentOutcome outcome = NewOutcome(index_, segment);
       Fail(outcome, "session", std::string(started.message()));
@@ -88,8 +96,7 @@ absl::Status StreamSession::Run(const std::vector<SourceSegment>& segments) {
   return absl::OkStatus();
 }
 
-absl::Status StreamSession::Start() {
-  OrchestratorClient client(config_.base_url);
+absl::Status StreamSession::Start(OrchestratorClient& client) {
   absl::StatusOr<::net::OrchestratorInfo> info =
       client.GetOrchestrator(key_, RequiredCapabilities(config_.profiles));
   if (!info.ok()) return info.status();
@@ -127,14 +134,29 @@ void StreamSession::Work(const std::vector<SourceSegment>& segments) {
   }
 }
 
-absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(const SourceSegment& segment,
+absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(OrchestratorClient& client,
+                                                               const SourceSegment& segment,
                                                                SegmentOutcome& outcome) {
   Prepared prepared;
   {
     std::lock_guard<std::mutex> lock(mu_);
     prepared.info = info_;
   }
-  if (absl::Status price = CheckPrice(prepared.info); !price.ok()) return price;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (ShouldRefreshSession(prepared.info, now)) {
+    if (absl::Status refreshed = Start(client); !refreshed.ok()) {
+      outcome.failure_kind = "session refresh";
+      return refreshed;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    prepared.info = info_;
+  }
+  if (absl::Status price = CheckPrice(prepared.info); !price.ok()) {
+    outcome.failure_kind = "price";
+    return price;
+  }
   prepared.price_per_pixel = PricePerPixel(prepared.info.price_info());
   const pm::Rat fee =
       EstimatedPixels(config_.profiles, segment.duration_s) * prepared.price_per_pixel;
@@ -153,9 +175,10 @@ absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(const SourceSegme
 
 SegmentOutcome StreamSession::Process(OrchestratorClient& client, const SourceSegment& segment) {
   SegmentOutcome outcome = NewOutcome(index_, segment);
-  absl::StatusOr<Prepared> prepared = Prepare(segment, outcome);
+  absl::StatusOr<Prepared> prepared = Prepare(client, segment, outcome);
   if (!prepared.ok()) {
-    Fail(outcome, "payment", std::string(prepared.status().message()));
+    Fail(outcome, outcome.failure_kind.empty() ? "payment" : outcome.failure_kind,
+         std::string(prepared.status().message()));
     return outcome;
   }
   absl::StatusOr<SegmentExchange> exchange = client.SubmitSegment(

@@ -36,6 +36,10 @@ struct SessionConfig {
   std::optional<pm::Rat> max_price_per_unit;  // wei per pixel
 };
 
+// go-livepeer refreshes a session (a new GetOrchestrator, hence a new auth token and session
+// id) in the last 10 % of the token's 30-minute life (broadcast.go:shouldRefreshSession).
+bool ShouldRefreshSession(const ::net::OrchestratorInfo& info, int64_t now_unix_s);
+
 class StreamSession {
  public:
   StreamSession(int index, SessionConfig config, const crypto::PrivateKey& key, pm::Sender& sender,
@@ -48,10 +52,12 @@ class StreamSession {
  private:
   struct Prepared;  // one segment's request, ready to post
 
-  absl::Status Start();
+  // GetOrchestrator; on success the session's info is replaced.
+  absl::Status Start(OrchestratorClient& client);
   void Work(const std::vector<SourceSegment>& segments);
   SegmentOutcome Process(OrchestratorClient& client, const SourceSegment& segment);
-  absl::StatusOr<Prepared> Prepare(const SourceSegment& segment, SegmentOutcome& outcome);
+  absl::StatusOr<Prepared> Prepare(OrchestratorClient& client, const SourceSegment& segment,
+                                   SegmentOutcome& outcome);
   void CheckResults(OrchestratorClient& client, const ::net::TranscodeData& data,
                     const ::net::OrchestratorInfo& info, SegmentOutcome& outcome);
   void UpdateInfo(const ::net::OrchestratorInfo& fresh);
