@@ -72,7 +72,7 @@ absl::StatusOr<Log> ParseLog(std::string_view method, const json& j) {
   if (auto h = ParseData(j.value("blockHash", json())); h.ok()) log.block_hash = *h;
   if (auto h = ParseData(j.value("transactionHash", json())); h.ok()) log.tx_hash = *h;
   if (auto n = ParseUint64(j.value("logIndex", json())); n.ok()) log.log_index = *n;
-  log.removed = j.value("removed", false);
+  log.removed = j.contains("removed") && j["removed"].is_boolean() && j["removed"].get<bool>();
   return log;
 }
 

@@ -33,6 +33,7 @@ bool IsRetryableMessage(std::string_view message) {
 
 // Node errors carry revert data as a hex string in error.data (geth, anvil), sometimes nested.
 std::optional<std::string> RevertDataOf(const nlohmann::json& error) {
+  if (!error.is_object()) return std::nullopt;
   const nlohmann::json* data = error.contains("data") ? &error["data"] : nullptr;
   if (data != nullptr && data->is_object() && data->contains("data")) data = &(*data)["data"];
   if (data == nullptr || !data->is_string()) return std::nullopt;
@@ -42,7 +43,10 @@ std::optional<std::string> RevertDataOf(const nlohmann::json& error) {
 }
 
 absl::Status NodeError(std::string_view method, const nlohmann::json& error) {
-  std::string message = error.value("message", std::string("unknown error"));
+  std::string message =
+      error.is_object() && error.contains("message") && error["message"].is_string()
+          ? error["message"].get<std::string>()
+          : error.dump();
   std::optional<std::string> revert = RevertDataOf(error);
   std::optional<std::string> reason = revert ? abi::DecodeRevertReason(*revert) : std::nullopt;
   // Nodes word reverts differently ("execution reverted", "execution reverted: x"); say the

@@ -167,6 +167,44 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<crypto::PrivateKey> DecryptKeyFile(std::string_view text,
+                                                  std::string_view password) {
+  auto j = ParseKeyFile(text);
+  if (!j.ok()) return j.status();
+  // geth reads "crypto" and, for old files, "Crypto" (ethers still writes it).
+  const json& section = j->contains("crypto") ? (*j)["crypto"] : j->value("Crypto", json());
+  if (section.value("cipher", "") != "aes-128-ctr")
+    return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
+  auto ciphertext = HexField(section, "ciphertext");
+  auto mac = HexField(section, "mac");
+  auto iv = HexField(section.value("cipherparams", json()), "iv");
+  for (const absl::Status& s : {ciphertext.status(), mac.status(), iv.status()})
+    if (!s.ok()) return s;
+  auto dk = DeriveKey(section, password);
+  if (!dk.ok()) return dk.status();
+  std::string expected = Mac(*dk, *ciphertext);
+  if (mac->size() != expected.size() ||
+      CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0)
+    return absl::PermissionDeniedError("could not decrypt key with given password");
+  auto plain = Aes128Ctr(dk->substr(0, 16), *iv, *ciphertext);
+  OPENSSL_cleanse(dk->data(), dk->size());
+  if (!plain.ok()) return plain.status();
+  auto key = crypto::PrivateKey::FromBytes(*plain);
+  OPENSSL_cleanse(plain->data(), plain->size());
+  if (!key.ok()) return absl::InvalidArgumentError("keystore: decrypted key is invalid");
+  if (auto declared = KeyFileAddress(text); declared.ok() && *declared != key->address())
+    return absl::InvalidArgumentError("keystore: key does not match the file's address");
+  return key;
+}
+
+absl::StatusOr<crypto::Address> DeclaredAddress(std::string_view text) {
+  auto j = ParseKeyFile(text);
+  if (!j.ok()) return j.status();
+  if (!j->contains("address") || !(*j)["address"].is_string())
+    return absl::InvalidArgumentError("keystore: key file has no address");
+  return crypto::Address::FromHex((*j)["address"].get<std::string>());
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> EncryptKey(const crypto::PrivateKey& key, std::string_view password,
@@ -196,40 +234,21 @@ absl::StatusOr<std::string> EncryptKey(const crypto::PrivateKey& key, std::strin
 }
 
 absl::StatusOr<crypto::PrivateKey> DecryptKey(std::string_view text, std::string_view password) {
-  auto j = ParseKeyFile(text);
-  if (!j.ok()) return j.status();
-  // geth reads "crypto" and, for old files, "Crypto" (ethers still writes it).
-  const json& section = j->contains("crypto") ? (*j)["crypto"] : j->value("Crypto", json());
-  if (section.value("cipher", "") != "aes-128-ctr")
-    return absl::InvalidArgumentError("keystore: only aes-128-ctr is supported");
-  auto ciphertext = HexField(section, "ciphertext");
-  auto mac = HexField(section, "mac");
-  auto iv = HexField(section.value("cipherparams", json()), "iv");
-  for (const absl::Status& s : {ciphertext.status(), mac.status(), iv.status()})
-    if (!s.ok()) return s;
-  auto dk = DeriveKey(section, password);
-  if (!dk.ok()) return dk.status();
-  std::string expected = Mac(*dk, *ciphertext);
-  if (mac->size() != expected.size() ||
-      CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0)
-    return absl::PermissionDeniedError("could not decrypt key with given password");
-  auto plain = Aes128Ctr(dk->substr(0, 16), *iv, *ciphertext);
-  OPENSSL_cleanse(dk->data(), dk->size());
-  if (!plain.ok()) return plain.status();
-  auto key = crypto::PrivateKey::FromBytes(*plain);
-  OPENSSL_cleanse(plain->data(), plain->size());
-  if (!key.ok()) return absl::InvalidArgumentError("keystore: decrypted key is invalid");
-  if (auto declared = KeyFileAddress(text); declared.ok() && *declared != key->address())
-    return absl::InvalidArgumentError("keystore: key does not match the file's address");
-  return key;
+  // nlohmann's typed accessors throw on a field of the wrong JSON type; a malformed file is an
+  // error value, not an exception.
+  try {
+    return DecryptKeyFile(text, password);
+  } catch (const json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("keystore: malformed key file: ", e.what()));
+  }
 }
 
 absl::StatusOr<crypto::Address> KeyFileAddress(std::string_view text) {
-  auto j = ParseKeyFile(text);
-  if (!j.ok()) return j.status();
-  if (!j->contains("address") || !(*j)["address"].is_string())
-    return absl::InvalidArgumentError("keystore: key file has no address");
-  return crypto::Address::FromHex((*j)["address"].get<std::string>());
+  try {
+    return DeclaredAddress(text);
+  } catch (const json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("keystore: malformed key file: ", e.what()));
+  }
 }
 
 absl::StatusOr<std::vector<Keystore::Entry>> Keystore::List() const {

@@ -125,6 +125,14 @@ TEST(Keystore, RejectsMalformedFiles) {
   EXPECT_FALSE(DecryptKey("not json", "x").ok());
   EXPECT_FALSE(DecryptKey("{\"version\":1}", "x").ok());
   EXPECT_FALSE(DecryptKey("{\"version\":3,\"crypto\":{\"cipher\":\"aes-128-cbc\"}}", "x").ok());
+  // Fields of the wrong JSON type are errors, not exceptions.
+  EXPECT_FALSE(DecryptKey(R"({"version":"3"})", "x").ok());
+  EXPECT_FALSE(DecryptKey(R"({"version":3,"crypto":5})", "x").ok());
+  EXPECT_FALSE(DecryptKey(R"({"version":3,"crypto":{"cipher":"aes-128-ctr","ciphertext":"00",
+      "mac":"00","cipherparams":{"iv":"00"},"kdf":"scrypt","kdfparams":{"salt":"00","n":"x"}}})",
+                          "x")
+                   .ok());
+  EXPECT_FALSE(KeyFileAddress(R"({"version":3,"address":7})").ok());
 }
 
 }  // namespace
