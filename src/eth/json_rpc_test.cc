@@ -14,6 +14,7 @@
 #include "common/hex.h"
 #include "eth/abi_codec.h"
 #include "eth/abi_function.h"
+#include "eth/eth_client.h"
 
 namespace baton::eth {
 namespace {
@@ -143,6 +144,28 @@ TEST(JsonRpcClient, SendRawTransactionIsNotResentAfterATimeout) {
   auto r = client.Call("eth_sendRawTransaction", nlohmann::json::array({"0x00"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(EthClient, ParsesArbitrumBlockFields) {
+  ScriptedServer server(
+      {R"({"jsonrpc":"2.0","id":1,"result":{"number":"0x10","hash":"0x)" + std::string(64, 'a') +
+       R"(","parentHash":"0x)" + std::string(64, 'b') +
+       R"(","timestamp":"0x5","baseFeePerGas":"0x989680","l1BlockNumber":"0x12d687"}})"});
+  EthClient client(Options(server.url()));
+  auto head = client.GetBlockByNumber(std::nullopt);
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->number, 16u);
+  EXPECT_EQ(head->base_fee, crypto::U256(10000000));
+  EXPECT_EQ(head->l1_block_number, 1234567u);
+  EXPECT_EQ(head->hash, std::string(32, '\xaa'));
+}
+
+TEST(EthClient, MalformedAnswersAreErrorsNamingTheField) {
+  ScriptedServer server({R"({"jsonrpc":"2.0","id":1,"result":{"number":"ten"}})"});
+  EthClient client(Options(server.url()));
+  auto head = client.GetBlockByNumber(5);
+  ASSERT_FALSE(head.ok());
+  EXPECT_EQ(head.status().message(), "eth_getBlockByNumber: malformed field \"number\"");
 }
 
 }  // namespace

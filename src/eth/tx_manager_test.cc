@@ -203,6 +203,44 @@ TEST_F(AnvilTest, RevertReasonsBecomeErrors) {
       << mined.status();
 }
 
+// Runtime code emitting DepositFunded(sender indexed, amount) on every call: MSTORE the amount,
+// then LOG2(0, 32, topic0, sender). Init code copies it as FixedResponseContract's does.
+std::string LogEmitter(const abi::Event& event, const crypto::Address& sender, U256 amount) {
+  std::string runtime = '\x7f' + crypto::U256ToBE32(amount) + std::string("\x60\x00\x52", 3);
+  runtime += '\x7f' + std::string(12, '\0') + sender.bytes();
+  runtime += '\x7f' + event.Topic0();
+  runtime += std::string("\x60\x20\x60\x00\xa2\x00", 6);
+  return std::string("\x60", 1) + static_cast<char>(runtime.size()) +
+         std::string("\x80\x60\x0b\x60\x00\x39\x60\x00\xf3", 9) + runtime;
+}
+
+TEST_F(AnvilTest, LogsAreFilteredAndDecoded) {
+  StartChain();
+  auto event = abi::Event::Parse("DepositFunded(address indexed sender, uint256 amount)").value();
+  crypto::Address sender = FreshAddress();
+  crypto::Address emitter = Deploy(LogEmitter(event, sender, 31337));
+  auto receipt = manager_->SendAndWait(TxRequest{emitter, "", 0, 100000, "emit"});
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  ASSERT_EQ(receipt->logs.size(), 1u);
+  LogFilter filter;
+  filter.from_block = 0;
+  filter.to_block = client_->BlockNumber().value();
+  filter.addresses = {emitter};
+  filter.topics = {{event.Topic0()}};
+  auto logs = client_->GetLogs(filter);
+  ASSERT_TRUE(logs.ok()) << logs.status();
+  ASSERT_EQ(logs->size(), 1u);
+  EXPECT_EQ((*logs)[0].tx_hash, receipt->tx_hash);
+  EXPECT_EQ((*logs)[0].block_number, receipt->block_number);
+  auto values = event.DecodeLog((*logs)[0].topics, (*logs)[0].data);
+  ASSERT_TRUE(values.ok()) << values.status();
+  EXPECT_EQ((*values)[0].address(), sender);
+  EXPECT_EQ((*values)[1].uint(), 31337);
+  // A filter on another topic0 finds nothing.
+  filter.topics = {{crypto::Keccak256("Other()")}};
+  EXPECT_TRUE(client_->GetLogs(filter).value().empty());
+}
+
 TEST_F(AnvilTest, ReplacesAStuckTransactionWithHigherFees) {
   TxManagerOptions options;
   options.tx_timeout = milliseconds(1500);
