@@ -1,7 +1,7 @@
 // baton-gateway: Baton's own gateway tool. It streams a file or a test pattern through an
 // orchestrator the way go-livepeer's broadcaster does (GetOrchestrator, signed segments,
 // tickets, POST /segment), verifies what comes back, and prints a summary. See
-// gateway_flags.cc for the flags and README.md for examples.
+// `baton-gateway -help` (gateway_flags.cc) for the flags.
 #include <chrono>
 #include <cstdio>
 #include <memory>
