@@ -68,8 +68,7 @@ absl::Status ChainWatcher::Poll() {
   bool need_hash;
   {
     std::lock_guard lock(mu_);
-    need_hash = round_hashes_.count(round) == 0 ||
-                round_hashes_[round] == std::string(32, '\0');
+    need_hash = round_hashes_.count(round) == 0 || round_hashes_[round] == std::string(32, '\0');
   }
   std::string hash(32, '\0');
   if (need_hash) {
@@ -121,8 +120,8 @@ std::string ChainWatcher::BlockHashForRound(int64_t round) const {
     if (it != round_hashes_.end()) return it->second;
   }
   if (round < 0) return std::string(32, '\0');
-  auto h = eth::contracts::BlockHashForRound(*client_, contracts_.rounds_manager,
-                                             crypto::U256(round));
+  auto h =
+      eth::contracts::BlockHashForRound(*client_, contracts_.rounds_manager, crypto::U256(round));
   if (!h.ok()) return std::string(32, '\0');
   std::lock_guard lock(mu_);
   round_hashes_[round] = *h;

@@ -12,9 +12,10 @@ absl::StatusOr<ProtocolContracts> ProtocolContracts::Resolve(const eth::EthClien
     const char* name;
     crypto::Address* out;
   };
-  for (Entry e : {Entry{"TicketBroker", &c.ticket_broker}, Entry{"RoundsManager", &c.rounds_manager},
-                  Entry{"BondingManager", &c.bonding_manager},
-                  Entry{"ServiceRegistry", &c.service_registry}}) {
+  for (Entry e :
+       {Entry{"TicketBroker", &c.ticket_broker}, Entry{"RoundsManager", &c.rounds_manager},
+        Entry{"BondingManager", &c.bonding_manager},
+        Entry{"ServiceRegistry", &c.service_registry}}) {
     auto address = eth::contracts::GetContract(client, controller, e.name);
     if (!address.ok())
       return absl::UnavailableError(std::string("resolving ") + e.name + " through Controller " +

@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/hex.h"
 #include "eth/contracts.h"
 
 namespace baton::chain {
 
 ProtocolDuties::ProtocolDuties(std::shared_ptr<const eth::EthClient> client,
                                const ChainWatcher* watcher,
-                               std::shared_ptr<const eth::TransactionManager> txs,
-                               Options options)
+                               std::shared_ptr<const eth::TransactionManager> txs, Options options)
     : client_(std::move(client)), watcher_(watcher), txs_(std::move(txs)), options_(options) {}
 
 ProtocolDuties::~ProtocolDuties() { Stop(); }
@@ -67,7 +67,8 @@ void ProtocolDuties::MaybeInitializeRound() {
   }
   std::lock_guard lock(mu_);
   ++counters_.rounds_initialized;
-  spdlog::info("Initialized round {} (tx {})", watcher_->CurrentRound(), receipt->tx_hash);
+  spdlog::info("Initialized round {} (tx {})", watcher_->CurrentRound(),
+               HexEncode0x(receipt->tx_hash));
 }
 
 void ProtocolDuties::MaybeReward() {
@@ -99,7 +100,7 @@ void ProtocolDuties::MaybeReward() {
   }
   ++counters_.rewards;
   counters_.last_reward_round = round;
-  spdlog::info("Called reward for round {} (tx {})", round, receipt->tx_hash);
+  spdlog::info("Called reward for round {} (tx {})", round, HexEncode0x(receipt->tx_hash));
 }
 
 }  // namespace baton::chain

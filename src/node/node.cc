@@ -15,6 +15,7 @@
 #include "node/local_transcoder.h"
 #include "node/media_store.h"
 #include "node/metrics.h"
+#include "node/onchain.h"
 #include "node/operator_api.h"
 #include "node/orchestrator_service.h"
 #include "node/priced_payment_terms.h"
@@ -111,6 +112,7 @@ class NodeImpl : public Node {
   pm::RecordingTicketSink sink_;
   pm::Balances balances_;
   std::optional<pm::PriceBook> prices_;
+  std::unique_ptr<OnChain> onchain_;
   std::unique_ptr<pm::Recipient> recipient_;
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
@@ -124,9 +126,6 @@ class NodeImpl : public Node {
 };
 
 absl::Status NodeImpl::Init() {
-  if (config_.network != "offchain")
-    return absl::UnimplementedError("-network " + config_.network +
-                                    ": only offchain is supported by this build");
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec)
@@ -143,12 +142,24 @@ absl::Status NodeImpl::Init() {
   auto prices = pm::PriceBook::Create(price_options);
   if (!prices.ok()) return prices.status();
   prices_.emplace(*std::move(prices));
+  if (config_.network != "offchain") {
+    auto onchain = OnChain::Connect(config_, account_);
+    if (!onchain.ok()) return onchain.status();
+    onchain_ = std::move(*onchain);
+  }
   if (account_) {
     pm::RecipientConfig rc;
-    rc.address = account_->address();
+    rc.address = onchain_ ? onchain_->recipient() : account_->address();
+    rc.redeem_gas = chain::RedeemGas(config_.network);
     rc.ticket_ev = *crypto::U256FromDecimal(config_.ticket_ev);
     rc.max_face_value = *crypto::U256FromDecimal(config_.max_face_value);
-    recipient_ = std::make_unique<pm::Recipient>(rc, chain_, sink_, balances_);
+    const pm::ChainFacts& facts =
+        onchain_ ? static_cast<const pm::ChainFacts&>(onchain_->watcher()) : chain_;
+    recipient_ = std::make_unique<pm::Recipient>(rc, facts, sink_, balances_);
+    if (onchain_) {
+      onchain_->AddBlockListener(
+          [this](uint64_t block) { recipient_->OnNewL1Block(crypto::U256(block)); });
+    }
   }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
   if (!config_.nvidia.empty()) {
@@ -233,6 +244,9 @@ absl::Status NodeImpl::OpenAccount() {
 }
 
 absl::Status NodeImpl::Start() {
+  if (onchain_) {
+    if (auto s = onchain_->Start(); !s.ok()) return s;
+  }
   http::ServerOptions service_options;
   service_options.bind_address = config_.service_bind.ToString();
   service_options.tls = config_.service_tls;
@@ -281,6 +295,7 @@ absl::Status NodeImpl::Start() {
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
   loops_.reset();  // joins the session threads
+  if (onchain_) onchain_->Stop();
   if (cli_) cli_->Stop();
   Metrics::SetGlobal(nullptr);
 }

@@ -130,6 +130,15 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"ethKeystorePath", K::kString, "", "Keystore directory or key file"});
   f.Define({"ethAcctAddr", K::kString, "", "Account address; empty = the first in the keystore"});
   f.Define({"ethPassword", K::kString, "", "Account password, or a file holding it", true});
+  f.Define({"ethOrchAddr", K::kString, "", "On-chain orchestrator address (ticket recipient)"});
+  f.Define({"minGasPrice", K::kString, "0", "Minimum gas price (wei)"});
+  f.Define({"maxGasPrice", K::kString, "0", "Maximum gas price (wei); 0 = none"});
+  f.Define({"blockPollingInterval", K::kInt, "5", "Seconds between chain polls"});
+  f.Define({"transactionTimeout", K::kDuration, "5m", "Wait for a receipt before replacing"});
+  f.Define({"maxTransactionReplacements", K::kInt, "1", "Replacements of a stuck tx"});
+  f.Define({"gasLimit", K::kInt, "0", "Gas limit for transactions; 0 = estimate"});
+  f.Define({"reward", K::kBool, "false", "Call reward once per round (default: if registered)"});
+  f.Define({"initializeRound", K::kBool, "false", "Initialize rounds"});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
@@ -185,6 +194,23 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.use_account = c.network != "offchain" || f.IsSet("ethKeystorePath") || f.IsSet("ethAcctAddr") ||
                   f.IsSet("ethPassword");
   if (c.eth_keystore_path.empty()) c.eth_keystore_path = c.data_dir + "/keystore";
+  c.eth_orch_addr = f.GetString("ethOrchAddr");
+  for (auto [flag, out] :
+       {std::pair{"minGasPrice", &c.min_gas_price}, std::pair{"maxGasPrice", &c.max_gas_price}}) {
+    auto v = crypto::U256FromDecimal(f.GetString(flag));
+    if (!v.ok()) return FlagError(flag, "must be a whole number of wei");
+    *out = *v;
+  }
+  if (f.GetInt("blockPollingInterval") <= 0)
+    return FlagError("blockPollingInterval", "must be a positive number of seconds");
+  c.block_polling_interval = std::chrono::seconds(f.GetInt("blockPollingInterval"));
+  c.transaction_timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(f.GetDurationSeconds("transactionTimeout") * 1000));
+  c.max_transaction_replacements = static_cast<int>(f.GetInt("maxTransactionReplacements"));
+  c.gas_limit = static_cast<uint64_t>(std::max<int64_t>(0, f.GetInt("gasLimit")));
+  c.reward = f.GetBool("reward");
+  c.reward_set = f.IsSet("reward");
+  c.initialize_round = f.GetBool("initializeRound");
   return c;
 }
 

@@ -6,11 +6,13 @@
 // Plain data once loaded; safe to share read-only between threads.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "crypto/uint256.h"
 #include "node/flags.h"
 
 namespace baton::node {
@@ -42,6 +44,16 @@ struct NodeConfig {
   std::string eth_password;  // value or file; never logged
   std::string eth_url;
   std::string eth_controller;
+  std::string eth_orch_addr;  // ticket recipient if not the node's account
+  crypto::U256 min_gas_price = 0;
+  crypto::U256 max_gas_price = 0;  // 0 = none
+  std::chrono::milliseconds block_polling_interval{5000};
+  std::chrono::milliseconds transaction_timeout{300000};
+  int max_transaction_replacements = 1;
+  uint64_t gas_limit = 0;
+  bool reward = false;
+  bool reward_set = false;  // -reward unset means: on iff registered at start-up
+  bool initialize_round = false;
   bool use_account = false;  // an account was asked for (any of the above set, or on-chain)
   int max_sessions = 10;
   bool max_sessions_auto = false;

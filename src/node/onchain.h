@@ -1,0 +1,52 @@
+// The node's on-chain half, started when -network is not offchain: Ethereum client, gas price
+// monitor, nonces and transactions for the node's account, the Livepeer contracts resolved
+// through the Controller, the chain watcher (pm::ChainFacts), and the per-round duties.
+//
+// Owns its threads (gas monitor, chain watcher, duties); Start/Stop from the main thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "chain/chain_watcher.h"
+#include "chain/protocol_duties.h"
+#include "eth/account.h"
+#include "eth/gas_price_monitor.h"
+#include "eth/tx_manager.h"
+#include "node/node_config.h"
+
+namespace baton::node {
+
+class OnChain {
+ public:
+  // Connects to -ethUrl, checks the chain, resolves the contracts. Nothing runs yet.
+  static absl::StatusOr<std::unique_ptr<OnChain>> Connect(
+      const NodeConfig& config, std::shared_ptr<const eth::Account> account);
+  ~OnChain();
+
+  // Listeners hear of each new L1 block on the watcher's thread. REQUIRES: before Start.
+  void AddBlockListener(chain::ChainWatcher::BlockListener listener);
+  absl::Status Start();
+  void Stop();
+
+  chain::ChainWatcher& watcher() { return *watcher_; }
+  const std::shared_ptr<const eth::EthClient>& client() const { return client_; }
+  const std::shared_ptr<const eth::TransactionManager>& transactions() const { return txs_; }
+  const std::shared_ptr<eth::GasPriceMonitor>& gas() const { return gas_; }
+  uint64_t chain_id() const { return chain_id_; }
+  const crypto::Address& recipient() const { return recipient_; }
+
+ private:
+  OnChain() = default;
+
+  uint64_t chain_id_ = 0;
+  crypto::Address recipient_;
+  std::shared_ptr<const eth::EthClient> client_;
+  std::shared_ptr<eth::GasPriceMonitor> gas_;
+  std::shared_ptr<const eth::TransactionManager> txs_;
+  std::unique_ptr<chain::ChainWatcher> watcher_;
+  std::unique_ptr<chain::ProtocolDuties> duties_;
+};
+
+}  // namespace baton::node
