@@ -5,7 +5,7 @@
 // Prints wall and CPU time of each and their ratios, then the real-time ratio (segment
 // duration / wall time) with 1, 2 and 4 concurrent sessions.
 //
-// Usage: transcode_bench [runs=3]
+// Usage: transcode_bench [runs=3] [--per-rendition]
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -155,6 +155,20 @@ double ConcurrentRealtimeRatio(const std::string& segment, int n) {
   return sum / n;
 }
 
+// CPU cost of each rung alone on one thread (decode included), to see how the work splits.
+void PrintPerRenditionCost(const std::string& segment) {
+  tc::ThreadBudget one(1);
+  for (const tc::VideoProfile& p : Ladder()) {
+    tc::TranscodeSession session(&one);
+    tc::SegmentInput in;
+    in.bytes = segment;
+    const double cpu0 = ProcessCpu();
+    auto result = session.Transcode(in, {p});
+    std::printf("  %s alone: cpu %.2f s%s\n", p.name.c_str(), ProcessCpu() - cpu0,
+                result.ok() ? "" : " (failed)");
+  }
+}
+
 Timing Best(const std::vector<Timing>& runs) {
   return *std::min_element(runs.begin(), runs.end(),
                            [](const Timing& a, const Timing& b) { return a.wall < b.wall; });
@@ -164,6 +178,7 @@ Timing Best(const std::vector<Timing>& runs) {
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
+  const bool per_rendition = argc > 2 && std::string(argv[2]) == "--per-rendition";
   av_log_set_level(AV_LOG_ERROR);
   tc::testing::TempDir dir;
   const std::string input = dir.File("1080p30.ts");
@@ -177,6 +192,7 @@ int main(int argc, char** argv) {
   std::printf("cores: %u, runs: %d (best wall time of each)\n", std::thread::hardware_concurrency(),
               runs);
 
+  if (per_rendition) PrintPerRenditionCost(segment);
   std::vector<Timing> baton_runs, cli_runs;
   int64_t pixels = 0;
   for (int i = 0; i < runs; ++i) {  // interleaved so load changes hit both alike
