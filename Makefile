@@ -23,6 +23,10 @@ test: build
 test-long: build
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 900 -L long
 
+# The whole network on this machine: devnet, an on-chain node, a paying gateway, redemption.
+demo: build
+	scripts/demo
+
 run: build
 	$(BUILD_DIR)/bin/baton $(RUN_FLAGS)
 
