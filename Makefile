@@ -1,7 +1,7 @@
 # The two commands a new user needs: `make run` (set up, build, start a node) and
 # `make test` (set up, build, run every test). Every target sets itself up.
 BUILD_DIR ?= build
-BUILD_TYPE ?= RelWithDebInfo
+BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 RUN_FLAGS ?= -orchestrator -transcoder -network offchain -serviceAddr 127.0.0.1:8935 -monitor
 
