@@ -1,5 +1,7 @@
 #include "transcode/segment_decoder.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "transcode/av_util.h"
 
@@ -16,11 +18,12 @@ SegmentDecoder::~SegmentDecoder() {
   avformat_close_input(&format_);
 }
 
-absl::StatusOr<std::unique_ptr<SegmentDecoder>> SegmentDecoder::Open(std::string_view bytes) {
+absl::StatusOr<std::unique_ptr<SegmentDecoder>> SegmentDecoder::Open(std::string_view bytes,
+                                                                     int threads) {
   if (bytes.empty()) return absl::InvalidArgumentError("empty segment: no data");
   std::unique_ptr<SegmentDecoder> decoder(new SegmentDecoder(bytes));
   if (absl::Status s = decoder->Probe(); !s.ok()) return s;
-  if (absl::Status s = decoder->OpenVideoDecoder(); !s.ok()) return s;
+  if (absl::Status s = decoder->OpenVideoDecoder(threads); !s.ok()) return s;
   return decoder;
 }
 
@@ -58,7 +61,7 @@ absl::Status SegmentDecoder::Probe() {
   return absl::OkStatus();
 }
 
-absl::Status SegmentDecoder::OpenVideoDecoder() {
+absl::Status SegmentDecoder::OpenVideoDecoder(int threads) {
   const AVCodecParameters* par = format_->streams[video_index_]->codecpar;
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) {
@@ -70,8 +73,9 @@ absl::Status SegmentDecoder::OpenVideoDecoder() {
   int rc = avcodec_parameters_to_context(video_decoder_, par);
   if (rc < 0) return AvStatus(rc, "bad video parameters");
   video_decoder_->pkt_timebase = format_->streams[video_index_]->time_base;
-  // One thread: decoding is a small share of the work and runs beside the encoder threads.
-  video_decoder_->thread_count = 1;
+  // x264's lookahead holds back most encoding until the decoder has delivered ~40 frames, so
+  // early on the decoder is the bottleneck: give it the session's threads.
+  video_decoder_->thread_count = std::max(1, threads);
   rc = avcodec_open2(video_decoder_, codec, nullptr);
   return AvStatus(rc, "cannot open video decoder");
 }

@@ -50,7 +50,9 @@ class SegmentDecoder {
 
   // Opens and probes the segment. Errors: not a media file, no video stream, too long,
   // no decoder for the video codec.
-  static absl::StatusOr<std::unique_ptr<SegmentDecoder>> Open(std::string_view bytes);
+  // `threads` > 1 lets the video decoder use frame threads.
+  static absl::StatusOr<std::unique_ptr<SegmentDecoder>> Open(std::string_view bytes,
+                                                              int threads = 1);
   ~SegmentDecoder();
 
   const SourceInfo& source() const { return source_; }
@@ -64,7 +66,7 @@ class SegmentDecoder {
  private:
   explicit SegmentDecoder(std::string_view bytes);
   absl::Status Probe();
-  absl::Status OpenVideoDecoder();
+  absl::Status OpenVideoDecoder(int threads);
   absl::Status DecodePacket(const AVPacket* pkt, SegmentSink& sink);
   void RepairTimestamp(AVFrame& frame);
 

@@ -133,11 +133,12 @@ TranscodeSession::TranscodeSession(ThreadBudget* budget) : budget_(budget) {}
 absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
     const SegmentInput& input, const std::vector<VideoProfile>& profiles) {
   if (absl::Status s = CheckRequest(input, profiles); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SegmentDecoder>> decoder = SegmentDecoder::Open(input.bytes);
+  ThreadBudget::Lease lease = budget_->Acquire();
+  absl::StatusOr<std::unique_ptr<SegmentDecoder>> decoder =
+      SegmentDecoder::Open(input.bytes, lease.threads());
   if (!decoder.ok()) return decoder.status();
   const SourceInfo& source = (*decoder)->source();
 
-  ThreadBudget::Lease lease = budget_->Acquire();
   const int renditions = static_cast<int>(profiles.size());
   const int worker_count = std::min(lease.threads(), renditions);
   const int encoder_threads = std::max(1, lease.threads() / renditions);
