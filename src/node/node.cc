@@ -8,6 +8,7 @@
 
 #include "crypto/keccak.h"
 #include "eth/account.h"
+#include "ledger/ticket_ledger.h"
 #include "net/server.h"
 #include "node/account_identity.h"
 #include "node/capabilities.h"
@@ -26,7 +27,12 @@
 #include "pm/in_memory_chain_facts.h"
 #include "pm/price_book.h"
 #include "pm/winning_ticket_sink.h"
+#include "redeem/redeemer.h"
 #include "transcode/capabilities.h"
+
+extern "C" {
+#include <libavutil/log.h>
+}
 
 namespace baton::node {
 namespace {
@@ -83,6 +89,8 @@ void DefineMetrics(Metrics& m) {
   m.DefineCounter("livepeer_winning_tickets_recv", "Winning tickets received");
   m.DefineCounter("livepeer_payment_recv_errors", "Errors when receiving payments");
   m.DefineGauge("livepeer_transcoding_price", "Transcoding price per pixel (wei)");
+  m.DefineCounter("livepeer_value_redeemed", "Winning ticket value redeemed (gwei)");
+  m.DefineCounter("livepeer_ticket_redemption_errors", "Errors redeeming winning tickets");
 }
 
 class NodeImpl : public Node {
@@ -94,6 +102,7 @@ class NodeImpl : public Node {
 
   absl::Status Init();
   absl::Status OpenAccount();
+  void CreateRedeemer(uint64_t redeem_gas);
   absl::Status Start() override;
   void Stop() override;
   int service_port() const override { return service_ ? service_->port() : 0; }
@@ -109,7 +118,8 @@ class NodeImpl : public Node {
   std::unique_ptr<NodeIdentity> identity_;
   std::shared_ptr<const eth::Account> account_;
   pm::InMemoryChainFacts chain_;
-  pm::RecordingTicketSink sink_;
+  std::unique_ptr<ledger::TicketLedger> ledger_;
+  std::unique_ptr<redeem::Redeemer> redeemer_;
   pm::Balances balances_;
   std::optional<pm::PriceBook> prices_;
   std::unique_ptr<OnChain> onchain_;
@@ -155,11 +165,12 @@ absl::Status NodeImpl::Init() {
     rc.max_face_value = *crypto::U256FromDecimal(config_.max_face_value);
     const pm::ChainFacts& facts =
         onchain_ ? static_cast<const pm::ChainFacts&>(onchain_->watcher()) : chain_;
-    recipient_ = std::make_unique<pm::Recipient>(rc, facts, sink_, balances_);
-    if (onchain_) {
-      onchain_->AddBlockListener(
-          [this](uint64_t block) { recipient_->OnNewL1Block(crypto::U256(block)); });
-    }
+    auto ledger = ledger::TicketLedger::Open(config_.data_dir + "/lpdb.sqlite3",
+                                             onchain_ ? onchain_->chain_id() : 0);
+    if (!ledger.ok()) return ledger.status();
+    ledger_ = std::move(*ledger);
+    recipient_ = std::make_unique<pm::Recipient>(rc, facts, *ledger_, balances_);
+    if (onchain_) CreateRedeemer(rc.redeem_gas);
   }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
   if (!config_.nvidia.empty()) {
@@ -167,6 +178,8 @@ absl::Status NodeImpl::Init() {
       return absl::FailedPreconditionError("-nvidia " + config_.nvidia + ": " +
                                            std::string(s.message()));
   }
+  // FFmpeg's own chatter (x264 statistics per segment) only at -v 6.
+  av_log_set_level(config_.verbosity >= 6 ? AV_LOG_INFO : AV_LOG_ERROR);
   capabilities_ = NodeFeatureCapabilities();
   for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
 
@@ -213,6 +226,24 @@ absl::Status NodeImpl::Init() {
   return absl::OkStatus();
 }
 
+void NodeImpl::CreateRedeemer(uint64_t redeem_gas) {
+  redeem::Redeemer::Options options;
+  options.account = account_->address();
+  options.redeem_gas = redeem_gas;
+  redeem::Redeemer::Hooks hooks;
+  hooks.redeemed = [this](const crypto::U256& face_value) {
+    metrics_.Add("livepeer_value_redeemed", static_cast<double>(face_value) / 1e9);
+  };
+  hooks.error = [this] { metrics_.Add("livepeer_ticket_redemption_errors", 1); };
+  redeemer_ =
+      std::make_unique<redeem::Redeemer>(ledger_.get(), onchain_->client(), &onchain_->watcher(),
+                                         onchain_->transactions(), onchain_->gas(), options, hooks);
+  onchain_->AddBlockListener([this](uint64_t block) {
+    recipient_->OnNewL1Block(crypto::U256(block));
+    redeemer_->OnNewBlock();
+  });
+}
+
 absl::Status NodeImpl::OpenAccount() {
   eth::AccountOptions options;
   options.keystore_path = config_.eth_keystore_path;
@@ -246,6 +277,7 @@ absl::Status NodeImpl::OpenAccount() {
 absl::Status NodeImpl::Start() {
   if (onchain_) {
     if (auto s = onchain_->Start(); !s.ok()) return s;
+    redeemer_->Start();
   }
   http::ServerOptions service_options;
   service_options.bind_address = config_.service_bind.ToString();
@@ -273,9 +305,13 @@ absl::Status NodeImpl::Start() {
   cli_options.tls = false;
   cli_options.worker_threads = 1;
   cli_ = std::make_unique<http::Server>(cli_options);
-  OperatorState state{&config_, &sessions_, config_.monitor ? &metrics_ : nullptr,
+  OperatorState state{&config_,
+                      &sessions_,
+                      config_.monitor ? &metrics_ : nullptr,
                       [this] { return capabilities_; },
-                      [this] { return account_ ? account_->address().ChecksumHex() : ""; }};
+                      [this] { return account_ ? account_->address().ChecksumHex() : ""; },
+                      ledger_.get(),
+                      redeemer_.get()};
   RegisterOperatorApi(state, cli_->router());
 
   auto port = service_->Start();
@@ -295,6 +331,7 @@ absl::Status NodeImpl::Start() {
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
   loops_.reset();  // joins the session threads
+  if (redeemer_) redeemer_->Stop();
   if (onchain_) onchain_->Stop();
   if (cli_) cli_->Stop();
   Metrics::SetGlobal(nullptr);

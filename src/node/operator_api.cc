@@ -1,7 +1,9 @@
 #include "node/operator_api.h"
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "common/hex.h"
 #include "node/capabilities.h"
 #include "node/version.h"
 
@@ -30,11 +32,72 @@ nlohmann::json Status(const OperatorState& s) {
   };
 }
 
+nlohmann::json TicketsJson(ledger::TicketLedger& ledger) {
+  auto counts = ledger.Counts();
+  auto rows = ledger.All(500);
+  if (!counts.ok() || !rows.ok()) return {{"error", "ticket ledger unavailable"}};
+  nlohmann::json tickets = nlohmann::json::array();
+  for (const auto& e : *rows) {
+    const auto& t = e.ticket.ticket;
+    tickets.push_back(
+        {{"id", e.id},
+         {"state", ledger::StateName(e.state)},
+         {"sender", t.sender.ChecksumHex()},
+         {"faceValue", crypto::U256ToDecimal(t.face_value)},
+         {"senderNonce", t.sender_nonce},
+         {"creationRound", t.expiration.creation_round},
+         {"paramsExpirationBlock", crypto::U256ToDecimal(e.ticket.params_expiration_block)},
+         {"txHash", e.tx_hash.empty() ? "" : HexEncode0x(e.tx_hash)},
+         {"lastError", e.last_error},
+         {"attempts", e.attempts},
+         {"createdAt", e.created_at}});
+  }
+  return {{"counts",
+           {{"queued", counts->queued},
+            {"submitted", counts->submitted},
+            {"redeemed", counts->redeemed},
+            {"failed", counts->failed},
+            {"expired", counts->expired},
+            {"total", counts->total()}}},
+          {"tickets", tickets}};
+}
+
+std::string QueryParam(const std::string& query, const std::string& name) {
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t end = query.find('&', pos);
+    std::string pair = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return "";
+}
+
 }  // namespace
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   router.Handle("/status", {}, [state](http::HttpRequest, auto response) {
     response->Respond(200, "application/json", Status(state).dump());
+  });
+  router.Handle("/tickets", {}, [state](http::HttpRequest, auto response) {
+    if (state.ledger == nullptr)
+      return response->RespondError(400, "no winning tickets: the node has no account");
+    response->Respond(200, "application/json", TicketsJson(*state.ledger).dump());
+  });
+  router.Handle("/redeemTicket", {"POST"}, [state](http::HttpRequest req, auto response) {
+    if (state.redeemer == nullptr) return response->RespondError(500, "missing ETH client");
+    std::string id = QueryParam(req.query, "id");
+    if (id.empty()) id = QueryParam(req.body, "id");
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+      return response->RespondError(400, "missing form param: id");
+    // A redemption waits for its receipt: run it off the loop thread.
+    std::thread([state, response, id] {
+      auto s = state.redeemer->RedeemNow(std::stoll(id));
+      if (s.ok()) return response->Respond(200, "text/plain", "redeemed\n");
+      response->RespondError(s.code() == absl::StatusCode::kNotFound ? 404 : 409,
+                             std::string(s.message()));
+    }).detach();
   });
   if (state.metrics != nullptr) {
     router.Handle("/metrics", {}, [state](http::HttpRequest, auto response) {

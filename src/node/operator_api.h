@@ -1,6 +1,7 @@
 // The operator port (-cliAddr): what go-livepeer's CLI web server offers an operator, over
 // plain HTTP on loopback by default. GET /status (JSON), GET /metrics (Prometheus text, only
-// with -monitor), and the settings endpoints later issues add.
+// with -monitor), GET /tickets (the winning-ticket ledger) and POST /redeemTicket?id=N (redeem
+// now, whatever the gas price threshold says).
 //
 // Handlers read the node's state through the callbacks in OperatorState; they run on the
 // operator server's loop threads and do not block.
@@ -9,10 +10,12 @@
 #include <functional>
 #include <string>
 
+#include "ledger/ticket_ledger.h"
 #include "net/router.h"
 #include "node/metrics.h"
 #include "node/node_config.h"
 #include "node/session_registry.h"
+#include "redeem/redeemer.h"
 
 namespace baton::node {
 
@@ -22,6 +25,8 @@ struct OperatorState {
   Metrics* metrics = nullptr;  // null without -monitor
   std::function<std::set<int>()> capabilities;
   std::function<std::string()> address_hex;  // the node's account, "" offchain
+  ledger::TicketLedger* ledger = nullptr;    // null without an account
+  redeem::Redeemer* redeemer = nullptr;      // null offchain
 };
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);
