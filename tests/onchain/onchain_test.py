@@ -1,0 +1,205 @@
+"""On chain, end to end: a devnet (anvil + our Livepeer-compatible contracts), a baton node
+whose account is the active orchestrator, and baton-gateway paying with tickets that often win.
+
+Fees are read from the chain by scripts/devnet-lib/chain.js (ethers), never by Baton's code.
+Scenarios run in order on one devnet: winners redeemed with fees equal to their face values,
+no second redemption, a sender without funds refused, crash safety (kill -9 between acceptance
+and redemption), and redemption waiting while gas is above -maxGasPrice.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+ARGS = None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OnChainTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="baton-onchain-")
+        cls.env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
+        cls.rpc = free_port()
+        cls.devnet_dir = os.path.join(cls.tmp, "devnet")
+        out = subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "start", "--port",
+                              str(cls.rpc), "--state-dir", cls.devnet_dir, "--round-length", "200"],
+                             capture_output=True, text=True, env=cls.env, timeout=120)
+        if out.returncode != 0:
+            raise RuntimeError("devnet: " + out.stderr)
+        cls.controller = out.stdout.strip().splitlines()[-1]
+        info = cls.chain("info")
+        cls.orch = info["accounts"]["orchestrator"]
+        cls.gateway_key = info["accounts"]["gateway"]["privateKey"]
+        cls.node_dir = os.path.join(cls.tmp, "node")
+        subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/keystore.js"),
+                        cls.orch["privateKey"], "pw", os.path.join(cls.node_dir, "keystore")],
+                       check=True, env=cls.env, capture_output=True)
+        cls.proc = None
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stop_node()
+        subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "stop", "--state-dir",
+                        cls.devnet_dir], capture_output=True, env=cls.env)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def chain(cls, *args):
+        out = subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/chain.js"),
+                              "--state-dir", cls.devnet_dir, *args],
+                             capture_output=True, text=True, env=cls.env, check=True)
+        return json.loads(out.stdout) if out.stdout.strip().startswith(("{", "[")) else out.stdout
+
+    @classmethod
+    def start_node(cls, *extra):
+        cls.port, cls.cli = free_port(), free_port()
+        cls.log = open(os.path.join(cls.tmp, "node.log"), "a")  # noqa: SIM115 (closed by the OS at exit)
+        cls.proc = subprocess.Popen(
+            [ARGS.baton, "-orchestrator", "-transcoder", "-network", "devnet",
+             "-ethUrl", f"http://127.0.0.1:{cls.rpc}", "-ethController", cls.controller,
+             "-ethKeystorePath", os.path.join(cls.node_dir, "keystore"), "-ethPassword", "pw",
+             f"-serviceAddr=127.0.0.1:{cls.port}", f"-cliAddr=127.0.0.1:{cls.cli}",
+             f"-dataDir={cls.node_dir}", "-pricePerUnit=1000", "-ticketEV=2000000000000000",
+             "-maxFaceValue=2000000000000000", "-blockPollingInterval=1", "-initializeRound",
+             *extra], stdout=cls.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                cls.cli_get("/status")
+                return
+            except OSError:
+                if cls.proc.poll() is not None:
+                    raise RuntimeError("baton exited: " + open(cls.log.name).read()[-2000:])
+                time.sleep(0.1)
+        raise RuntimeError("baton did not start")
+
+    @classmethod
+    def stop_node(cls, sig=signal.SIGTERM):
+        if cls.proc and cls.proc.poll() is None:
+            cls.proc.send_signal(sig)
+            cls.proc.wait(timeout=20)
+        cls.proc = None
+
+    @classmethod
+    def cli_get(cls, path, method="GET"):
+        req = urllib.request.Request(f"http://127.0.0.1:{cls.cli}{path}", method=method)
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.read().decode()
+
+    def tickets(self):
+        return json.loads(self.cli_get("/tickets"))
+
+    def stream(self, seconds=6, key=None):
+        out = subprocess.run([ARGS.gateway, "-orchAddr", f"127.0.0.1:{self.port}", "-testPattern",
+                              "-duration", str(seconds), "-testPatternSize", "320x180",
+                              "-ethKeyHex", key or self.gateway_key, "-json"],
+                             capture_output=True, text=True, timeout=300)
+        return out.returncode, json.loads(out.stdout.strip().splitlines()[-1]), out
+
+    def wait_for(self, predicate, timeout=90, mine=True):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return True
+            if mine:
+                self.chain("mine", "1")
+            time.sleep(1)
+        return False
+
+    def fees(self):
+        return int(self.chain("fees")["cumulativeFees"])
+
+    def test_1_winners_are_redeemed_once_and_fees_match_face_values(self):
+        self.start_node()
+        before = self.fees()
+        rc, summary, out = self.stream()
+        self.assertEqual(rc, 0, out.stderr[-2000:])
+        self.assertEqual(summary["ok"], summary["segments"])
+        self.assertGreater(summary["signatures_verified"], 0)
+        won = self.tickets()["counts"]["total"]
+        self.assertGreater(won, 0, "no winning ticket (face value = ticketEV: every ticket wins)")
+        self.chain("mine", "45")  # past the ticket parameters' expiration block
+        self.assertTrue(self.wait_for(lambda: self.tickets()["counts"]["redeemed"] == won),
+                        self.tickets())
+        face = sum(int(t["faceValue"]) for t in self.tickets()["tickets"])
+        self.assertEqual(self.fees() - before, face)
+        # A second redemption is refused and changes nothing on chain.
+        first = self.tickets()["tickets"][0]["id"]
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            self.cli_get(f"/redeemTicket?id={first}", method="POST")
+        self.assertEqual(err.exception.code, 409)
+        self.chain("mine", "5")
+        time.sleep(2)
+        self.assertEqual(self.fees() - before, face)
+
+    def test_2_sender_without_funds_is_refused(self):
+        unfunded = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"  # anvil #2
+        rc, summary, out = self.stream(seconds=2, key=unfunded)
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(summary["ok"], 0)
+        self.assertIn("insufficient sender reserve", out.stdout + out.stderr)
+
+    def test_3_accepted_winner_survives_kill_minus_nine(self):
+        before_total = self.tickets()["counts"]["total"]
+        before = self.fees()
+        rc, _, out = self.stream()
+        self.assertEqual(rc, 0, out.stderr[-2000:])
+        counts = self.tickets()["counts"]
+        new = counts["total"] - before_total
+        self.assertGreater(new, 0)
+        # Parameters have not expired: nothing redeemed yet.
+        self.assertEqual(counts["queued"], new, self.tickets()["tickets"][:new])
+        self.stop_node(signal.SIGKILL)
+        self.start_node()
+        self.chain("mine", "45")
+        settled = lambda: self.tickets()["counts"]["redeemed"] == self.tickets()["counts"]["total"]
+        self.assertTrue(self.wait_for(settled), self.tickets())
+        t = self.tickets()
+        redeemed_new = [x for x in t["tickets"] if x["state"] == "redeemed"][:new]
+        self.assertEqual(t["counts"]["redeemed"], t["counts"]["total"],
+                         [x for x in t["tickets"] if x["state"] != "redeemed"])
+        self.assertEqual(self.fees() - before, sum(int(x["faceValue"]) for x in redeemed_new))
+
+    def test_4_redemption_waits_while_gas_is_above_the_maximum(self):
+        before_total = self.tickets()["counts"]["total"]
+        rc, summary, out = self.stream()
+        self.assertEqual(rc, 0, out.stderr[-2000:])
+        new = self.tickets()["counts"]["total"] - before_total
+        self.assertGreater(new, 0)
+        # Stopped while the parameters expire and gas rises to 100 gwei, then restarted with a
+        # 20 gwei maximum: the winners must wait, and the node must keep serving meanwhile.
+        self.stop_node()
+        self.chain("mine", "45")
+        self.chain("gas-price", "100000000000")
+        self.start_node("-maxGasPrice=20000000000")
+        rc, summary, out = self.stream(seconds=2)
+        self.assertEqual(rc, 0, out.stderr[-2000:])
+        new += self.tickets()["counts"]["total"] - before_total - new
+        time.sleep(5)
+        # Waiting for cheaper gas.
+        self.assertEqual(self.tickets()["counts"]["queued"], new, self.tickets()["tickets"][:new])
+        self.chain("gas-price", "1000000000")  # 1 gwei
+        settled = lambda: self.tickets()["counts"]["redeemed"] == self.tickets()["counts"]["total"]
+        self.assertTrue(self.wait_for(settled), self.tickets())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baton", required=True)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--source", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
