@@ -84,27 +84,34 @@ void RenditionWorker::Loop() {
   }
 }
 
+void RenditionWorker::Close(bool flush) {
+  if (threaded_ && !thread_.joinable() && flush) thread_ = std::thread([this] { Loop(); });
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) return;
+  closing_ = true;
+  flush_on_close_ = flush;
+  if (!flush) queue_.clear();
+  cv_.notify_all();
+}
+
 void RenditionWorker::Stop(bool flush) {
   if (!threaded_) {
-    if (flush) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        flush_on_close_ = true;
-        closing_ = true;
-      }
-      Loop();  // queue is empty inline: this only flushes
+    bool run_flush = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      run_flush = flush && !closing_;
+      closing_ = true;
+      flush_on_close_ = flush;
     }
+    if (run_flush) Loop();  // the queue is empty inline: this only flushes
     return;
   }
-  if (!thread_.joinable() && flush) thread_ = std::thread([this] { Loop(); });
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-    flush_on_close_ = flush;
-    if (!flush) queue_.clear();
-  }
-  cv_.notify_all();
+  Close(flush);
   if (thread_.joinable()) thread_.join();
+}
+
+void RenditionWorker::EndInput() {
+  if (threaded_) Close(/*flush=*/true);
 }
 
 absl::Status RenditionWorker::Finish(std::vector<RenditionOutput>& outputs) {

@@ -2,7 +2,8 @@
 // queue, so a segment's renditions encode in parallel while the session thread decodes.
 //
 // The decoding thread pushes frames and audio packets (references, not copies, of the decoded
-// data), then calls Finish, which flushes every rendition and waits for the outputs. A worker
+// data), then calls EndInput on every worker (so all of them flush at once) and Finish on
+// each, which waits for the outputs. A worker
 // created with `threaded = false` runs its renditions inline on the caller's thread (used
 // when the session's budget is one thread). After the first error a worker drops what is
 // pushed to it and reports that error from Finish.
@@ -33,7 +34,9 @@ class RenditionWorker {
   void PushFrame(const AVFrame& frame);
   void PushAudio(const AVPacket& pkt);
 
-  // Flushes the renditions and stores their outputs at their indexes in `outputs`.
+  // No more input: the worker drains its queue and flushes its renditions. Does not wait.
+  void EndInput();
+  // Waits for the flush (or runs it, inline) and stores the outputs at their indexes.
   absl::Status Finish(std::vector<RenditionOutput>& outputs);
   // Stops without flushing (the segment failed elsewhere).
   void Abort();
@@ -48,6 +51,7 @@ class RenditionWorker {
   void Push(Item item);
   void Process(Item& item);
   void Loop();
+  void Close(bool flush);
   void Stop(bool flush);
 
   const bool threaded_;

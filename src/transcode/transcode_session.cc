@@ -158,6 +158,7 @@ absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
   TranscodeResult result;
   std::vector<RenditionOutput> outputs(profiles.size());
   absl::Status first_error;
+  for (auto& worker : workers) worker->EndInput();  // all flush in parallel
   for (auto& worker : workers) {
     absl::Status s = worker->Finish(outputs);
     if (first_error.ok()) first_error = s;
