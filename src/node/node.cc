@@ -18,6 +18,7 @@
 #include "node/metrics.h"
 #include "node/onchain.h"
 #include "node/operator_api.h"
+#include "node/operator_chain_api.h"
 #include "node/orchestrator_service.h"
 #include "node/priced_payment_terms.h"
 #include "node/segment_handler.h"
@@ -313,6 +314,8 @@ absl::Status NodeImpl::Start() {
                       ledger_.get(),
                       redeemer_.get()};
   RegisterOperatorApi(state, cli_->router());
+  if (onchain_)
+    RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri, cli_->router());
 
   auto port = service_->Start();
   if (!port.ok())

@@ -195,6 +195,27 @@ class OnChainTest(unittest.TestCase):
         settled = lambda: self.tickets()["counts"]["redeemed"] == self.tickets()["counts"]["total"]
         self.assertTrue(self.wait_for(settled), self.tickets())
 
+    def test_5_operator_reads_and_activation(self):
+        info = json.loads(self.cli_get("/orchestratorInfo"))["Transcoder"]
+        self.assertEqual(info["Address"].lower(), self.orch["address"].lower())
+        self.assertTrue(info["Active"])
+        self.assertEqual(info["Status"], "Registered")
+        self.assertEqual(self.cli_get("/EthChainID"), "31337")
+        self.assertEqual(self.cli_get("/ethAddr").lower(), self.orch["address"].lower())
+        self.assertEqual(int(self.cli_get("/currentRound")), int(self.chain("round")["currentRound"]))
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            self.cli_get("/activateOrchestrator?blockRewardCut=10&feeShare=50", method="POST")
+        self.assertEqual(err.exception.code, 400)
+        self.assertEqual(err.exception.read().decode().strip(), "orchestrator already registered")
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            self.cli_get("/activateOrchestrator?feeShare=50", method="POST")
+        self.assertEqual(err.exception.read().decode().strip(), "missing form param: blockRewardCut")
+        before = int(json.loads(self.cli_get("/orchestratorInfo"))["Transcoder"]["LastRewardRound"])
+        self.chain("next-round")
+        # The node calls reward once in the new round (it is active and -reward defaults on).
+        self.assertTrue(self.wait_for(lambda: int(json.loads(self.cli_get(
+            "/orchestratorInfo"))["Transcoder"]["LastRewardRound"]) > before, mine=False))
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
