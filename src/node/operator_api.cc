@@ -62,19 +62,21 @@ nlohmann::json TicketsJson(ledger::TicketLedger& ledger) {
           {"tickets", tickets}};
 }
 
-std::string QueryParam(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t end = query.find('&', pos);
-    std::string pair = query.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
-    if (end == std::string::npos) break;
-    pos = end + 1;
+}  // namespace
+
+std::string FormParam(const http::HttpRequest& r, const std::string& name) {
+  for (const std::string* src : {&r.query, &r.body}) {
+    size_t pos = 0;
+    while (pos <= src->size()) {
+      size_t end = src->find('&', pos);
+      std::string pair = src->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
+      if (end == std::string::npos) break;
+      pos = end + 1;
+    }
   }
   return "";
 }
-
-}  // namespace
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   router.Handle("/status", {}, [state](http::HttpRequest, auto response) {
@@ -87,8 +89,7 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   });
   router.Handle("/redeemTicket", {"POST"}, [state](http::HttpRequest req, auto response) {
     if (state.redeemer == nullptr) return response->RespondError(500, "missing ETH client");
-    std::string id = QueryParam(req.query, "id");
-    if (id.empty()) id = QueryParam(req.body, "id");
+    std::string id = FormParam(req, "id");
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
       return response->RespondError(400, "missing form param: id");
     // A redemption waits for its receipt: run it off the loop thread.

@@ -31,4 +31,7 @@ struct OperatorState {
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);
 
+// A query or urlencoded form parameter (livepeer_cli posts forms, scripts use the query).
+std::string FormParam(const http::HttpRequest& request, const std::string& name);
+
 }  // namespace baton::node

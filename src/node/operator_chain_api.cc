@@ -6,6 +6,7 @@
 #include "common/hex.h"
 #include "eth/abi_function.h"
 #include "eth/contracts.h"
+#include "node/operator_api.h"
 
 namespace baton::node {
 namespace {
@@ -13,21 +14,6 @@ namespace {
 using http::HttpRequest;
 using http::ResponseWriter;
 using Response = std::shared_ptr<ResponseWriter>;
-
-// A form or query parameter (livepeer_cli posts urlencoded forms; no escaping in these values).
-std::string Param(const HttpRequest& r, const std::string& name) {
-  for (const std::string* src : {&r.query, &r.body}) {
-    size_t pos = 0;
-    while (pos <= src->size()) {
-      size_t end = src->find('&', pos);
-      std::string pair = src->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-      if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
-      if (end == std::string::npos) break;
-      pos = end + 1;
-    }
-  }
-  return "";
-}
 
 // Runs a transaction-sending body off the loop thread; errors are 500 with the chain's text.
 void Async(Response response, std::function<absl::Status()> body) {
@@ -56,16 +42,16 @@ absl::StatusOr<crypto::U256> PercentToPpm(const std::string& text, const char* n
 
 absl::Status Activate(OnChain* c, const eth::Account& account, const HttpRequest& r,
                       const std::string& default_uri) {
-  auto reward_cut = PercentToPpm(Param(r, "blockRewardCut"), "blockRewardCut");
+  auto reward_cut = PercentToPpm(FormParam(r, "blockRewardCut"), "blockRewardCut");
   if (!reward_cut.ok()) return reward_cut.status();
-  auto fee_share = PercentToPpm(Param(r, "feeShare"), "feeShare");
+  auto fee_share = PercentToPpm(FormParam(r, "feeShare"), "feeShare");
   if (!fee_share.ok()) return fee_share.status();
   const auto& k = c->watcher().contracts();
   auto t = eth::contracts::GetTranscoder(*c->client(), k.bonding_manager, account.address());
   if (!t.ok()) return t.status();
   if (t->activation_round != 0)
     return absl::InvalidArgumentError("orchestrator already registered");
-  std::string amount = Param(r, "amount");
+  std::string amount = FormParam(r, "amount");
   if (!amount.empty() && amount != "0") {
     auto wei = crypto::U256FromDecimal(amount);
     if (!wei.ok()) return absl::InvalidArgumentError("invalid amount");
@@ -84,7 +70,7 @@ absl::Status Activate(OnChain* c, const eth::Account& account, const HttpRequest
   auto register_call = eth::contracts::TranscoderCalldata(*reward_cut, *fee_share);
   if (!register_call.ok()) return register_call.status();
   if (auto s = Send(c, k.bonding_manager, *register_call, "transcoder"); !s.ok()) return s;
-  std::string uri = Param(r, "serviceURI").empty() ? default_uri : Param(r, "serviceURI");
+  std::string uri = FormParam(r, "serviceURI").empty() ? default_uri : FormParam(r, "serviceURI");
   auto set_uri = eth::contracts::SetServiceURICalldata(uri);
   if (!set_uri.ok()) return set_uri.status();
   return Send(c, k.service_registry, *set_uri, "setServiceURI");
