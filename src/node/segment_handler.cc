@@ -79,6 +79,11 @@ void SegmentHandler::HandleSegment(http::HttpRequest req,
   }
   job->info = *std::move(info);
   *job->info.mutable_auth_token() = job->request.seg_data.auth_token();
+  // go-livepeer treats a payment without tickets as "price 0" and works for free even when
+  // it quotes a price; Baton refuses work it was not offered a way to be paid for.
+  if (deps_.recipient != nullptr && !job->payment.has_ticket_params() &&
+      job->info.price_info().priceperunit() > 0)
+    return response->RespondError(400, "Insufficient balance");
   // 4. Payment.
   if (auto s = ProcessPayment(job->payment, job->session); !s.ok())
     return response->RespondError(400, Text(s.message()));

@@ -178,6 +178,22 @@ class PaymentTest(unittest.TestCase):
         self.assertEqual((code, body.decode().strip()),
                          (400, "invalid recipientRand for ticket recipientRandHash"))
 
+    def test_no_free_work_without_tickets(self):
+        # go-livepeer would pin a price of 0 for a payment without tickets; Baton refuses.
+        info = self.get_orchestrator()
+        data = b"\x47" + b"\x00" * 187
+        flat = b"m-free" + be32(0) + keccak256(data)
+        sd = self.pb.SegData(manifestId=b"m-free", seq=0, hash=keccak256(data),
+                             sig=personal_sign(GATEWAY_KEY, flat)[0], auth_token=info.auth_token)
+        empty_payment = base64.b64encode(self.pb.Payment(sender=GATEWAY).SerializeToString()).decode()
+        r = subprocess.run(["curl", "-sk", "--http2", "-o", "-", "-w", "\n%{http_code}",
+                            "-H", f"Livepeer-Payment: {empty_payment}",
+                            "-H", "Livepeer-Segment: " + base64.b64encode(sd.SerializeToString()).decode(),
+                            "--data-binary", "@-", f"https://localhost:{self.node.port}/segment"],
+                           input=data, capture_output=True)
+        body, _, code = r.stdout.rpartition(b"\n")
+        self.assertEqual((int(code), body.decode().strip()), (400, "Insufficient balance"))
+
     def test_segment_signature_must_be_the_payment_senders(self):
         info = self.get_orchestrator()
         sd = self.pb.SegData.FromString(base64.b64decode(self.seg_creds(info)))
