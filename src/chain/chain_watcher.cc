@@ -23,7 +23,7 @@ ChainWatcher::ChainWatcher(std::shared_ptr<const eth::EthClient> client,
     : client_(std::move(client)),
       contracts_(std::move(contracts)),
       gas_(std::move(gas)),
-      options_(options) {}
+      options_(std::move(options)) {}
 
 ChainWatcher::~ChainWatcher() { Stop(); }
 

@@ -18,7 +18,7 @@ namespace baton::node {
 class AuthTokenIssuer {
  public:
   using Clock = std::function<int64_t()>;  // unix seconds
-  static constexpr int64_t kValiditySeconds = 30 * 60;
+  static constexpr int64_t kValiditySeconds = int64_t{30} * 60;
 
   // clock defaults to the system clock; tests pass their own.
   explicit AuthTokenIssuer(Clock clock = nullptr);

@@ -21,7 +21,7 @@
 namespace baton::node {
 
 // MaxDuration of a segment (go-livepeer common.MaxDuration).
-inline constexpr int64_t kMaxSegmentDurationMs = 5 * 60 * 1000;
+inline constexpr int64_t kMaxSegmentDurationMs = int64_t{5} * 60 * 1000;
 inline constexpr int64_t kDefaultSegmentDurationMs = 2000;
 
 struct SegmentRequest {

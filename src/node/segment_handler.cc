@@ -122,7 +122,7 @@ std::string SegmentHandler::SignOutputs(
   return deps_.identity->Sign(hashes);
 }
 
-void SegmentHandler::Transcode(std::shared_ptr<Admitted> job) {
+void SegmentHandler::Transcode(const std::shared_ptr<Admitted>& job) {
   const SegmentRequest& req = job->request;
   net::TranscodeResult result;
   result.set_seq(req.seq());
@@ -185,8 +185,8 @@ void SegmentHandler::RecordMetrics(const SegmentRequest& req, double seconds, in
   deps_.metrics->Add("livepeer_mil_pixels_processed", static_cast<double>(pixels) / 1e6);
 }
 
-void SegmentHandler::HandlePayment(http::HttpRequest req,
-                                   std::shared_ptr<http::ResponseWriter> response) {
+void SegmentHandler::HandlePayment(const http::HttpRequest& req,
+                                   const std::shared_ptr<http::ResponseWriter>& response) {
   auto payment = pm::ParsePaymentHeader(Header(req, "Livepeer-Payment"));
   if (!payment.ok()) return response->RespondError(402, Text(payment.status().message()));
   std::string sender = crypto::Address::FromBytesGoStyle(payment->sender()).bytes();
@@ -206,8 +206,8 @@ void SegmentHandler::HandlePayment(http::HttpRequest req,
   response->Respond(200, "application/x-protobuf", result.SerializeAsString());
 }
 
-void SegmentHandler::HandleStream(http::HttpRequest req,
-                                  std::shared_ptr<http::ResponseWriter> response) {
+void SegmentHandler::HandleStream(const http::HttpRequest& req,
+                                  const std::shared_ptr<http::ResponseWriter>& response) {
   std::string path = req.path.substr(std::string("/stream/").size());
   auto data = deps_.store->Get(path);
   if (data == nullptr) return response->RespondError(404, "ErrNotFound");

@@ -65,14 +65,16 @@ class SegmentHandler {
   explicit SegmentHandler(SegmentHandlerDeps deps) : deps_(std::move(deps)) {}
 
   void HandleSegment(http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response);
-  void HandlePayment(http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response);
+  void HandlePayment(const http::HttpRequest& request,
+                     const std::shared_ptr<http::ResponseWriter>& response);
   // GET /stream/<path>: results (and later worker inputs) from the media store.
-  void HandleStream(http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response);
+  void HandleStream(const http::HttpRequest& request,
+                    const std::shared_ptr<http::ResponseWriter>& response);
 
  private:
   struct Admitted;  // a segment that passed every check before the 200
   absl::Status ProcessPayment(const net::Payment& payment, const std::string& manifest);
-  void Transcode(std::shared_ptr<Admitted> job);
+  void Transcode(const std::shared_ptr<Admitted>& job);
   std::string SignOutputs(const std::vector<SegmentTranscoder::Rendition>& outputs) const;
   void RecordMetrics(const SegmentRequest& request, double seconds, int64_t pixels, bool ok);
 

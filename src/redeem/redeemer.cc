@@ -46,7 +46,7 @@ Redeemer::Redeemer(ledger::TicketLedger* ledger, std::shared_ptr<const eth::EthC
       watcher_(watcher),
       txs_(std::move(txs)),
       gas_(std::move(gas)),
-      options_(options),
+      options_(std::move(options)),
       hooks_(std::move(hooks)) {}
 
 Redeemer::~Redeemer() { Stop(); }
