@@ -23,6 +23,9 @@ struct ProtocolContracts {
                                                    const crypto::Address& controller);
 };
 
+// The AI subnet's ServiceRegistry (-aiServiceRegistry), with the ServiceRegistry ABI.
+inline constexpr char kAiServiceRegistry[] = "0x04C0b249740175999E5BF5c9ac1dA92431EF34C5";
+
 // The Controller of a -network preset ("arbitrum-one-mainnet", "mainnet"); empty otherwise.
 std::string PresetController(const std::string& network);
 // go-livepeer's redeem gas estimate: 1,200,000 on arbitrum-one-mainnet, 350,000 elsewhere.

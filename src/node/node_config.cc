@@ -138,6 +138,8 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"maxTransactionReplacements", K::kInt, "1", "Replacements of a stuck tx"});
   f.Define({"gasLimit", K::kInt, "0", "Gas limit for transactions; 0 = estimate"});
   f.Define({"reward", K::kBool, "false", "Call reward once per round (default: if registered)"});
+  f.Define({"aiServiceRegistry", K::kBool, "false",
+            "Use the AI subnet's ServiceRegistry (0x04C0b249740175999E5BF5c9ac1dA92431EF34C5)"});
   f.Define({"initializeRound", K::kBool, "false", "Initialize rounds"});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
@@ -211,6 +213,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.reward = f.GetBool("reward");
   c.reward_set = f.IsSet("reward");
   c.initialize_round = f.GetBool("initializeRound");
+  c.ai_service_registry = f.GetBool("aiServiceRegistry");
   return c;
 }
 

@@ -54,6 +54,7 @@ struct NodeConfig {
   bool reward = false;
   bool reward_set = false;  // -reward unset means: on iff registered at start-up
   bool initialize_round = false;
+  bool ai_service_registry = false;  // use the AI subnet's ServiceRegistry
   bool use_account = false;  // an account was asked for (any of the above set, or on-chain)
   int max_sessions = 10;
   bool max_sessions_auto = false;

@@ -35,6 +35,8 @@ absl::StatusOr<std::unique_ptr<OnChain>> OnChain::Connect(
   c->chain_id_ = *chain_id;
   auto contracts = chain::ProtocolContracts::Resolve(*c->client_, *controller);
   if (!contracts.ok()) return contracts.status();
+  if (config.ai_service_registry)  // a fixed address, not registered in the Controller
+    contracts->service_registry = *crypto::Address::FromHex(chain::kAiServiceRegistry);
 
   c->recipient_ = account->address();
   if (!config.eth_orch_addr.empty()) {
