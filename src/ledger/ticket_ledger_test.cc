@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
+
+#include "common/hex.h"
 
 namespace baton::ledger {
 namespace {
@@ -59,14 +63,39 @@ TEST(TicketLedger, StoresEveryFieldAndSurvivesReopen) {
   EXPECT_EQ(e.state, TicketState::kQueued);
 }
 
+// Runs SQL on the database file directly, as another program (go-livepeer, an old Baton) would.
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+std::string RawText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(TicketLedger, StatesAndCounts) {
   auto ledger = TicketLedger::Open(TempDb(), 1);
   ASSERT_TRUE(ledger.ok());
   auto& l = **ledger;
   for (char c : {'a', 'b', 'c', 'd', 'e'}) ASSERT_TRUE(l.Accept(MakeTicket(c)).ok());
   auto rows = *l.Unsettled();
+  ASSERT_TRUE(l.MarkSending(rows[0].id).ok());
   ASSERT_TRUE(l.MarkSubmitted(rows[0].id, std::string(32, 't')).ok());
-  ASSERT_TRUE(l.MarkSubmitted(rows[1].id, std::string(32, 'u')).ok());
+  ASSERT_TRUE(l.MarkSending(rows[1].id).ok());
   ASSERT_TRUE(l.MarkRedeemed(rows[1].id, std::string(32, 'u')).ok());
   ASSERT_TRUE(l.MarkFailed(rows[2].id, "ticket is used").ok());
   ASSERT_TRUE(l.MarkExpired(rows[3].id).ok());
@@ -83,7 +112,167 @@ TEST(TicketLedger, StatesAndCounts) {
   EXPECT_EQ(retried.attempts, 1);
   EXPECT_EQ(retried.last_error, "insufficient sender funds");
   EXPECT_EQ(l.Unsettled()->size(), 2u);  // the queued and the submitted one
-  EXPECT_FALSE(l.Get(999).ok());
+  EXPECT_EQ(l.Get(999).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(l.ByState(TicketState::kSubmitted)->front().tx_hash, std::string(32, 't'));
+  EXPECT_EQ(l.ByState(TicketState::kExpired)->front().id, rows[3].id);
+}
+
+TEST(TicketLedger, SendIsRecordedBeforeItsHashAndSettledTicketsNeverMove) {
+  auto ledger = TicketLedger::Open(TempDb(), 1);
+  ASSERT_TRUE(ledger.ok());
+  auto& l = **ledger;
+  ASSERT_TRUE(l.Accept(MakeTicket('a')).ok());
+  int64_t id = l.Unsettled()->front().id;
+
+  ASSERT_TRUE(l.MarkSending(id).ok());
+  auto sending = *l.Get(id);
+  EXPECT_EQ(sending.state, TicketState::kSubmitted);
+  EXPECT_TRUE(sending.tx_hash.empty());
+  EXPECT_EQ(sending.attempts, 1);
+  EXPECT_GT(sending.submitted_at, 0);
+  EXPECT_EQ(sending.settled_at, 0);
+
+  ASSERT_TRUE(l.MarkSubmitted(id, std::string(32, 'x')).ok());
+  ASSERT_TRUE(l.MarkRedeemed(id, std::string(32, 'x'), 1234).ok());
+  auto redeemed = *l.Get(id);
+  EXPECT_EQ(redeemed.state, TicketState::kRedeemed);
+  EXPECT_EQ(redeemed.block_number, 1234u);
+  EXPECT_GT(redeemed.settled_at, 0);
+
+  // Nothing moves a settled ticket: not a retry, not a second send, not another outcome.
+  for (auto s : {l.MarkSending(id), l.RecordAttempt(id, "x"), l.RecordWaiting(id, "y"),
+                 l.MarkFailed(id, "z"), l.MarkExpired(id), l.MarkRedeemed(id, "")}) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+    EXPECT_NE(std::string(s.message()).find("already redeemed"), std::string::npos) << s;
+  }
+  EXPECT_EQ(l.MarkSending(777).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(l.Get(id)->state, TicketState::kRedeemed);
+}
+
+TEST(TicketLedger, PerSenderOrderAndQueries) {
+  auto ledger = TicketLedger::Open(TempDb(), 1);
+  ASSERT_TRUE(ledger.ok());
+  auto& l = **ledger;
+  auto a1 = MakeTicket('a');
+  auto b1 = MakeTicket('b');
+  auto a2 = MakeTicket('a');
+  a2.sig = std::string(64, 'z') + "\x1c";  // a second ticket from sender 'a'
+  for (const auto* t : {&a1, &b1, &a2}) ASSERT_TRUE(l.Accept(*t).ok());
+  auto sender_a = a1.ticket.sender;
+
+  auto senders = *l.UnsettledSenders();
+  ASSERT_EQ(senders.size(), 2u);
+  EXPECT_EQ(senders[0], sender_a);  // its first ticket is the oldest
+  EXPECT_EQ(senders[1], b1.ticket.sender);
+
+  auto next = *l.NextRedeemable(sender_a);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->ticket.sig, a1.sig);
+  ASSERT_TRUE(l.MarkFailed(next->id, "ticket did not win").ok());
+  EXPECT_EQ((*l.NextRedeemable(sender_a))->ticket.sig, a2.sig);
+  ASSERT_TRUE(l.MarkExpired((*l.NextRedeemable(sender_a))->id).ok());
+  EXPECT_FALSE(l.NextRedeemable(sender_a)->has_value());
+  EXPECT_EQ(l.BySender(sender_a)->size(), 2u);
+  EXPECT_EQ(l.UnsettledSenders()->size(), 1u);
+}
+
+TEST(TicketLedger, StoresAddressesAndHashesAsHexAndNumbersAsMinimalBlobs) {
+  std::string path = TempDb();
+  {
+    auto ledger = TicketLedger::Open(path, 1);
+    ASSERT_TRUE(ledger.ok());
+    ASSERT_TRUE((*ledger)->Accept(MakeTicket('a')).ok());
+  }
+  EXPECT_EQ(RawText(path, "SELECT sender FROM winningTickets"),
+            "0x" + HexEncode(std::string(20, 'a')));
+  EXPECT_EQ(RawText(path, "SELECT hex(face_value) FROM winningTickets"),
+            "10" + std::string(24, '0'));
+  EXPECT_EQ(RawText(path, "SELECT value FROM kv WHERE key = 'dbVersion'"), "1");
+  EXPECT_EQ(RawText(path, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(TicketLedger, ImportsGoLivepeersPendingTickets) {
+  std::string path = TempDb();
+  auto w = MakeTicket('g');
+  // go-livepeer's schema and encodings (common/db.go): checksummed addresses, 0x hashes,
+  // minimal big-endian blobs, an int64 expiration block; chainID stored by its NUMERIC affinity.
+  RawExec(path,
+          "CREATE TABLE kv (key STRING PRIMARY KEY, value STRING, updatedAt STRING);"
+          "INSERT INTO kv VALUES ('dbVersion', 1, datetime('now')), ('chainID', 42161, "
+          "datetime('now'));"
+          "CREATE TABLE ticketQueue (createdAt DATETIME DEFAULT CURRENT_TIMESTAMP, sender STRING,"
+          " recipient STRING, faceValue BLOB, winProb BLOB, senderNonce INTEGER,"
+          " recipientRand BLOB, recipientRandHash STRING, sig BLOB PRIMARY KEY,"
+          " creationRound int64, creationRoundBlockHash STRING, paramsExpirationBlock int64,"
+          " redeemedAt DATETIME, txHash STRING);"
+          "INSERT INTO ticketQueue (sender, recipient, faceValue, winProb, senderNonce,"
+          " recipientRand, recipientRandHash, sig, creationRound, creationRoundBlockHash,"
+          " paramsExpirationBlock) VALUES ('" +
+              w.ticket.sender.ChecksumHex() + "', '" + w.ticket.recipient.ChecksumHex() + "', X'" +
+              HexEncode(crypto::U256ToMinimal(w.ticket.face_value)) + "', X'3039', 7, X'63', '" +
+              HexEncode0x(w.ticket.recipient_rand_hash) + "', X'" + HexEncode(w.sig) + "', 42, '" +
+              HexEncode0x(w.ticket.expiration.creation_round_block_hash) +
+              "', 140);"
+              "INSERT INTO ticketQueue (sender, recipient, sig, redeemedAt, txHash) VALUES ('" +
+              w.ticket.sender.ChecksumHex() + "', '" + w.ticket.recipient.ChecksumHex() +
+              "', X'01', datetime('now'), '0x" + std::string(64, '1') + "');");
+  for (int open = 0; open < 2; ++open) {  // a second Open imports nothing new
+    auto ledger = TicketLedger::Open(path, 42161);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    auto rows = *(*ledger)->Unsettled();
+    ASSERT_EQ(rows.size(), 1u);
+    const auto& got = rows.front().ticket;
+    EXPECT_EQ(got.ticket.Hash(), w.ticket.Hash());
+    EXPECT_EQ(got.sig, w.sig);
+    EXPECT_EQ(got.recipient_rand, w.recipient_rand);
+    EXPECT_EQ(got.params_expiration_block, w.params_expiration_block);
+  }
+  EXPECT_FALSE(TicketLedger::Open(path, 1).ok());  // go-livepeer's chain id is honoured
+}
+
+TEST(TicketLedger, UpgradesRowsOfTheFirstSchema) {
+  std::string path = TempDb();
+  auto w = MakeTicket('o');
+  RawExec(
+      path,
+      "CREATE TABLE winningTickets (id INTEGER PRIMARY KEY AUTOINCREMENT, sig BLOB NOT NULL UNIQUE,"
+      " sender BLOB, recipient BLOB, face_value BLOB, win_prob BLOB, sender_nonce INTEGER,"
+      " recipient_rand_hash BLOB, creation_round INTEGER, creation_round_block_hash BLOB,"
+      " recipient_rand BLOB, params_expiration_block BLOB, manifest_id TEXT,"
+      " state INTEGER NOT NULL, tx_hash BLOB, last_error TEXT, attempts INTEGER DEFAULT 0,"
+      " created_at INTEGER, updated_at INTEGER);"
+      "INSERT INTO winningTickets (sig, sender, recipient, face_value, win_prob, sender_nonce,"
+      " recipient_rand_hash, creation_round, creation_round_block_hash, recipient_rand,"
+      " params_expiration_block, state) VALUES (X'" +
+          HexEncode(w.sig) + "', X'" + HexEncode(w.ticket.sender.bytes()) + "', X'" +
+          HexEncode(w.ticket.recipient.bytes()) + "', X'" +
+          HexEncode(crypto::U256ToMinimal(w.ticket.face_value)) + "', X'3039', 7, X'" +
+          HexEncode(w.ticket.recipient_rand_hash) + "', 42, X'" +
+          HexEncode(w.ticket.expiration.creation_round_block_hash) + "', X'63', X'8c', 0);");
+  auto ledger = TicketLedger::Open(path, 1);
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  auto next = *(*ledger)->NextRedeemable(w.ticket.sender);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->ticket.ticket.Hash(), w.ticket.Hash());
+  ASSERT_TRUE((*ledger)->MarkRedeemed(next->id, std::string(32, 'h'), 9).ok());
+  EXPECT_EQ((*ledger)->Get(next->id)->block_number, 9u);
+}
+
+TEST(TicketLedger, ConcurrentAcceptsAllLand) {
+  auto ledger = TicketLedger::Open(TempDb(), 1);
+  ASSERT_TRUE(ledger.ok());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto w = MakeTicket('a');
+        w.sig = std::string(63, static_cast<char>('a' + t)) + static_cast<char>(i) + "\x1b";
+        EXPECT_TRUE((*ledger)->Accept(w).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ((*ledger)->Counts()->queued, 40);
 }
 
 TEST(TicketLedger, RefusesAnotherChain) {
