@@ -2,28 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "common/hex.h"
 #include "eth/contracts.h"
+#include "redeem/redemption_policy.h"
 
 namespace baton::redeem {
 namespace {
-
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// go-livepeer's permanent failures (pm.md 2.6), plus the contract's own texts for the same.
-bool Permanent(const std::string& message) {
-  for (const char* text :
-       {"ticket is used", "ticket already used", "transaction failed", "does not have a block hash",
-        "ticket is expired", "ticket did not win", "invalid signature over ticket hash",
-        "recipientRand does not match", "creationRoundBlockHash invalid"}) {
-    if (message.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
 
 eth::contracts::Ticket ToContractTicket(const pm::Ticket& t) {
   return {t.recipient,
@@ -34,6 +20,8 @@ eth::contracts::Ticket ToContractTicket(const pm::Ticket& t) {
           t.recipient_rand_hash,
           t.expiration.AuxData()};
 }
+
+std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
 }  // namespace
 
@@ -70,6 +58,11 @@ void Redeemer::OnNewBlock() {
   wake_.notify_all();
 }
 
+bool Redeemer::Stopping() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
 void Redeemer::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -82,23 +75,28 @@ void Redeemer::Run() {
   }
 }
 
-bool Redeemer::BackingOff(const ledger::LedgerEntry& e) const {
-  if (e.attempts == 0) return false;
-  int64_t delay = std::min<int64_t>(int64_t{1} << std::min(e.attempts, 8), 300);
-  return Now() < e.updated_at + delay;
+bool Redeemer::BackingOff(int64_t id) const {
+  auto it = retries_.find(id);
+  return it != retries_.end() && std::chrono::steady_clock::now() < it->second.not_before;
 }
 
 void Redeemer::Pass() {
   std::lock_guard pass(pass_mu_);
   auto entries = ledger_->Unsettled();
   if (!entries.ok()) {
-    spdlog::error("redeemer: {}", std::string(entries.status().message()));
+    spdlog::error("redemption: {}", Message(entries.status()));
     return;
   }
+  // Oldest first; a sender that cannot pay now is skipped for the rest of the pass, and does
+  // not hold back anyone else's tickets.
+  std::set<crypto::Address> blocked;
   for (const auto& e : *entries) {
-    if (BackingOff(e)) continue;
+    if (Stopping()) return;
+    if (blocked.count(e.ticket.ticket.sender) || BackingOff(e.id)) continue;
     absl::Status why;
-    Settle(e, /*force=*/false, &why);
+    Outcome outcome = Settle(e, /*force=*/false, &why);
+    if (outcome == Outcome::kSenderBlocked) blocked.insert(e.ticket.ticket.sender);
+    if (outcome == Outcome::kDone) retries_.erase(e.id);
   }
 }
 
@@ -106,119 +104,216 @@ absl::Status Redeemer::RedeemNow(int64_t id) {
   std::lock_guard pass(pass_mu_);
   auto e = ledger_->Get(id);
   if (!e.ok()) return e.status();
-  if (e->state != ledger::TicketState::kQueued && e->state != ledger::TicketState::kSubmitted)
-    return absl::FailedPreconditionError("ticket " + std::to_string(id) + " is " +
+  if (ledger::IsSettled(e->state))
+    return absl::FailedPreconditionError("winning ticket " + std::to_string(id) + " is already " +
                                          ledger::StateName(e->state));
   absl::Status why;
-  Outcome o = Settle(*e, /*force=*/true, &why);
-  if (o == Outcome::kDone) return absl::OkStatus();
-  return why.ok() ? absl::UnavailableError("not redeemable yet") : why;
+  if (Settle(*e, /*force=*/true, &why) == Outcome::kDone) {
+    auto after = ledger_->Get(id);
+    if (after.ok() && after->state == ledger::TicketState::kRedeemed) return absl::OkStatus();
+    if (after.ok())
+      return absl::FailedPreconditionError("winning ticket " + std::to_string(id) + " is " +
+                                           ledger::StateName(after->state) + ": " +
+                                           after->last_error);
+  }
+  return absl::FailedPreconditionError(why.ok() ? "not redeemable yet" : Message(why));
 }
 
-Redeemer::Outcome Redeemer::Reconcile(const ledger::LedgerEntry& e) {
-  // Submitted before (perhaps before a crash): the chain decides, never a blind resend.
-  auto pending = client_->IsTransactionPending(e.tx_hash);
-  if (pending.ok() && pending->value_or(false)) return Outcome::kWaiting;
-  auto receipt = client_->GetTransactionReceipt(e.tx_hash);
-  if (receipt.ok() && receipt->has_value()) {
-    if ((*receipt)->status == 1) {
-      (void)ledger_->MarkRedeemed(e.id, e.tx_hash);
-      if (hooks_.redeemed) hooks_.redeemed(e.ticket.ticket.face_value);
+Redeemer::Outcome Redeemer::Settle(const ledger::LedgerEntry& e, bool force, absl::Status* why) {
+  const pm::Ticket& t = e.ticket.ticket;
+  if (e.state == ledger::TicketState::kSubmitted) {
+    Outcome reconciled = Reconcile(e, why);
+    if (reconciled != Outcome::kRetry) return reconciled;  // else: queued again, decide afresh
+  }
+  auto wait = [&](const absl::Status& s) {
+    NoteWaiting(e, s);
+    *why = s;
+    return Outcome::kWaiting;
+  };
+  const int64_t round = watcher_->CurrentRound();
+  const int64_t validity = options_.ticket_validity_rounds;
+  if (RoundExpired(t.expiration.creation_round, round, validity)) {
+    auto used = Used(t);  // settled on chain without us knowing (a crash mid-send)?
+    if (!used.ok()) return Transient(e, used.status(), why);
+    if (*used) {
+      Redeemed(e, "", 0, /*ours=*/false);
+      return Outcome::kDone;
+    }
+    (void)ledger_->MarkExpired(e.id);
+    if (hooks_.expired) hooks_.expired(t.face_value);
+    spdlog::warn(
+        "Winning ticket {} from {} expired unredeemed ({} wei): created in round {}, now "
+        "round {}; last reason: {}",
+        e.id, t.sender.ChecksumHex(), crypto::U256ToDecimal(t.face_value),
+        t.expiration.creation_round, round, e.last_error);
+    *why = absl::FailedPreconditionError("ticket is expired");
+    return Outcome::kDone;
+  }
+  if (!ParamsExpired(e.ticket.params_expiration_block, watcher_->LastSeenL1Block()))
+    return wait(absl::UnavailableError("waiting for the ticket parameters to expire at L1 block " +
+                                       crypto::U256ToDecimal(e.ticket.params_expiration_block)));
+  auto gas_price = gas_->SuggestGasPrice();
+  if (!gas_price.ok()) return wait(gas_price.status());  // above -maxGasPrice: wait
+  auto used = Used(t);
+  if (!used.ok()) return Transient(e, used.status(), why);
+  if (*used) {
+    Redeemed(e, "", 0, /*ours=*/false);
+    return Outcome::kDone;
+  }
+  auto funds = SenderFunds(t);
+  if (!funds.ok()) return Transient(e, funds.status(), why);
+
+  const bool last_chance = force || InLastValidRound(t.expiration.creation_round, round, validity);
+  Decision d =
+      Judge({t.face_value, funds->deposit, funds->claimable, *gas_price, options_.redeem_gas},
+            options_.profit_multiple, last_chance);
+  if (d.verdict == Verdict::kWaitForGas) return wait(absl::FailedPreconditionError(d.reason));
+  if (d.verdict != Verdict::kSend) {
+    wait(absl::FailedPreconditionError(d.reason));
+    return Outcome::kSenderBlocked;
+  }
+
+  auto calldata = eth::contracts::RedeemWinningTicketCalldata(ToContractTicket(t), e.ticket.sig,
+                                                              e.ticket.recipient_rand);
+  if (!calldata.ok()) {
+    (void)ledger_->MarkFailed(e.id, Message(calldata.status()));
+    *why = calldata.status();
+    return Outcome::kDone;
+  }
+  eth::CallRequest simulation;
+  simulation.from = options_.account;
+  simulation.to = watcher_->contracts().ticket_broker;
+  simulation.data = *calldata;
+  if (auto r = client_->Call(simulation); !r.ok()) {
+    if (!IsPermanentFailure(Message(r.status()))) return Transient(e, r.status(), why);
+    (void)ledger_->MarkFailed(e.id, Message(r.status()));
+    if (hooks_.error) hooks_.error();
+    spdlog::warn("Winning ticket {} will not be redeemed: {}", e.id, Message(r.status()));
+    *why = r.status();
+    return Outcome::kDone;
+  }
+  return Send(e, *calldata, why);
+}
+
+Redeemer::Outcome Redeemer::Send(const ledger::LedgerEntry& e, const std::string& calldata,
+                                 absl::Status* why) {
+  // Written before the broadcast: after a crash from here on, the ticket is "submitted" and
+  // the chain is asked before anything is sent again.
+  if (auto s = ledger_->MarkSending(e.id); !s.ok()) {
+    *why = s;
+    return Outcome::kRetry;
+  }
+  auto backoff = [&](const absl::Status& s) {
+    *why = s;
+    Retry& r = retries_[e.id];
+    r.not_before = std::chrono::steady_clock::now() + Backoff(++r.failures, options_.max_backoff);
+    if (hooks_.error) hooks_.error();
+    spdlog::warn("Redeeming winning ticket {}: {}", e.id, Message(s));
+    return Outcome::kRetry;
+  };
+  eth::TxRequest tx{watcher_->contracts().ticket_broker, calldata, 0, 0, "redeemWinningTicket"};
+  auto sent = txs_->Send(tx);
+  // Whether a failed send reached the mempool is unknown: it stays submitted, reconciled later.
+  if (!sent.ok()) return backoff(sent.status());
+  if (options_.after_broadcast) options_.after_broadcast();
+  (void)ledger_->MarkSubmitted(e.id, sent->hash);
+  auto receipt = txs_->Wait(*sent);
+  if (!receipt.ok()) {
+    if (!IsPermanentFailure(Message(receipt.status()))) return backoff(receipt.status());
+    (void)ledger_->MarkFailed(e.id, Message(receipt.status()));
+    if (hooks_.error) hooks_.error();
+    *why = receipt.status();
+    return Outcome::kDone;
+  }
+  Redeemed(e, receipt->tx_hash, receipt->block_number, /*ours=*/true);
+  return Outcome::kDone;
+}
+
+// A ticket found "submitted": its transaction may be mined, pending, dropped, or never sent.
+Redeemer::Outcome Redeemer::Reconcile(const ledger::LedgerEntry& e, absl::Status* why) {
+  auto unknown = [&](const absl::Status& s) {
+    *why = s;
+    return Outcome::kWaiting;  // no decision without the chain's answer
+  };
+  if (!e.tx_hash.empty()) {
+    auto pending = client_->IsTransactionPending(e.tx_hash);
+    if (!pending.ok()) return unknown(pending.status());
+    if (pending->value_or(false))
+      return unknown(
+          absl::UnavailableError("redemption " + HexEncode0x(e.tx_hash) + " is pending"));
+    auto receipt = client_->GetTransactionReceipt(e.tx_hash);
+    if (!receipt.ok()) return unknown(receipt.status());
+    if (receipt->has_value() && (*receipt)->status == 1) {
+      Redeemed(e, e.tx_hash, (*receipt)->block_number, /*ours=*/true);
       return Outcome::kDone;
     }
   }
-  return Outcome::kRetry;  // dropped or reverted: decide again from usedTickets below
+  auto used = Used(e.ticket.ticket);
+  if (!used.ok()) return unknown(used.status());
+  if (*used) {  // a replacement of ours got mined, or a send whose hash the crash lost
+    Redeemed(e, e.tx_hash, 0, /*ours=*/false);
+    return Outcome::kDone;
+  }
+  auto busy = AccountHasPendingTransaction();
+  if (!busy.ok()) return unknown(busy.status());
+  if (*busy)
+    return unknown(absl::UnavailableError("waiting for the account's pending transactions"));
+  // Not used, nothing of ours in flight: the send never happened, was dropped or reverted.
+  if (auto s = ledger_->RecordAttempt(e.id, "the previous send was not mined"); !s.ok())
+    return unknown(s);
+  return Outcome::kRetry;
 }
 
-absl::Status Redeemer::CheckFunds(const ledger::LedgerEntry& e, const crypto::U256& tx_cost) {
+void Redeemer::NoteWaiting(const ledger::LedgerEntry& e, const absl::Status& why) {
+  // Only on change: every ledger write is an fsync.
+  if (e.state == ledger::TicketState::kQueued && e.last_error != why.message())
+    (void)ledger_->RecordWaiting(e.id, Message(why));
+}
+
+Redeemer::Outcome Redeemer::Transient(const ledger::LedgerEntry& e, const absl::Status& error,
+                                      absl::Status* why) {
+  *why = error;
+  Retry& r = retries_[e.id];
+  r.not_before = std::chrono::steady_clock::now() + Backoff(++r.failures, options_.max_backoff);
+  (void)ledger_->RecordAttempt(e.id, Message(error));
+  if (hooks_.error) hooks_.error();
+  return Outcome::kRetry;
+}
+
+void Redeemer::Redeemed(const ledger::LedgerEntry& e, const std::string& tx_hash, uint64_t block,
+                        bool ours) {
+  const pm::Ticket& t = e.ticket.ticket;
+  (void)ledger_->MarkRedeemed(e.id, tx_hash, block);
+  if (!ours) {
+    spdlog::info("Winning ticket {} from {} is already used on chain", e.id,
+                 t.sender.ChecksumHex());
+    return;
+  }
+  if (hooks_.redeemed) hooks_.redeemed(t.face_value);
+  spdlog::info("Redeemed winning ticket {} from {} for {} wei (tx {}, block {})", e.id,
+               t.sender.ChecksumHex(), crypto::U256ToDecimal(t.face_value), HexEncode0x(tx_hash),
+               block);
+}
+
+absl::StatusOr<bool> Redeemer::Used(const pm::Ticket& t) const {
+  return eth::contracts::UsedTickets(*client_, watcher_->contracts().ticket_broker, t.Hash());
+}
+
+absl::StatusOr<Redeemer::Funds> Redeemer::SenderFunds(const pm::Ticket& t) const {
   const auto& broker = watcher_->contracts().ticket_broker;
-  const auto& t = e.ticket.ticket;
   auto info = eth::contracts::GetSenderInfo(*client_, broker, t.sender);
   if (!info.ok()) return info.status();
   auto claimable = eth::contracts::ClaimableReserve(*client_, broker, t.sender, t.recipient);
   if (!claimable.ok()) return claimable.status();
-  // With nothing to pay from, the contract would burn the ticket for 0 (pm.md 4.3 hazard).
-  if (info->deposit == 0 && *claimable == 0)
-    return absl::FailedPreconditionError("sender " + t.sender.ChecksumHex() +
-                                         " has no deposit and no claimable reserve");
-  if (info->deposit + *claimable <= tx_cost)
-    return absl::FailedPreconditionError("insufficient sender funds for redeem tx cost");
-  return absl::OkStatus();
+  return Funds{info->deposit, *claimable};
 }
 
-Redeemer::Outcome Redeemer::Settle(const ledger::LedgerEntry& e, bool force, absl::Status* why) {
-  const auto& t = e.ticket.ticket;
-  if (e.state == ledger::TicketState::kSubmitted && Reconcile(e) != Outcome::kRetry)
-    return Outcome::kDone;
-  auto wait = [&](absl::Status s) {
-    *why = s;
-    return Outcome::kWaiting;
-  };
-  auto retry = [&](absl::Status s) {
-    *why = s;
-    (void)ledger_->RecordAttempt(e.id, std::string(s.message()));
-    if (hooks_.error) hooks_.error();
-    return Outcome::kRetry;
-  };
-  auto fail = [&](const std::string& reason) {
-    *why = absl::FailedPreconditionError(reason);
-    (void)ledger_->MarkFailed(e.id, reason);
-    spdlog::warn("winning ticket {} will not be redeemed: {}", e.id, reason);
-    return Outcome::kDone;
-  };
-  int64_t round = watcher_->CurrentRound();
-  if (t.expiration.creation_round + options_.ticket_validity_rounds <= round) {
-    (void)ledger_->MarkExpired(e.id);
-    *why = absl::FailedPreconditionError("ticket is expired");
-    return Outcome::kDone;
-  }
-  if (e.ticket.params_expiration_block > watcher_->LastSeenL1Block())
-    return wait(absl::UnavailableError("ticket parameters have not expired yet"));
-  auto used = eth::contracts::UsedTickets(*client_, watcher_->contracts().ticket_broker, t.Hash());
-  if (!used.ok()) return retry(used.status());
-  if (*used) {
-    // Already on chain (ours, sent just before a crash, or anyone's: redemption is open).
-    (void)ledger_->MarkRedeemed(e.id, e.tx_hash);
-    return Outcome::kDone;
-  }
-  auto gas_price = gas_->SuggestGasPrice();
-  if (!gas_price.ok()) return wait(gas_price.status());  // above -maxGasPrice: wait
-  crypto::U256 tx_cost = crypto::U256(options_.redeem_gas) * *gas_price;
-  bool last_round = t.expiration.creation_round + options_.ticket_validity_rounds - 1 <= round;
-  int multiple = (force || last_round) ? 1 : options_.profit_multiple;
-  if (t.face_value <= tx_cost * multiple)
-    return wait(absl::FailedPreconditionError(
-        "insufficient ticket face value for redeem tx cost at the current gas price"));
-  if (auto s = CheckFunds(e, tx_cost); !s.ok()) return retry(s);
-
-  auto calldata = eth::contracts::RedeemWinningTicketCalldata(ToContractTicket(t), e.ticket.sig,
-                                                              e.ticket.recipient_rand);
-  if (!calldata.ok()) return fail(std::string(calldata.status().message()));
-  eth::CallRequest sim;
-  sim.from = options_.account;
-  sim.to = watcher_->contracts().ticket_broker;
-  sim.data = *calldata;
-  if (auto r = client_->Call(sim); !r.ok()) {
-    std::string reason(r.status().message());
-    return Permanent(reason) ? fail(reason) : retry(r.status());
-  }
-  eth::TxRequest tx{watcher_->contracts().ticket_broker, *calldata, 0, 0, "redeemWinningTicket"};
-  auto sent = txs_->Send(tx);
-  if (!sent.ok()) return retry(sent.status());
-  (void)ledger_->MarkSubmitted(e.id, sent->hash);
-  auto receipt = txs_->Wait(*sent);
-  if (!receipt.ok()) {
-    std::string reason(receipt.status().message());
-    if (Permanent(reason)) return fail(reason);
-    *why = receipt.status();
-    return Outcome::kRetry;  // stays submitted; reconciled on the next pass
-  }
-  (void)ledger_->MarkRedeemed(e.id, receipt->tx_hash);
-  if (hooks_.redeemed) hooks_.redeemed(t.face_value);
-  spdlog::info("Redeemed winning ticket {} from {} for {} wei (tx {})", e.id,
-               t.sender.ChecksumHex(), crypto::U256ToDecimal(t.face_value),
-               HexEncode0x(receipt->tx_hash));
-  return Outcome::kDone;
+absl::StatusOr<bool> Redeemer::AccountHasPendingTransaction() const {
+  auto pending = client_->GetTransactionCount(options_.account, "pending");
+  if (!pending.ok()) return pending.status();
+  auto mined = client_->GetTransactionCount(options_.account, "latest");
+  if (!mined.ok()) return mined.status();
+  return *pending > *mined;
 }
 
 }  // namespace baton::redeem

@@ -1,23 +1,33 @@
-// Redeemer: step 7 of the job lifecycle. A background thread that turns the ledger's winning
-// tickets into ETH on the TicketBroker, paying gas only when it is worth it:
-// - a ticket is sent only after its ticket parameters expired (pm.md 2.6: revealing
-//   recipientRand earlier would let the sender dodge winning nonces), and while its creation
-//   round is still valid (else it is marked expired);
-// - never twice: usedTickets is checked first, and a ticket found submitted at start-up is
-//   reconciled against the chain before anything is resent;
-// - never at a loss: the sender must have funds (a ticket redeemed against an empty deposit
-//   and reserve pays nothing and is burned, pm.md 4.3), the face value must cover the
-//   transaction `profit_multiple` times at the current gas price (it waits for cheaper gas
-//   until the last round of its validity, when covering the cost once is enough), and gas
-//   above -maxGasPrice means waiting;
+// Redeemer: step 7 of the job lifecycle, the redemption service. A background thread that
+// turns the ledger's winning tickets into ETH on the TicketBroker, paying gas only when it is
+// worth it. On every new L1 block (OnNewBlock, from the chain watcher) and every idle_poll it
+// goes through the senders with unsettled tickets, each sender's tickets oldest first:
+// - a ticket is sent only after its ticket parameters expired and while its creation round is
+//   valid; past its validity it is marked expired (redemption_policy.h);
+// - never twice: usedTickets is checked before any send; a send is written to the ledger
+//   before the transaction is broadcast, and a ticket found "submitted" (after a crash, or a
+//   wait that timed out) is reconciled against the chain — its receipt, usedTickets, and
+//   whether the account still has a transaction pending — before it may be sent again;
+// - never at a loss: the sender's deposit and claimable reserve must pay the face value (a
+//   ticket against empty funds would be burned for nothing, pm.md 4.3 Hazard), and the payout
+//   must cover the transaction profit_multiple times at the current gas price, else it waits
+//   (until the last round of its validity, when covering the cost once is enough); gas above
+//   -maxGasPrice means waiting;
 // - the call is simulated (eth_call) before it is sent; transient failures back off
-//   exponentially, permanent ones are recorded with their reason.
-// The thread wakes on every new L1 block (OnNewBlock) and every few seconds. RedeemNow skips
-// the gas threshold only. Thread-safe.
+//   exponentially per ticket; permanent ones are recorded with their reason. Every outcome and
+//   every reason to wait is visible in the ledger (last_error).
+// One sender's problem (no funds, a stuck transaction) does not hold back the other senders'
+// tickets within a pass. The thread never touches job handling: Accept is the ledger's.
+//
+// RedeemNow (the operator's /redeemTicket) skips the gas threshold only; the safety checks
+// still apply. Thread-safe; passes and manual redemptions are serialised. Stop waits for the
+// ticket in progress (at most the transaction manager's receipt wait).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -37,32 +47,54 @@ class Redeemer {
     int profit_multiple = 3;
     int64_t ticket_validity_rounds = 2;  // TicketBroker.ticketValidityPeriod
     std::chrono::milliseconds idle_poll{5000};
+    std::chrono::seconds max_backoff{300};
+    // Test seam: runs right after a redemption was broadcast and before its hash is recorded,
+    // the narrowest window for a crash.
+    std::function<void()> after_broadcast;
   };
-  // Reports each redemption (face value in wei) and each error, for metrics.
+  // Metrics: each redemption (face value in wei), each error, each ticket that expired unpaid.
   struct Hooks {
     std::function<void(const crypto::U256& face_value)> redeemed;
     std::function<void()> error;
+    std::function<void(const crypto::U256& face_value)> expired;
   };
 
+  // The collaborators must outlive the Redeemer.
   Redeemer(ledger::TicketLedger* ledger, std::shared_ptr<const eth::EthClient> client,
            const chain::ChainWatcher* watcher, std::shared_ptr<const eth::TransactionManager> txs,
            std::shared_ptr<const eth::GasPriceMonitor> gas, Options options, Hooks hooks = {});
   ~Redeemer();
+  Redeemer(const Redeemer&) = delete;
+  Redeemer& operator=(const Redeemer&) = delete;
 
   void Start();
   void Stop();
+  // Wakes the thread for a pass (cheap; call from the block watcher's thread).
   void OnNewBlock();
   // One pass over the unsettled tickets (the thread's body; exposed for tests).
   void Pass();
   // Redeems one ticket now, regardless of the gas threshold; the safety checks still apply.
+  // NotFound for an unknown id, FailedPrecondition for a settled ticket or a check that failed.
   absl::Status RedeemNow(int64_t id);
 
  private:
-  enum class Outcome { kDone, kWaiting, kRetry };
+  enum class Outcome { kDone, kWaiting, kRetry, kSenderBlocked };
+  struct Funds {
+    crypto::U256 deposit;
+    crypto::U256 claimable;
+  };
   Outcome Settle(const ledger::LedgerEntry& entry, bool force, absl::Status* why);
-  Outcome Reconcile(const ledger::LedgerEntry& entry);
-  absl::Status CheckFunds(const ledger::LedgerEntry& entry, const crypto::U256& tx_cost);
-  bool BackingOff(const ledger::LedgerEntry& entry) const;
+  Outcome Reconcile(const ledger::LedgerEntry& entry, absl::Status* why);
+  Outcome Send(const ledger::LedgerEntry& entry, const std::string& calldata, absl::Status* why);
+  absl::StatusOr<Funds> SenderFunds(const pm::Ticket& ticket) const;
+  absl::StatusOr<bool> Used(const pm::Ticket& ticket) const;
+  absl::StatusOr<bool> AccountHasPendingTransaction() const;
+  void NoteWaiting(const ledger::LedgerEntry& entry, const absl::Status& why);
+  Outcome Transient(const ledger::LedgerEntry& entry, const absl::Status& error, absl::Status* why);
+  void Redeemed(const ledger::LedgerEntry& entry, const std::string& tx_hash, uint64_t block,
+                bool ours);
+  bool BackingOff(int64_t id) const;
+  bool Stopping();
   void Run();
 
   ledger::TicketLedger* ledger_;
@@ -74,10 +106,16 @@ class Redeemer {
   const Hooks hooks_;
 
   std::mutex pass_mu_;  // one pass (or manual redemption) at a time
+  struct Retry {
+    int failures = 0;
+    std::chrono::steady_clock::time_point not_before;
+  };
+  std::map<int64_t, Retry> retries_;  // guarded by pass_mu_
+
   std::mutex mu_;
   std::condition_variable wake_;
-  bool pending_ = false;
-  bool stopping_ = false;
+  bool pending_ = false;   // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
   std::thread thread_;
 };
 
