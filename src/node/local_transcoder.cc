@@ -1,22 +1,8 @@
 #include "node/local_transcoder.h"
 
-namespace baton::node {
+#include "transcode/profile_proto.h"
 
-transcode::VideoProfile ToTranscodeProfile(const net::VideoProfile& p) {
-  transcode::VideoProfile out;
-  out.name = p.name();
-  out.width = p.width();
-  out.height = p.height();
-  out.bitrate_bps = p.bitrate();
-  out.fps_num = static_cast<int>(p.fps());
-  out.fps_den = p.fpsden() == 0 ? 1 : static_cast<int>(p.fpsden());
-  out.gop_ms = p.gop() < 0 ? transcode::kGopIntraOnly : p.gop();
-  out.encoder_profile = static_cast<transcode::EncoderProfile>(p.profile());
-  out.codec = static_cast<transcode::VideoCodec>(p.encoder());
-  out.format = static_cast<transcode::OutputFormat>(p.format());
-  out.quality = p.quality();
-  return out;
-}
+namespace baton::node {
 
 std::shared_ptr<transcode::TranscodeSession> LocalTranscoder::SessionFor(
     const std::string& session) {
@@ -29,19 +15,21 @@ std::shared_ptr<transcode::TranscodeSession> LocalTranscoder::SessionFor(
 absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Transcode(
     const std::string& session, const SegmentRequest& request, std::string_view bytes) {
   std::vector<transcode::VideoProfile> profiles;
-  for (const auto& p : request.profiles) profiles.push_back(ToTranscodeProfile(p));
-  transcode::SegmentInput input;
-  input.bytes = bytes;
-  input.duration_ms = request.duration_ms;
-  if (request.seg_data.has_segment_parameters()) {
-    const auto& clip = request.seg_data.segment_parameters();
-    if (clip.from() > 0) input.clip_from_ms = static_cast<int64_t>(clip.from());
-    if (clip.to() > 0) input.clip_to_ms = static_cast<int64_t>(clip.to());
+  for (const auto& p : request.profiles) {
+    auto profile = transcode::ProfileFromProto(p);
+    if (!profile.ok()) return profile.status();
+    profiles.push_back(*std::move(profile));
   }
-  auto result = SessionFor(session)->Transcode(input, profiles);
+  auto input = transcode::SegmentInputFromSegData(request.seg_data, bytes);
+  if (!input.ok()) return input.status();
+  auto result = SessionFor(session)->Transcode(*input, profiles);
   if (!result.ok()) return result.status();
   std::vector<Rendition> out;
-  for (auto& r : result->renditions) out.push_back({std::move(r.bytes), r.pixels});
+  for (auto& r : result->renditions) {
+    // VP8 (and VP9 asked for in MPEG-TS) come back in Matroska, which MPEG-TS cannot carry.
+    std::string ext = r.container == "mp4" ? ".mp4" : r.container == "matroska" ? ".mkv" : ".ts";
+    out.push_back({std::move(r.bytes), r.pixels, ext});
+  }
   return out;
 }
 

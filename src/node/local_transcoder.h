@@ -14,9 +14,6 @@
 
 namespace baton::node {
 
-// net.VideoProfile (wire) → transcode::VideoProfile.
-transcode::VideoProfile ToTranscodeProfile(const net::VideoProfile& profile);
-
 class LocalTranscoder : public SegmentTranscoder {
  public:
   absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,

@@ -30,10 +30,7 @@
 #include "pm/winning_ticket_sink.h"
 #include "redeem/redeemer.h"
 #include "transcode/capabilities.h"
-
-extern "C" {
-#include <libavutil/log.h>
-}
+#include "transcode/ffmpeg_log.h"
 
 namespace baton::node {
 namespace {
@@ -179,8 +176,7 @@ absl::Status NodeImpl::Init() {
       return absl::FailedPreconditionError("-nvidia " + config_.nvidia + ": " +
                                            std::string(s.message()));
   }
-  // FFmpeg's own chatter (x264 statistics per segment) only at -v 6.
-  av_log_set_level(config_.verbosity >= 6 ? AV_LOG_INFO : AV_LOG_ERROR);
+  transcode::RouteFfmpegLogs(config_.verbosity);  // FFmpeg's log lines through spdlog
   capabilities_ = NodeFeatureCapabilities();
   for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
 

@@ -20,10 +20,6 @@ std::string Header(const http::HttpRequest& r, const char* name) {
 // Debian's Abseil has its own string_view type.
 std::string Text(absl::string_view s) { return std::string(s); }
 
-std::string ProfileExtension(const net::VideoProfile& p) {
-  return p.format() == net::VideoProfile::MP4 ? ".mp4" : ".ts";
-}
-
 }  // namespace
 
 struct SegmentHandler::Admitted {
@@ -142,7 +138,7 @@ void SegmentHandler::Transcode(const std::shared_ptr<Admitted>& job) {
     for (size_t i = 0; i < outputs->size(); ++i) {
       const auto& profile = req.profiles[i];
       std::string path = job->session + "/" + profile.name() + "/" + std::to_string(req.seq()) +
-                         ProfileExtension(profile);
+                         (*outputs)[i].extension;
       auto* seg = data->add_segments();
       seg->set_url(deps_.service_uri + "/stream/" + path);
       seg->set_pixels((*outputs)[i].pixels);
@@ -152,7 +148,7 @@ void SegmentHandler::Transcode(const std::shared_ptr<Admitted>& job) {
     for (size_t i = 0; i < outputs->size(); ++i) {
       const auto& profile = req.profiles[i];
       deps_.store->Put(job->session + "/" + profile.name() + "/" + std::to_string(req.seq()) +
-                           ProfileExtension(profile),
+                           (*outputs)[i].extension,
                        std::move((*outputs)[i].bytes));
     }
   } else {

@@ -35,6 +35,7 @@ class SegmentTranscoder {
   struct Rendition {
     std::string bytes;
     int64_t pixels = 0;
+    std::string extension = ".ts";  // of the container the bytes are in
   };
   virtual ~SegmentTranscoder() = default;
   // Called on the session's loop thread, one segment of a session at a time.
