@@ -25,7 +25,10 @@ crypto::U256 ExpectedPayout(const crypto::U256& face_value, const crypto::U256& 
 namespace {
 
 std::string Gwei(const crypto::U256& wei) {
-  return crypto::U256ToDecimal(wei / 1'000'000'000) + " gwei";
+  const crypto::U256 giga(1'000'000'000);
+  std::string fraction = crypto::U256ToDecimal(wei % giga + giga).substr(1);  // 9 digits
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  return crypto::U256ToDecimal(wei / giga) + (fraction.empty() ? "" : "." + fraction) + " gwei";
 }
 
 }  // namespace

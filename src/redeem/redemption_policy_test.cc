@@ -39,7 +39,9 @@ TEST(RedemptionPolicy, SendsOnlyWhenThePayoutCoversTheTxSeveralTimes) {
   EXPECT_EQ(Judge(Funded(cost * 3 + 1, kGwei), 3, false).verdict, Verdict::kSend);
   Decision d = Judge(Funded(cost * 3, kGwei), 3, false);
   EXPECT_EQ(d.verdict, Verdict::kWaitForGas);
-  EXPECT_NE(d.reason.find("1 gwei"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("at gas price 1 gwei"), std::string::npos) << d.reason;
+  EXPECT_NE(Judge(Funded(cost, kGwei * 15 / 8), 3, false).reason.find("at gas price 1.875 gwei"),
+            std::string::npos);
   EXPECT_NE(d.reason.find("3x"), std::string::npos) << d.reason;
   // Gas doubles: the same ticket now waits; in its last round covering the cost once is enough.
   EXPECT_EQ(Judge(Funded(cost * 3 + 1, kGwei * 2), 3, false).verdict, Verdict::kWaitForGas);

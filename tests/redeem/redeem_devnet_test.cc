@@ -1,0 +1,464 @@
+// Redemption end to end on the devnet (anvil + our Livepeer-compatible contracts): winning
+// tickets signed by hand with the gateway's key go through the SQLite ledger and the Redeemer
+// into real redeemWinningTicket transactions. What the chain says is read with Foundry's `cast`
+// and the devnet's chain.js (ethers), never through Baton's own Ethereum code.
+//
+// Each test starts its own devnet on a free port (about 4 s), so the tests are independent and
+// may run in parallel.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "chain/chain_watcher.h"
+#include "common/hex.h"
+#include "crypto/eth_sign.h"
+#include "eth/account.h"
+#include "eth/nonce_manager.h"
+#include "ledger/ticket_ledger.h"
+#include "nlohmann/json.hpp"
+#include "redeem/redeemer.h"
+
+namespace baton::redeem {
+namespace {
+
+using crypto::U256;
+using ledger::TicketState;
+
+constexpr char kOrchestratorKey[] =
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";  // anvil #0
+constexpr char kGatewayKey[] =
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";  // anvil #1, funded
+constexpr char kUnfundedKey[] =
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";  // anvil #2
+constexpr char kSecondGatewayKey[] =
+    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";  // anvil #3
+const U256 kGwei(1'000'000'000);
+const U256 kFaceValue = U256(10'000'000) * kGwei;  // 0.01 ETH: ~28x a redemption at 1 gwei
+
+std::string SourceDir() {
+  const char* dir = std::getenv("BATON_SOURCE_DIR");
+  return dir ? dir : BATON_SOURCE_DIR_DEFAULT;
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Runs a shell command; its stdout, or a failed test when it exits non-zero.
+std::string Sh(const std::string& command) {
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) {
+    ADD_FAILURE() << "popen " << command;
+    return out;
+  }
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int rc = pclose(p);
+  EXPECT_EQ(rc, 0) << command << "\n" << out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+crypto::PrivateKey Key(const char* hex) { return *crypto::PrivateKey::FromBytes(*HexDecode(hex)); }
+
+class RedeemDevnetTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    source_ = SourceDir();
+    dir_ = testing::TempDir() + "/redeem-devnet-" + std::to_string(getpid()) + "-" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    setenv("NODE_PATH", (source_ + "/tools/node_modules").c_str(), 1);
+    port_ = FreePort();
+    rpc_url_ = "http://127.0.0.1:" + std::to_string(port_);
+    std::string controller = Sh(source_ + "/scripts/devnet start --port " + std::to_string(port_) +
+                                " --state-dir " + dir_ + "/devnet --round-length 100 2>/dev/null");
+    ASSERT_FALSE(controller.empty());
+    controller = controller.substr(controller.rfind('\n') + 1);
+    started_ = true;
+
+    client_ = std::make_shared<const eth::EthClient>(eth::JsonRpcOptions{rpc_url_});
+    auto contracts =
+        chain::ProtocolContracts::Resolve(*client_, *crypto::Address::FromHex(controller));
+    ASSERT_TRUE(contracts.ok()) << contracts.status();
+    contracts_ = *contracts;
+    eth::GasPriceOptions gas_options;
+    gas_options.interval = std::chrono::milliseconds(200);
+    gas_ = std::make_shared<eth::GasPriceMonitor>(client_, gas_options);
+    account_ = std::make_shared<eth::Account>(Key(kOrchestratorKey));
+    eth::TxManagerOptions tx_options;
+    tx_options.tx_timeout = std::chrono::seconds(20);
+    tx_options.receipt_poll_interval = std::chrono::milliseconds(50);
+    txs_ = std::make_shared<const eth::TransactionManager>(
+        client_, account_, gas_, std::make_shared<eth::NonceManager>(client_), 31337, tx_options);
+    chain::ChainWatcher::Options watch;
+    watch.recipient = account_->address();
+    watcher_ = std::make_unique<chain::ChainWatcher>(client_, contracts_, gas_, watch);
+    Refresh();
+    auto ledger = ledger::TicketLedger::Open(dir_ + "/lpdb.sqlite3", 31337);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = std::move(*ledger);
+  }
+
+  void TearDown() override {
+    redeemers_.clear();
+    watcher_.reset();
+    if (started_) Sh(source_ + "/scripts/devnet stop --state-dir " + dir_ + "/devnet 2>/dev/null");
+    std::filesystem::remove_all(dir_);
+  }
+
+  Redeemer& NewRedeemer(ledger::TicketLedger* ledger, Redeemer::Options options = {}) {
+    options.account = account_->address();
+    options.idle_poll = std::chrono::milliseconds(200);
+    Redeemer::Hooks hooks;
+    hooks.redeemed = [this](const U256& face) { redeemed_value_ += face; };
+    hooks.error = [this] { ++errors_; };
+    redeemers_.push_back(
+        std::make_unique<Redeemer>(ledger, client_, watcher_.get(), txs_, gas_, options, hooks));
+    return *redeemers_.back();
+  }
+
+  void Refresh() {
+    ASSERT_TRUE(watcher_->Poll().ok());
+    ASSERT_TRUE(gas_->Poll().ok());
+  }
+
+  std::string Cast(const std::string& args) {
+    return Sh(source_ + "/tools/node_modules/.bin/cast " + args + " --rpc-url " + rpc_url_);
+  }
+  std::string ChainJs(const std::string& args) {
+    return Sh("node " + source_ + "/scripts/devnet-lib/chain.js --state-dir " + dir_ + "/devnet " +
+              args);
+  }
+  // The orchestrator's cumulativeFees, as the BondingManager reports them.
+  U256 Fees() {
+    std::string out = Cast("call " + contracts_.bonding_manager.Hex() +
+                           " 'getTranscoder(address)(uint256,uint256,uint256,uint256,uint256,"
+                           "uint256,uint256,uint256,uint256,uint256)' " +
+                           account_->address().Hex());
+    std::istringstream lines(out);
+    std::string line;
+    for (int i = 0; i < 9; ++i) std::getline(lines, line);  // the 9th value: cumulativeFees
+    return *crypto::U256FromDecimal(line.substr(0, line.find(' ')));
+  }
+  uint64_t MinedNonce() {
+    return std::stoull(Cast("nonce " + account_->address().Hex() + " --block latest"));
+  }
+  uint64_t Head() { return std::stoull(Cast("block-number")); }
+  void Mine(int blocks) {
+    Cast("rpc anvil_mine " + std::to_string(blocks));
+    Refresh();
+  }
+  void SetBaseFee(const U256& wei) {
+    ChainJs("gas-price " + crypto::U256ToDecimal(wei));
+    Refresh();
+  }
+  void Fund(const char* key, const std::string& deposit_wei, const std::string& reserve_wei) {
+    U256 total = *crypto::U256FromDecimal(deposit_wei) + *crypto::U256FromDecimal(reserve_wei);
+    Cast("send --private-key 0x" + std::string(key) + " " + contracts_.ticket_broker.Hex() +
+         " 'fundDepositAndReserve(uint256,uint256)' " + deposit_wei + " " + reserve_wei +
+         " --value " + crypto::U256ToDecimal(total));
+  }
+
+  // A winning ticket (win probability 1) for the orchestrator, created in the current round,
+  // whose parameters expire `expires_in` blocks from now.
+  pm::WinningTicket Winner(const char* sender_key, uint32_t nonce, uint64_t expires_in,
+                           const U256& face = kFaceValue) {
+    crypto::PrivateKey key = Key(sender_key);
+    pm::WinningTicket w;
+    pm::Ticket& t = w.ticket;
+    t.recipient = account_->address();
+    t.sender = key.address();
+    t.face_value = face;
+    t.win_prob = pm::MaxWinProb();
+    t.sender_nonce = nonce;
+    w.recipient_rand = U256(0xbeef0000ULL + nonce) << 128;
+    t.recipient_rand_hash = pm::RecipientRandHash(w.recipient_rand);
+    t.expiration.creation_round = watcher_->LastInitializedRound();
+    t.expiration.creation_round_block_hash =
+        watcher_->BlockHashForRound(t.expiration.creation_round);
+    w.sig = crypto::PersonalSign(key, t.Hash());
+    w.params_expiration_block = U256(Head() + expires_in);
+    w.manifest_id = "test";
+    return w;
+  }
+
+  ledger::LedgerEntry Only(const pm::WinningTicket& w) {
+    auto all = ledger_->All();
+    for (const auto& e : *all)
+      if (e.ticket.sig == w.sig) return e;
+    ADD_FAILURE() << "ticket not in the ledger";
+    return {};
+  }
+
+  std::string source_, dir_, rpc_url_;
+  int port_ = 0;
+  bool started_ = false;
+  std::shared_ptr<const eth::EthClient> client_;
+  chain::ProtocolContracts contracts_;
+  std::shared_ptr<eth::GasPriceMonitor> gas_;
+  std::shared_ptr<eth::Account> account_;
+  std::shared_ptr<const eth::TransactionManager> txs_;
+  std::unique_ptr<chain::ChainWatcher> watcher_;
+  std::unique_ptr<ledger::TicketLedger> ledger_;
+  std::vector<std::unique_ptr<Redeemer>> redeemers_;
+  U256 redeemed_value_ = 0;
+  int errors_ = 0;
+};
+
+TEST_F(RedeemDevnetTest, RedeemedAfterParamsExpiryOnceWithFeesEqualToFaceValue) {
+  auto w = Winner(kGatewayKey, 1, 5);
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  Redeemer& redeemer = NewRedeemer(ledger_.get());
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+
+  redeemer.Pass();  // parameters still live: revealing recipientRand now would be a gift
+  EXPECT_EQ(Only(w).state, TicketState::kQueued);
+  EXPECT_NE(Only(w).last_error.find("ticket parameters to expire"), std::string::npos);
+  EXPECT_EQ(MinedNonce(), nonce_before);
+
+  Mine(5);
+  auto start = std::chrono::steady_clock::now();
+  redeemer.Pass();
+  auto latency = std::chrono::steady_clock::now() - start;
+  auto e = Only(w);
+  ASSERT_EQ(e.state, TicketState::kRedeemed) << e.last_error;
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
+  EXPECT_EQ(redeemed_value_, kFaceValue);
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);
+  EXPECT_EQ(e.tx_hash.size(), 32u);
+  EXPECT_GT(e.block_number, 0u);
+  EXPECT_EQ(Cast("receipt " + HexEncode0x(e.tx_hash) + " status"), "true");
+  std::cout << "[ figure ] one redemption pass (checks, simulation, send, receipt) on the devnet: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(latency).count() << " ms\n";
+
+  // The same ticket again: the ledger keeps one row, and nothing is sent.
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  EXPECT_EQ(ledger_->Counts()->total(), 1);
+  redeemer.Pass();
+  EXPECT_EQ(redeemer.RedeemNow(e.id).code(), absl::StatusCode::kFailedPrecondition);
+
+  // A node that lost its ledger gets it again: the chain says it is used, and nothing is sent.
+  auto other = ledger::TicketLedger::Open(dir_ + "/other.sqlite3", 31337);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Accept(w).ok());
+  NewRedeemer(other->get()).Pass();
+  auto replay = (*other)->All()->front();
+  EXPECT_EQ(replay.state, TicketState::kRedeemed);
+  EXPECT_TRUE(replay.tx_hash.empty());
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
+}
+
+TEST_F(RedeemDevnetTest, SenderWithoutFundsIsNeverSentAndDoesNotHoldBackOthers) {
+  auto unfunded = Winner(kUnfundedKey, 1, 1);  // older: first in the queue
+  auto funded = Winner(kGatewayKey, 2, 1);
+  ASSERT_TRUE(ledger_->Accept(unfunded).ok());
+  ASSERT_TRUE(ledger_->Accept(funded).ok());
+  Redeemer& redeemer = NewRedeemer(ledger_.get());
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+  Mine(2);
+  redeemer.Pass();
+  EXPECT_EQ(Only(funded).state, TicketState::kRedeemed) << Only(funded).last_error;
+  auto waiting = Only(unfunded);
+  EXPECT_EQ(waiting.state, TicketState::kQueued);
+  EXPECT_EQ(waiting.last_error, "sender has no deposit and no claimable reserve");
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);  // one transaction: the funded sender's
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
+
+  // Forcing it is refused for the same reason: the contract would burn it for nothing.
+  auto forced = redeemer.RedeemNow(waiting.id);
+  EXPECT_EQ(forced.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(forced.message(), "sender has no deposit and no claimable reserve");
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);
+  EXPECT_EQ(Cast("call " + contracts_.ticket_broker.Hex() + " 'usedTickets(bytes32)(bool)' " +
+                 HexEncode0x(unfunded.ticket.Hash())),
+            "false");
+
+  // Once the sender is funded, the ticket is redeemed.
+  Fund(kUnfundedKey, "1000000000000000000", "0");
+  redeemer.Pass();
+  EXPECT_EQ(Only(unfunded).state, TicketState::kRedeemed) << Only(unfunded).last_error;
+  EXPECT_EQ(Fees() - fees_before, kFaceValue * 2);
+}
+
+TEST_F(RedeemDevnetTest, WaitsWhileGasIsAboveTheMaximumAndResumesWhenItFalls) {
+  Fund(kSecondGatewayKey, "1000000000000000000", "1000000000000000000");
+  auto first = Winner(kGatewayKey, 1, 1);
+  auto second = Winner(kSecondGatewayKey, 1, 1);
+  ASSERT_TRUE(ledger_->Accept(first).ok());
+  Mine(2);
+  gas_->SetMaxGasPrice(U256(20) * kGwei);
+  SetBaseFee(U256(100) * kGwei);
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+
+  Redeemer::Options options;
+  options.max_backoff = std::chrono::seconds(1);
+  Redeemer& redeemer = NewRedeemer(ledger_.get(), options);
+  redeemer.Start();
+  redeemer.OnNewBlock();
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(Only(first).state, TicketState::kQueued);
+  EXPECT_NE(Only(first).last_error.find("exceeds maximum gas price"), std::string::npos)
+      << Only(first).last_error;
+
+  // Job handling goes on meanwhile: a second sender's winner is accepted at once.
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(ledger_->Accept(second).ok());
+  auto accept = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(accept, std::chrono::milliseconds(200));
+  Mine(2);
+  SetBaseFee(U256(100) * kGwei);
+  redeemer.OnNewBlock();
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(ledger_->Counts()->queued, 2);
+  EXPECT_EQ(MinedNonce(), nonce_before);
+
+  SetBaseFee(kGwei);
+  redeemer.OnNewBlock();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ledger_->Counts()->redeemed < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Refresh();
+    redeemer.OnNewBlock();
+  }
+  redeemer.Stop();
+  EXPECT_EQ(ledger_->Counts()->redeemed, 2) << Only(first).last_error << Only(second).last_error;
+  EXPECT_EQ(Fees() - fees_before, kFaceValue * 2);
+  EXPECT_EQ(MinedNonce(), nonce_before + 2);
+  std::cout << "[ figure ] Accept while the redeemer waits for gas: "
+            << std::chrono::duration_cast<std::chrono::microseconds>(accept).count() << " us\n";
+}
+
+TEST_F(RedeemDevnetTest, SmallFaceValueWaitsForCheaperGasButRedeemNowSends) {
+  // A face value that pays for the redemption twice at the current gas price, not three times.
+  SetBaseFee(kGwei);
+  const U256 face = U256(350'000) * gas_->GasPrice() * 2;
+  auto w = Winner(kGatewayKey, 1, /*expires_in=*/0, face);  // parameters expire now
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  Redeemer& redeemer = NewRedeemer(ledger_.get());
+  const U256 fees_before = Fees();
+  redeemer.Pass();
+  EXPECT_EQ(Only(w).state, TicketState::kQueued);
+  EXPECT_NE(Only(w).last_error.find("insufficient ticket face value"), std::string::npos)
+      << Only(w).last_error;
+  EXPECT_EQ(Fees(), fees_before);
+  auto forced = redeemer.RedeemNow(Only(w).id);
+  ASSERT_TRUE(forced.ok()) << forced << " gas price " << crypto::U256ToDecimal(gas_->GasPrice());
+  EXPECT_EQ(Only(w).state, TicketState::kRedeemed);
+  EXPECT_EQ(Fees() - fees_before, face);
+}
+
+TEST_F(RedeemDevnetTest, TicketPastItsValidityIsMarkedExpiredNotSent) {
+  auto w = Winner(kGatewayKey, 1, 1);
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  ChainJs("next-round");
+  ChainJs("next-round");  // creationRound + ticketValidityPeriod (2) <= currentRound
+  Refresh();
+  U256 expired_value = 0;
+  Redeemer::Options options;
+  options.account = account_->address();
+  Redeemer::Hooks hooks;
+  hooks.expired = [&](const U256& face) { expired_value += face; };
+  Redeemer redeemer(ledger_.get(), client_, watcher_.get(), txs_, gas_, options, hooks);
+  const uint64_t nonce_before = MinedNonce();
+  redeemer.Pass();
+  EXPECT_EQ(Only(w).state, TicketState::kExpired);
+  EXPECT_EQ(expired_value, kFaceValue);
+  EXPECT_EQ(MinedNonce(), nonce_before);
+}
+
+// kill -9 at the two worst moments: right after Accept, and right after the redemption was
+// broadcast but before its hash reached the ledger (with mining paused, so it is still pending
+// when the node restarts). Either way the ticket is redeemed exactly once.
+TEST_F(RedeemDevnetTest, KillMinusNineBetweenAcceptAndRedemptionRedeemsExactlyOnce) {
+  auto accepted = Winner(kGatewayKey, 1, 1);
+  auto broadcast = Winner(kGatewayKey, 2, 1);
+  const std::string path = dir_ + "/crash.sqlite3";
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+  ledger_.reset();
+
+  pid_t child = fork();
+  if (child == 0) {  // the "node": accepts both, dies without redeeming
+    auto ledger = ledger::TicketLedger::Open(path, 31337);
+    if (!ledger.ok() || !(*ledger)->Accept(accepted).ok() || !(*ledger)->Accept(broadcast).ok())
+      _exit(1);
+    raise(SIGKILL);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+  Mine(2);
+  Cast("rpc evm_setAutomine false");
+  child = fork();
+  if (child == 0) {  // restarted, redeems the oldest, dies right after the broadcast
+    auto ledger = ledger::TicketLedger::Open(path, 31337);
+    if (!ledger.ok()) _exit(1);
+    Redeemer::Options options;
+    options.account = account_->address();
+    options.after_broadcast = [] { raise(SIGKILL); };
+    auto client = std::make_shared<const eth::EthClient>(eth::JsonRpcOptions{rpc_url_});
+    auto txs = std::make_shared<const eth::TransactionManager>(
+        client, account_, gas_, std::make_shared<eth::NonceManager>(client), 31337,
+        eth::TxManagerOptions{});
+    auto next = (*ledger)->NextRedeemable(accepted.ticket.sender);
+    if (!next.ok() || !next->has_value()) _exit(1);
+    Redeemer(ledger->get(), client, watcher_.get(), txs, gas_, options)
+        .RedeemNow((*next)->id)
+        .IgnoreError();
+    _exit(2);  // not reached
+  }
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+
+  auto ledger = ledger::TicketLedger::Open(path, 31337);
+  ASSERT_TRUE(ledger.ok());
+  auto rows = *(*ledger)->Unsettled();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].state, TicketState::kSubmitted);  // written ahead of the broadcast
+  EXPECT_TRUE(rows[0].tx_hash.empty());
+  EXPECT_EQ(rows[1].state, TicketState::kQueued);
+
+  // The restarted node's pass: the first one's transaction is pending, so it must not resend.
+  Redeemer& redeemer = NewRedeemer(ledger->get());
+  redeemer.RedeemNow(rows[0].id).IgnoreError();
+  EXPECT_EQ((*ledger)->Get(rows[0].id)->state, TicketState::kSubmitted);
+  EXPECT_EQ(std::stoull(Cast("nonce " + account_->address().Hex() + " --block pending")),
+            MinedNonce() + 1);  // the dead node's transaction, still in the mempool
+  Cast("rpc evm_setAutomine true");
+  Cast("rpc evm_mine");
+  Refresh();
+  for (int i = 0; i < 3 && (*ledger)->Counts()->redeemed < 2; ++i) redeemer.Pass();
+  EXPECT_EQ((*ledger)->Counts()->redeemed, 2);
+  EXPECT_EQ(Fees() - fees_before, kFaceValue * 2);
+  EXPECT_EQ(MinedNonce(), nonce_before + 2);  // two tickets, two transactions: none twice
+}
+
+}  // namespace
+}  // namespace baton::redeem
