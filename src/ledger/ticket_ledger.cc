@@ -328,10 +328,30 @@ absl::StatusOr<std::vector<LedgerEntry>> TicketLedger::BySender(const crypto::Ad
                [&](SqliteStatement& s) { s.BindText(1, HexText(sender.bytes())); });
 }
 
+absl::StatusOr<std::vector<LedgerEntry>> TicketLedger::List(std::optional<TicketState> state,
+                                                            std::optional<crypto::Address> sender,
+                                                            size_t limit) {
+  std::string where = "WHERE 1";
+  if (state) where += " AND state = ?1";
+  if (sender) where += " AND sender = ?2";
+  return Query(where + " ORDER BY id DESC", limit, [&](SqliteStatement& s) {
+    if (state) s.BindInt(1, static_cast<int64_t>(*state));
+    if (sender) s.BindText(2, HexText(sender->bytes()));
+  });
+}
+
 absl::StatusOr<LedgerEntry> TicketLedger::Get(int64_t id) {
   auto rows = Query("WHERE id = ?1", 1, [&](SqliteStatement& s) { s.BindInt(1, id); });
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return absl::NotFoundError("no winning ticket with id " + std::to_string(id));
+  return rows->front();
+}
+
+absl::StatusOr<LedgerEntry> TicketLedger::GetBySig(const std::string& sig) {
+  auto rows = Query("WHERE sig = ?1", 1, [&](SqliteStatement& s) { s.BindBlob(1, sig); });
+  if (!rows.ok()) return rows.status();
+  if (rows->empty())
+    return absl::NotFoundError("no winning ticket with signature " + HexEncode0x(sig));
   return rows->front();
 }
 
@@ -428,6 +448,21 @@ absl::StatusOr<LedgerCounts> TicketLedger::Counts() {
     if (state >= 0 && state < 5) *by_state[state] = s.Int(1);
   }
   return c;
+}
+
+absl::StatusOr<LedgerValues> TicketLedger::FaceValues() {
+  std::lock_guard lock(mu_);
+  SqliteStatement s(db_, "SELECT state, face_value FROM winningTickets");
+  if (!s.ok()) return s.Error("summing face values");
+  LedgerValues v;
+  crypto::U256* by_state[] = {&v.queued, &v.submitted, &v.redeemed, &v.failed, &v.expired};
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    int64_t state = s.Int(0);
+    if (state >= 0 && state < 5) *by_state[state] += crypto::U256FromBigEndian(s.Blob(1));
+  }
+  if (rc != SQLITE_DONE) return s.Error("summing face values");
+  return v;
 }
 
 }  // namespace baton::ledger

@@ -69,6 +69,11 @@ struct LedgerCounts {
   int64_t total() const { return queued + submitted + redeemed + failed + expired; }
 };
 
+// Sums of face values (wei) by state.
+struct LedgerValues {
+  crypto::U256 queued = 0, submitted = 0, redeemed = 0, failed = 0, expired = 0;
+};
+
 class TicketLedger : public pm::WinningTicketSink {
  public:
   // Opens or creates the database. Errors: unreadable file, another chain's database.
@@ -92,7 +97,13 @@ class TicketLedger : public pm::WinningTicketSink {
   absl::StatusOr<std::vector<LedgerEntry>> ByState(TicketState state, size_t limit = 1000);
   absl::StatusOr<std::vector<LedgerEntry>> BySender(const crypto::Address& sender,
                                                     size_t limit = 1000);
+  // Newest first, filtered by state and/or sender when given.
+  absl::StatusOr<std::vector<LedgerEntry>> List(std::optional<TicketState> state,
+                                                std::optional<crypto::Address> sender,
+                                                size_t limit);
   absl::StatusOr<LedgerEntry> Get(int64_t id);
+  // By the ticket's 65-byte signature.
+  absl::StatusOr<LedgerEntry> GetBySig(const std::string& sig);
 
   // State changes. Each fails (FailedPrecondition) on a settled ticket and NotFound on an
   // unknown id.
@@ -111,6 +122,8 @@ class TicketLedger : public pm::WinningTicketSink {
   absl::Status RecordWaiting(int64_t id, const std::string& why);
 
   absl::StatusOr<LedgerCounts> Counts();
+  // Reads every face value: for the operator's view, not for a hot path.
+  absl::StatusOr<LedgerValues> FaceValues();
 
  private:
   explicit TicketLedger(sqlite3* db) : db_(db) {}
