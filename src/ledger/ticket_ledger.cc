@@ -404,11 +404,12 @@ absl::Status TicketLedger::MarkSubmitted(int64_t id, const std::string& tx_hash)
   return Apply(id, c);
 }
 
-absl::Status TicketLedger::MarkRedeemed(int64_t id, const std::string& tx_hash, uint64_t block) {
+absl::Status TicketLedger::MarkRedeemed(int64_t id, const std::string& tx_hash, uint64_t block,
+                                        const std::string& note) {
   Change c(TicketState::kRedeemed);
   c.tx_hash = tx_hash;
   if (block != 0) c.block = block;
-  c.error = "";
+  c.error = note;
   return Apply(id, c);
 }
 

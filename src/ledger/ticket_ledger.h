@@ -111,8 +111,10 @@ class TicketLedger : public pm::WinningTicketSink {
   absl::Status MarkSending(int64_t id);
   // The broadcast transaction's hash.
   absl::Status MarkSubmitted(int64_t id, const std::string& tx_hash);
-  // tx_hash may be empty (found used on chain); block 0 when unknown.
-  absl::Status MarkRedeemed(int64_t id, const std::string& tx_hash, uint64_t block = 0);
+  // tx_hash may be empty (found used on chain); block 0 when unknown; note is kept as the
+  // ticket's reason (e.g. how it was found redeemed).
+  absl::Status MarkRedeemed(int64_t id, const std::string& tx_hash, uint64_t block = 0,
+                            const std::string& note = "");
   absl::Status MarkFailed(int64_t id, const std::string& reason);
   absl::Status MarkExpired(int64_t id);
   // A transient failure or a send found not to have happened: back to queued, attempts + 1,

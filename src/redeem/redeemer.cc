@@ -283,7 +283,8 @@ Redeemer::Outcome Redeemer::Transient(const ledger::LedgerEntry& e, const absl::
 void Redeemer::Redeemed(const ledger::LedgerEntry& e, const std::string& tx_hash, uint64_t block,
                         bool ours) {
   const pm::Ticket& t = e.ticket.ticket;
-  (void)ledger_->MarkRedeemed(e.id, tx_hash, block);
+  (void)ledger_->MarkRedeemed(e.id, tx_hash, block,
+                              ours ? "" : "ticket already used on chain; not resent");
   if (!ours) {
     spdlog::info("Winning ticket {} from {} is already used on chain", e.id,
                  t.sender.ChecksumHex());

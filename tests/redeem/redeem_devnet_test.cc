@@ -269,6 +269,7 @@ TEST_F(RedeemDevnetTest, RedeemedAfterParamsExpiryOnceWithFeesEqualToFaceValue) 
   auto replay = (*other)->All()->front();
   EXPECT_EQ(replay.state, TicketState::kRedeemed);
   EXPECT_TRUE(replay.tx_hash.empty());
+  EXPECT_EQ(replay.last_error, "ticket already used on chain; not resent");
   EXPECT_EQ(MinedNonce(), nonce_before + 1);
   EXPECT_EQ(Fees() - fees_before, kFaceValue);
 }
