@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "common/hex.h"
@@ -262,6 +264,7 @@ TEST(TicketLedger, ConcurrentAcceptsAllLand) {
   auto ledger = TicketLedger::Open(TempDb(), 1);
   ASSERT_TRUE(ledger.ok());
   std::vector<std::thread> threads;
+  auto start = std::chrono::steady_clock::now();
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
@@ -272,7 +275,11 @@ TEST(TicketLedger, ConcurrentAcceptsAllLand) {
     });
   }
   for (auto& t : threads) t.join();
+  auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ((*ledger)->Counts()->queued, 40);
+  std::cout << "[ figure ] 40 Accepts from 4 threads, each durable before it returns: "
+            << std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / 40
+            << " us per ticket\n";
 }
 
 TEST(TicketLedger, RefusesAnotherChain) {
