@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "common/hex.h"
 #include "node/capabilities.h"
 #include "node/version.h"
+#include "redeem/operator_handlers.h"
 
 namespace baton::node {
 namespace {
@@ -32,36 +32,6 @@ nlohmann::json Status(const OperatorState& s) {
   };
 }
 
-nlohmann::json TicketsJson(ledger::TicketLedger& ledger) {
-  auto counts = ledger.Counts();
-  auto rows = ledger.All(500);
-  if (!counts.ok() || !rows.ok()) return {{"error", "ticket ledger unavailable"}};
-  nlohmann::json tickets = nlohmann::json::array();
-  for (const auto& e : *rows) {
-    const auto& t = e.ticket.ticket;
-    tickets.push_back(
-        {{"id", e.id},
-         {"state", ledger::StateName(e.state)},
-         {"sender", t.sender.ChecksumHex()},
-         {"faceValue", crypto::U256ToDecimal(t.face_value)},
-         {"senderNonce", t.sender_nonce},
-         {"creationRound", t.expiration.creation_round},
-         {"paramsExpirationBlock", crypto::U256ToDecimal(e.ticket.params_expiration_block)},
-         {"txHash", e.tx_hash.empty() ? "" : HexEncode0x(e.tx_hash)},
-         {"lastError", e.last_error},
-         {"attempts", e.attempts},
-         {"createdAt", e.created_at}});
-  }
-  return {{"counts",
-           {{"queued", counts->queued},
-            {"submitted", counts->submitted},
-            {"redeemed", counts->redeemed},
-            {"failed", counts->failed},
-            {"expired", counts->expired},
-            {"total", counts->total()}}},
-          {"tickets", tickets}};
-}
-
 }  // namespace
 
 std::string FormParam(const http::HttpRequest& r, const std::string& name) {
@@ -82,22 +52,22 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   router.Handle("/status", {}, [state](http::HttpRequest, auto response) {
     response->Respond(200, "application/json", Status(state).dump());
   });
-  router.Handle("/tickets", {}, [state](http::HttpRequest, auto response) {
+  router.Handle("/tickets", {}, [state](http::HttpRequest req, auto response) {
     if (state.ledger == nullptr)
       return response->RespondError(400, "no winning tickets: the node has no account");
-    response->Respond(200, "application/json", TicketsJson(*state.ledger).dump());
+    auto r = redeem::TicketsHandler(
+        *state.ledger, [&req](const std::string& name) { return FormParam(req, name); });
+    response->Respond(r.status, "application/json", r.body);
   });
   router.Handle("/redeemTicket", {"POST"}, [state](http::HttpRequest req, auto response) {
-    if (state.redeemer == nullptr) return response->RespondError(500, "missing ETH client");
-    std::string id = FormParam(req, "id");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
-      return response->RespondError(400, "missing form param: id");
+    if (state.redeemer == nullptr || state.ledger == nullptr)
+      return response->RespondError(500, "missing ETH client");
     // A redemption waits for its receipt: run it off the loop thread.
-    std::thread([state, response, id] {
-      auto s = state.redeemer->RedeemNow(std::stoll(id));
-      if (s.ok()) return response->Respond(200, "text/plain", "redeemed\n");
-      response->RespondError(s.code() == absl::StatusCode::kNotFound ? 404 : 409,
-                             std::string(s.message()));
+    std::thread([state, response, req = std::move(req)] {
+      auto r = redeem::RedeemTicketHandler(
+          *state.ledger, *state.redeemer,
+          [&req](const std::string& name) { return FormParam(req, name); });
+      response->Respond(r.status, "application/json", r.body);
     }).detach();
   });
   if (state.metrics != nullptr) {
