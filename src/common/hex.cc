@@ -5,14 +5,14 @@
 namespace baton {
 namespace {
 constexpr char kDigits[] = "0123456789abcdef";
+}  // namespace
 
-int HexValue(char c) {
+int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-}  // namespace
 
 std::string HexEncode(std::string_view bytes) {
   std::string out;
@@ -31,7 +31,7 @@ absl::StatusOr<std::string> HexDecode(std::string_view hex) {
   if (hex.size() % 2 != 0) return absl::InvalidArgumentError("hex string has an odd length");
   std::string out(hex.size() / 2, '\0');
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    int hi = HexDigitValue(hex[2 * i]), lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return absl::InvalidArgumentError("invalid hex digit");
     out[i] = static_cast<char>(hi << 4 | lo);
   }

@@ -11,6 +11,9 @@
 
 namespace baton {
 
+// 0-15 for a hex digit of either case, -1 otherwise.
+int HexDigitValue(char c);
+
 // Lower-case hex without a prefix.
 std::string HexEncode(std::string_view bytes);
 // "0x" + lower-case hex.

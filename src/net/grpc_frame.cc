@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/hex.h"
 
 namespace baton::http {
 
@@ -122,22 +123,13 @@ std::string PercentEncodeGrpcMessage(std::string_view message) {
   return encoded;
 }
 
-namespace {
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
 std::string PercentDecodeGrpcMessage(std::string_view encoded) {
   std::string decoded;
   decoded.reserve(encoded.size());
   for (size_t i = 0; i < encoded.size(); ++i) {
     if (encoded[i] == '%' && i + 2 < encoded.size()) {
-      const int high = HexValue(encoded[i + 1]);
-      const int low = HexValue(encoded[i + 2]);
+      const int high = HexDigitValue(encoded[i + 1]);
+      const int low = HexDigitValue(encoded[i + 2]);
       if (high >= 0 && low >= 0) {
         decoded.push_back(static_cast<char>(high * 16 + low));
         i += 2;

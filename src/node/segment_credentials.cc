@@ -3,19 +3,17 @@
 #include "common/hex.h"
 #include "crypto/keccak.h"
 #include "node/capabilities.h"
+#include "transcode/profile_proto.h"
 
 namespace baton::node {
 namespace {
 
+// The transcoder's wire conversion is the one set of profile rules: it validates the enums
+// and derives a missing name (net_<w>x<h>_<bitrate>), which the signature covers.
 absl::Status NormalizeProfile(net::VideoProfile& p) {
-  if (p.name().empty()) p.set_name(DefaultProfileName(p));
-  if (p.format() != net::VideoProfile::MPEGTS && p.format() != net::VideoProfile::MP4)
-    return absl::InvalidArgumentError("unrecognized profile output format");
-  if (p.profile() < net::VideoProfile::ENCODER_DEFAULT ||
-      p.profile() > net::VideoProfile::H264_CONSTRAINED_HIGH)
-    return absl::InvalidArgumentError("unrecognized encoder profile");
-  if (p.encoder() < net::VideoProfile::H264 || p.encoder() > net::VideoProfile::VP9)
-    return absl::InvalidArgumentError("unrecognized video codec");
+  auto converted = transcode::ProfileFromProto(p);
+  if (!converted.ok()) return converted.status();
+  p.set_name(converted->name);
   return absl::OkStatus();
 }
 
@@ -32,11 +30,6 @@ std::string GoHash(const std::string& bytes) {
 }
 
 }  // namespace
-
-std::string DefaultProfileName(const net::VideoProfile& p) {
-  return "net_" + std::to_string(p.width()) + "x" + std::to_string(p.height()) + "_" +
-         std::to_string(p.bitrate());
-}
 
 absl::StatusOr<SegmentRequest> DecodeSegData(std::string_view header) {
   auto raw = Base64Decode(header);

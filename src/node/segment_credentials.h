@@ -43,9 +43,6 @@ absl::StatusOr<SegmentRequest> DecodeSegData(std::string_view header);
 // lower-case hex of keccak(name)[0:4] for each profile.
 std::string FlattenSegment(const SegmentRequest& request);
 
-// The profile name go-livepeer derives for an unnamed profile: net_<w>x<h>_<bitrate>.
-std::string DefaultProfileName(const net::VideoProfile& profile);
-
 struct CredentialCheckers {
   const NodeIdentity* identity;
   const AuthTokenIssuer* tokens;
