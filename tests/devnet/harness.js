@@ -44,12 +44,12 @@ function runDevnet(args, {allowFailure = false} = {}) {
 }
 
 async function startDevnet(extraArgs = []) {
-  const port = await freePort();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-devnet-test-'));
-  const args = ['start', '--port', String(port), '--state-dir', stateDir, '--cache-dir', cacheDir(), ...extraArgs];
+  const args = ['start', '--port', '0', '--state-dir', stateDir, '--cache-dir', cacheDir(), ...extraArgs];
   const started = Date.now();
   const {stdout} = runDevnet(args);
   const devnet = common.loadDevnet(stateDir);
+  const port = Number(new URL(devnet.rpcUrl).port);  // anvil chose it (--port 0)
   const provider = common.localProvider(devnet.rpcUrl, devnet.chainId);
   return {
     port,

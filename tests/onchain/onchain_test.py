@@ -33,14 +33,16 @@ class OnChainTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="baton-onchain-")
         cls.env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
-        cls.rpc = free_port()
         cls.devnet_dir = os.path.join(cls.tmp, "devnet")
+        # --port 0: anvil binds a free port itself, so parallel devnets cannot collide.
         out = subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "start", "--port",
-                              str(cls.rpc), "--state-dir", cls.devnet_dir, "--round-length", "200"],
+                              "0", "--state-dir", cls.devnet_dir, "--round-length", "200"],
                              capture_output=True, text=True, env=cls.env, timeout=120)
         if out.returncode != 0:
             raise RuntimeError("devnet: " + out.stderr)
         cls.controller = out.stdout.strip().splitlines()[-1]
+        with open(os.path.join(cls.devnet_dir, "devnet.json")) as f:
+            cls.rpc_url = json.load(f)["rpcUrl"]
         info = cls.chain("info")
         cls.orch = info["accounts"]["orchestrator"]
         cls.gateway_key = info["accounts"]["gateway"]["privateKey"]
@@ -70,7 +72,7 @@ class OnChainTest(unittest.TestCase):
         cls.log = open(os.path.join(cls.tmp, "node.log"), "a")  # noqa: SIM115 (closed by the OS at exit)
         cls.proc = subprocess.Popen(
             [ARGS.baton, "-orchestrator", "-transcoder", "-network", "devnet",
-             "-ethUrl", f"http://127.0.0.1:{cls.rpc}", "-ethController", cls.controller,
+             "-ethUrl", cls.rpc_url, "-ethController", cls.controller,
              "-ethKeystorePath", os.path.join(cls.node_dir, "keystore"), "-ethPassword", "pw",
              f"-serviceAddr=127.0.0.1:{cls.port}", f"-cliAddr=127.0.0.1:{cls.cli}",
              f"-dataDir={cls.node_dir}", "-pricePerUnit=1000", "-ticketEV=2000000000000000",

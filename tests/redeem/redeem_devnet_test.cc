@@ -6,17 +6,17 @@
 // Each test starts its own devnet on a free port (about 4 s), so the tests are independent and
 // may run in parallel.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "chain/chain_watcher.h"
@@ -51,22 +51,18 @@ std::string SourceDir() {
   return dir ? dir : BATON_SOURCE_DIR_DEFAULT;
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+// Runs a shell command; its stdout, or a failed test when it exits non-zero. Each command
+// gets 90 s: a stuck tool fails the test naming the command instead of hanging it.
+std::mutex step_mu;
+std::string last_step;  // what the test ran last, for the watchdog
 
-// Runs a shell command; its stdout, or a failed test when it exits non-zero.
 std::string Sh(const std::string& command) {
+  {
+    std::lock_guard lock(step_mu);
+    last_step = command;
+  }
   std::string out;
-  FILE* p = popen(command.c_str(), "r");
+  FILE* p = popen(("timeout -k 5 90 " + command).c_str(), "r");
   if (p == nullptr) {
     ADD_FAILURE() << "popen " << command;
     return out;
@@ -82,6 +78,36 @@ std::string Sh(const std::string& command) {
 
 crypto::PrivateKey Key(const char* hex) { return *crypto::PrivateKey::FromBytes(*HexDecode(hex)); }
 
+// Ends a test that is stuck (ctest would kill it silently at its timeout) with a message naming
+// the last command it ran, so that a hang in CI is a diagnosis, not a mystery.
+class Watchdog {
+ public:
+  explicit Watchdog(std::chrono::seconds limit)
+      : thread_([this, limit] {
+          std::unique_lock lock(mu_);
+          if (cv_.wait_for(lock, limit, [this] { return done_; })) return;
+          std::lock_guard step(step_mu);
+          std::fprintf(stderr, "[watchdog] test stuck for %llds; last command: %s\n",
+                       static_cast<long long>(limit.count()), last_step.c_str());
+          std::fflush(stderr);
+          std::abort();
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 class RedeemDevnetTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -91,13 +117,15 @@ class RedeemDevnetTest : public testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     setenv("NODE_PATH", (source_ + "/tools/node_modules").c_str(), 1);
-    port_ = FreePort();
-    rpc_url_ = "http://127.0.0.1:" + std::to_string(port_);
-    std::string controller = Sh(source_ + "/scripts/devnet start --port " + std::to_string(port_) +
-                                " --state-dir " + dir_ + "/devnet --round-length 100 2>/dev/null");
+    // Port 0: anvil binds a free port itself; parallel devnets cannot collide.
+    std::string controller = Sh(source_ + "/scripts/devnet start --port 0 --state-dir " + dir_ +
+                                "/devnet --round-length 100 2>/dev/null");
     ASSERT_FALSE(controller.empty());
     controller = controller.substr(controller.rfind('\n') + 1);
     started_ = true;
+    std::ifstream devnet_json(dir_ + "/devnet/devnet.json");
+    rpc_url_ = nlohmann::json::parse(devnet_json, nullptr, false).value("rpcUrl", "");
+    ASSERT_FALSE(rpc_url_.empty()) << "no rpcUrl in " << dir_ << "/devnet/devnet.json";
 
     client_ = std::make_shared<const eth::EthClient>(eth::JsonRpcOptions{rpc_url_});
     auto contracts =
@@ -213,8 +241,8 @@ class RedeemDevnetTest : public testing::Test {
     return {};
   }
 
+  Watchdog watchdog_{std::chrono::seconds(150)};
   std::string source_, dir_, rpc_url_;
-  int port_ = 0;
   bool started_ = false;
   std::shared_ptr<const eth::EthClient> client_;
   chain::ProtocolContracts contracts_;
