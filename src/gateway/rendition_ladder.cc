@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_split.h"
+#include "common/capability.h"
 #include "common/hex.h"
 #include "crypto/keccak.h"
 #include "transcode/video_profile.h"
@@ -11,33 +12,16 @@
 namespace baton::gateway {
 namespace {
 
-// Capability numbers of wire.md 6.1.
-enum Capability : int {
-  kH264 = 0,
-  kMpegts = 1,
-  kMp4 = 2,
-  kFractionalFramerates = 3,
-  kProfileBaseline = 7,
-  kProfileMain = 8,
-  kProfileHigh = 9,
-  kProfileConstrainedHigh = 10,
-  kGop = 11,
-  kAuthToken = 12,
-  kHevcEncode = 16,
-  kVp8Encode = 19,
-  kVp9Encode = 20,
-};
-
 int EncoderCapability(::net::VideoProfile::VideoCodec codec) {
   switch (codec) {
     case ::net::VideoProfile::H265:
-      return kHevcEncode;
+      return kCapHevcEncode;
     case ::net::VideoProfile::VP8:
-      return kVp8Encode;
+      return kCapVp8Encode;
     case ::net::VideoProfile::VP9:
-      return kVp9Encode;
+      return kCapVp9Encode;
     default:
-      return kH264;
+      return kCapH264;
   }
 }
 
@@ -45,13 +29,13 @@ int EncoderCapability(::net::VideoProfile::VideoCodec codec) {
 int ProfileCapability(::net::VideoProfile::Profile profile) {
   switch (profile) {
     case ::net::VideoProfile::H264_BASELINE:
-      return kProfileBaseline;
+      return kCapProfileH264Baseline;
     case ::net::VideoProfile::H264_MAIN:
-      return kProfileMain;
+      return kCapProfileH264Main;
     case ::net::VideoProfile::H264_HIGH:
-      return kProfileHigh;
+      return kCapProfileH264High;
     case ::net::VideoProfile::H264_CONSTRAINED_HIGH:
-      return kProfileConstrainedHigh;
+      return kCapProfileH264ConstrainedHigh;
     default:
       return -1;
   }
@@ -97,20 +81,16 @@ std::string ProfileId(std::string_view name) {
 }
 
 ::net::Capabilities RequiredCapabilities(const std::vector<::net::VideoProfile>& profiles) {
-  std::set<int> caps = {kAuthToken, kH264};
+  std::set<int> caps = {kCapAuthToken, kCapH264};
   for (const ::net::VideoProfile& p : profiles) {
-    caps.insert(p.format() == ::net::VideoProfile::MP4 ? kMp4 : kMpegts);
+    caps.insert(p.format() == ::net::VideoProfile::MP4 ? kCapMp4 : kCapMpegts);
     caps.insert(EncoderCapability(p.encoder()));
-    if (p.fpsden() > 0) caps.insert(kFractionalFramerates);
+    if (p.fpsden() > 0) caps.insert(kCapFractionalFramerates);
     if (int cap = ProfileCapability(p.profile()); cap >= 0) caps.insert(cap);
-    if (p.gop() != 0) caps.insert(kGop);
+    if (p.gop() != 0) caps.insert(kCapGop);
   }
   ::net::Capabilities out;
-  for (int cap : caps) {
-    size_t word = static_cast<size_t>(cap) / 64;
-    while (static_cast<size_t>(out.bitstring_size()) <= word) out.add_bitstring(0);
-    out.set_bitstring(word, out.bitstring(word) | (uint64_t{1} << (cap % 64)));
-  }
+  for (uint64_t word : EncodeCapabilityBitstring(caps)) out.add_bitstring(word);
   return out;
 }
 

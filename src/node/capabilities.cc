@@ -118,17 +118,6 @@ int PipelineToCapability(const std::string& pipeline) {
 
 std::set<int> DefaultCapabilities() { return {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 26}; }
 
-std::vector<uint64_t> EncodeBitstring(const std::set<int>& caps) {
-  std::vector<uint64_t> words;
-  for (int c : caps) {
-    if (c < 0) continue;
-    size_t word = static_cast<size_t>(c) / 64;
-    if (words.size() <= word) words.resize(word + 1, 0);
-    words[word] |= uint64_t{1} << (c % 64);
-  }
-  return words;
-}
-
 std::set<int> DecodeBitstring(const google::protobuf::RepeatedField<uint64_t>& words) {
   std::set<int> caps;
   for (int w = 0; w < words.size(); ++w) {
@@ -141,7 +130,7 @@ std::set<int> DecodeBitstring(const google::protobuf::RepeatedField<uint64_t>& w
 
 net::Capabilities MakeCapabilities(const std::set<int>& caps, const std::string& version) {
   net::Capabilities out;
-  for (uint64_t w : EncodeBitstring(caps)) out.add_bitstring(w);
+  for (uint64_t w : EncodeCapabilityBitstring(caps)) out.add_bitstring(w);
   for (int c : caps) {
     if (c >= 0) (*out.mutable_capacities())[c] = 1;
   }

@@ -13,14 +13,14 @@ net::Capabilities WithBits(std::vector<uint64_t> words) {
 }
 
 TEST(Capabilities, DefaultSetIsTheSingleWord0x4005FFF) {
-  auto words = EncodeBitstring(DefaultCapabilities());
+  auto words = EncodeCapabilityBitstring(DefaultCapabilities());
   ASSERT_EQ(words.size(), 1u);
   EXPECT_EQ(words[0], 0x4005FFFu);
 }
 
 TEST(Capabilities, EncodingRoundTripsAcrossWords) {
   std::set<int> caps = {0, 63, 64, 130, -1};
-  auto words = EncodeBitstring(caps);
+  auto words = EncodeCapabilityBitstring(caps);
   ASSERT_EQ(words.size(), 3u);
   EXPECT_EQ(words[0], (uint64_t{1} << 63) | 1u);
   EXPECT_EQ(words[1], 1u);

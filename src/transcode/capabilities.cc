@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/capability.h"
 #include "transcode/av_util.h"
 
 extern "C" {
@@ -14,28 +15,6 @@ extern "C" {
 namespace baton::transcode {
 namespace {
 
-// Capability numbers of wire.md 6.1 that the transcoder is concerned with.
-enum Cap : int {
-  kH264 = 0,
-  kMpegts = 1,
-  kMp4 = 2,
-  kFractionalFramerates = 3,
-  kBaseline = 7,
-  kMain = 8,
-  kHigh = 9,
-  kConstrainedHigh = 10,
-  kGop = 11,
-  kHevcDecode = 15,
-  kHevcEncode = 16,
-  kVp8Decode = 17,
-  kVp9Decode = 18,
-  kVp8Encode = 19,
-  kVp9Encode = 20,
-  kH264Decode444_8 = 21,
-  kH264Decode420_10 = 25,
-  kSegmentSlicing = 26,
-};
-
 bool HasEncoder(const char* name) { return avcodec_find_encoder_by_name(name) != nullptr; }
 bool HasDecoder(AVCodecID id) { return avcodec_find_decoder(id) != nullptr; }
 
@@ -43,37 +22,37 @@ std::vector<int> CapsFor(const VideoProfile& p) {
   std::vector<int> caps;
   switch (p.codec) {
     case VideoCodec::kH264:
-      caps.push_back(kH264);
+      caps.push_back(kCapH264);
       break;
     case VideoCodec::kH265:
-      caps.push_back(kHevcEncode);
+      caps.push_back(kCapHevcEncode);
       break;
     case VideoCodec::kVp8:
-      caps.push_back(kVp8Encode);
+      caps.push_back(kCapVp8Encode);
       break;
     case VideoCodec::kVp9:
-      caps.push_back(kVp9Encode);
+      caps.push_back(kCapVp9Encode);
       break;
   }
-  caps.push_back(p.format == OutputFormat::kMp4 ? kMp4 : kMpegts);
+  caps.push_back(p.format == OutputFormat::kMp4 ? kCapMp4 : kCapMpegts);
   switch (p.encoder_profile) {
     case EncoderProfile::kBaseline:
-      caps.push_back(kBaseline);
+      caps.push_back(kCapProfileH264Baseline);
       break;
     case EncoderProfile::kMain:
-      caps.push_back(kMain);
+      caps.push_back(kCapProfileH264Main);
       break;
     case EncoderProfile::kHigh:
-      caps.push_back(kHigh);
+      caps.push_back(kCapProfileH264High);
       break;
     case EncoderProfile::kConstrainedHigh:
-      caps.push_back(kConstrainedHigh);
+      caps.push_back(kCapProfileH264ConstrainedHigh);
       break;
     case EncoderProfile::kDefault:
       break;
   }
-  if (p.gop_ms != 0) caps.push_back(kGop);
-  if (p.fps_den > 1) caps.push_back(kFractionalFramerates);
+  if (p.gop_ms != 0) caps.push_back(kCapGop);
+  if (p.fps_den > 1) caps.push_back(kCapFractionalFramerates);
   return caps;
 }
 
@@ -107,20 +86,21 @@ absl::Status ProbeNvidiaDevice(const std::string& device) {
 }  // namespace
 
 std::vector<int> SoftwareCapabilities() {
-  std::vector<int> caps = {kFractionalFramerates, kSegmentSlicing};
-  if (av_guess_format("mpegts", nullptr, nullptr) != nullptr) caps.push_back(kMpegts);
-  if (av_guess_format("mp4", nullptr, nullptr) != nullptr) caps.push_back(kMp4);
+  std::vector<int> caps = {kCapFractionalFramerates, kCapSegmentSlicing};
+  if (av_guess_format("mpegts", nullptr, nullptr) != nullptr) caps.push_back(kCapMpegts);
+  if (av_guess_format("mp4", nullptr, nullptr) != nullptr) caps.push_back(kCapMp4);
   if (HasEncoder("libx264") && HasDecoder(AV_CODEC_ID_H264)) {
-    caps.insert(caps.end(), {kH264, kBaseline, kMain, kHigh, kConstrainedHigh, kGop});
+    caps.insert(caps.end(), {kCapH264, kCapProfileH264Baseline, kCapProfileH264Main,
+                             kCapProfileH264High, kCapProfileH264ConstrainedHigh, kCapGop});
     // FFmpeg's software H.264 decoder handles 4:2:2, 4:4:4 and 10-bit (High 10/4:2:2/4:4:4).
-    for (int c = kH264Decode444_8; c <= kH264Decode420_10; ++c) caps.push_back(c);
+    for (int c = kCapH264Decode444_8bit; c <= kCapH264Decode420_10bit; ++c) caps.push_back(c);
   }
-  if (HasDecoder(AV_CODEC_ID_HEVC)) caps.push_back(kHevcDecode);
-  if (HasEncoder("libx265")) caps.push_back(kHevcEncode);
-  if (HasDecoder(AV_CODEC_ID_VP8)) caps.push_back(kVp8Decode);
-  if (HasDecoder(AV_CODEC_ID_VP9)) caps.push_back(kVp9Decode);
-  if (HasEncoder("libvpx")) caps.push_back(kVp8Encode);
-  if (HasEncoder("libvpx-vp9")) caps.push_back(kVp9Encode);
+  if (HasDecoder(AV_CODEC_ID_HEVC)) caps.push_back(kCapHevcDecode);
+  if (HasEncoder("libx265")) caps.push_back(kCapHevcEncode);
+  if (HasDecoder(AV_CODEC_ID_VP8)) caps.push_back(kCapVp8Decode);
+  if (HasDecoder(AV_CODEC_ID_VP9)) caps.push_back(kCapVp9Decode);
+  if (HasEncoder("libvpx")) caps.push_back(kCapVp8Encode);
+  if (HasEncoder("libvpx-vp9")) caps.push_back(kCapVp9Encode);
   std::sort(caps.begin(), caps.end());
   return caps;
 }
