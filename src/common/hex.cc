@@ -1,6 +1,7 @@
 #include "common/hex.h"
 
 #include "absl/strings/escaping.h"
+#include "common/absl_view.h"
 
 namespace baton {
 namespace {
@@ -37,9 +38,6 @@ absl::StatusOr<std::string> HexDecode(std::string_view hex) {
   }
   return out;
 }
-
-// Debian's Abseil is built with its own absl::string_view (not std::string_view), hence AsAbsl.
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 std::string Base64Encode(std::string_view bytes) { return absl::Base64Escape(AsAbsl(bytes)); }
 

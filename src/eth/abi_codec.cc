@@ -1,6 +1,7 @@
 #include "eth/abi_codec.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 
 namespace baton::eth::abi {
 namespace {
@@ -11,13 +12,13 @@ using Kind = Type::Kind;
 constexpr size_t kWord = 32;
 
 absl::Status Mismatch(const Type& type, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("abi: cannot encode ", type.Canonical(), ": ",
-                                                 absl::string_view(why.data(), why.size())));
+  return absl::InvalidArgumentError(
+      absl::StrCat("abi: cannot encode ", type.Canonical(), ": ", AsAbsl(why)));
 }
 
 absl::Status Corrupt(const Type& type, std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("abi: cannot decode ", type.Canonical(), ": ",
-                                                 absl::string_view(why.data(), why.size())));
+  return absl::InvalidArgumentError(
+      absl::StrCat("abi: cannot decode ", type.Canonical(), ": ", AsAbsl(why)));
 }
 
 std::string PadRight(std::string_view bytes) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/absl_view.h"
 #include "common/hex.h"
 #include "crypto/keccak.h"
 
@@ -17,8 +18,7 @@ absl::StatusOr<SplitSignature> Split(std::string_view signature) {
   size_t open = signature.find('(');
   if (open == std::string_view::npos || open == 0 || signature.back() != ')')
     return absl::InvalidArgumentError(
-        absl::StrCat("abi: signature \"", absl::string_view(signature.data(), signature.size()),
-                     "\" must look like name(types)"));
+        absl::StrCat("abi: signature \"", AsAbsl(signature), "\" must look like name(types)"));
   return SplitSignature{std::string(signature.substr(0, open)),
                         std::string(signature.substr(open + 1, signature.size() - open - 2))};
 }

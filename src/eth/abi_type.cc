@@ -4,14 +4,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/absl_view.h"
 
 namespace baton::eth::abi {
 namespace {
 
 absl::Status Invalid(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(
-      absl::StrCat("abi: invalid type \"", absl::string_view(text.data(), text.size()),
-                   "\": ", absl::string_view(why.data(), why.size())));
+      absl::StrCat("abi: invalid type \"", AsAbsl(text), "\": ", AsAbsl(why)));
 }
 
 // Parses the decimal digits of text; -1 if empty or not a number.

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 #include "common/hex.h"
 
 namespace baton::eth {
@@ -12,9 +13,8 @@ using crypto::U256;
 using nlohmann::json;
 
 absl::Status Malformed(std::string_view method, std::string_view field) {
-  return absl::InternalError(absl::StrCat(absl::string_view(method.data(), method.size()),
-                                          ": malformed field \"",
-                                          absl::string_view(field.data(), field.size()), "\""));
+  return absl::InternalError(
+      absl::StrCat(AsAbsl(method), ": malformed field \"", AsAbsl(field), "\""));
 }
 
 absl::StatusOr<uint64_t> ParseUint64(const json& j) {

@@ -7,6 +7,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 #include "common/hex.h"
 #include "eth/abi_function.h"
 
@@ -54,8 +55,7 @@ absl::Status NodeError(std::string_view method, const nlohmann::json& error) {
   if (reason && !absl::StrContains(message, *reason)) {
     message = absl::StrCat("execution reverted: ", *reason);
   }
-  absl::Status status = absl::UnknownError(
-      absl::StrCat(absl::string_view(method.data(), method.size()), ": ", message));
+  absl::Status status = absl::UnknownError(absl::StrCat(AsAbsl(method), ": ", message));
   if (revert) SetRevertData(status, *revert);
   return status;
 }
@@ -69,7 +69,7 @@ std::optional<std::string> RevertData(const absl::Status& status) {
 }
 
 void SetRevertData(absl::Status& status, std::string_view data) {
-  status.SetPayload(kRevertPayload, absl::Cord(absl::string_view(data.data(), data.size())));
+  status.SetPayload(kRevertPayload, absl::Cord(AsAbsl(data)));
 }
 
 struct JsonRpcClient::Attempt {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 #include "crypto/keccak.h"
 #include "eth/rlp.h"
 
@@ -41,8 +42,8 @@ absl::StatusOr<uint64_t> SmallUint(const rlp::Item& item, std::string_view field
   auto v = rlp::DecodeUint(item);
   if (!v.ok()) return v.status();
   if (*v > std::numeric_limits<uint64_t>::max())
-    return absl::InvalidArgumentError(absl::StrCat(
-        "transaction: ", absl::string_view(field.data(), field.size()), " exceeds 64 bits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("transaction: ", AsAbsl(field), " exceeds 64 bits"));
   return static_cast<uint64_t>(*v);
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_split.h"
+#include "common/absl_view.h"
 #include "common/capability.h"
 #include "common/hex.h"
 #include "crypto/keccak.h"
@@ -62,8 +63,7 @@ int ProfileCapability(::net::VideoProfile::Profile profile) {
 
 absl::StatusOr<std::vector<::net::VideoProfile>> ParseTranscodingOptions(std::string_view text) {
   std::vector<::net::VideoProfile> profiles;
-  for (absl::string_view name :
-       absl::StrSplit(absl::string_view(text.data(), text.size()), ',', absl::SkipWhitespace())) {
+  for (absl::string_view name : absl::StrSplit(AsAbsl(text), ',', absl::SkipWhitespace())) {
     std::optional<transcode::VideoProfile> found =
         transcode::FindPreset(std::string_view(name.data(), name.size()));
     if (!found) {
