@@ -438,6 +438,25 @@ absl::Status TicketLedger::RecordWaiting(int64_t id, const std::string& why) {
   return Apply(id, c);
 }
 
+absl::StatusOr<std::vector<LedgerEntry>> TicketLedger::RedeemedSince(uint64_t block) {
+  return Query("WHERE state = 2 AND tx_hash IS NOT NULL AND block_number >= ?1 ORDER BY id",
+               1'000'000, [&](SqliteStatement& s) { s.BindInt(1, static_cast<int64_t>(block)); });
+}
+
+absl::Status TicketLedger::ReopenAfterReorg(int64_t id, const std::string& why) {
+  std::lock_guard lock(mu_);
+  SqliteStatement s(db_,
+                    "UPDATE winningTickets SET state = 1, updated_at = ?1, settled_at = 0, "
+                    "block_number = 0, last_error = ?2 WHERE id = ?3 AND state = 2");
+  if (!s.ok()) return s.Error("reopening ticket " + std::to_string(id));
+  s.BindInt(1, Now());
+  s.BindText(2, why);
+  s.BindInt(3, id);
+  if (auto st = s.Run("reopening ticket " + std::to_string(id)); !st.ok()) return st;
+  if (sqlite3_changes(db_) == 1) return absl::OkStatus();
+  return absl::FailedPreconditionError("winning ticket " + std::to_string(id) + " is not redeemed");
+}
+
 absl::StatusOr<LedgerCounts> TicketLedger::Counts() {
   std::lock_guard lock(mu_);
   SqliteStatement s(db_, "SELECT state, COUNT(*) FROM winningTickets GROUP BY state");

@@ -8,8 +8,11 @@
 //      └────RecordAttempt───────┘
 //   queued/submitted ──MarkFailed──▶ failed (a permanent reason)
 //   queued/submitted ──MarkExpired─▶ expired (past its validity)
+//   redeemed ──ReopenAfterReorg──▶ submitted (a reorg removed the redeeming block)
 // Redeemed, failed and expired are final: the ledger refuses to move a settled ticket, so a
-// ticket cannot be queued (and sent) again once it was settled. A send is recorded BEFORE the
+// ticket cannot be queued (and sent) again once it was settled. The one exception is a chain
+// reorganisation, and it only goes back to "submitted" with the old transaction's hash, so the
+// redeemer asks the chain before anything is resent. A send is recorded BEFORE the
 // transaction is broadcast (MarkSending), so a crash mid-send leaves the ticket "submitted" and
 // the redeemer asks the chain before anything is resent. States survive restarts.
 //
@@ -122,6 +125,14 @@ class TicketLedger : public pm::WinningTicketSink {
   absl::Status RecordAttempt(int64_t id, const std::string& error);
   // Back to queued without counting an attempt (a waiting condition, e.g. gas too high).
   absl::Status RecordWaiting(int64_t id, const std::string& why);
+
+  // Tickets redeemed by a known transaction mined at or after `block`, oldest first: what a
+  // reorganisation that forked at `block` may have undone.
+  absl::StatusOr<std::vector<LedgerEntry>> RedeemedSince(uint64_t block);
+  // The block that held the redeeming transaction is no longer on the chain: redeemed ->
+  // submitted, keeping the transaction hash, with `why` as the reason. Fails
+  // (FailedPrecondition) unless the ticket is redeemed.
+  absl::Status ReopenAfterReorg(int64_t id, const std::string& why);
 
   absl::StatusOr<LedgerCounts> Counts();
   // Reads every face value: for the operator's view, not for a hot path.

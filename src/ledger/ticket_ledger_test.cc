@@ -151,6 +151,40 @@ TEST(TicketLedger, SendIsRecordedBeforeItsHashAndSettledTicketsNeverMove) {
   EXPECT_EQ(l.Get(id)->state, TicketState::kRedeemed);
 }
 
+TEST(TicketLedger, AReorgReopensOnlyTicketsRedeemedInRemovedBlocks) {
+  auto ledger = TicketLedger::Open(TempDb(), 1);
+  ASSERT_TRUE(ledger.ok());
+  auto& l = **ledger;
+  for (char tag : {'a', 'b', 'c', 'd'}) ASSERT_TRUE(l.Accept(MakeTicket(tag)).ok());
+  auto ids = *l.Unsettled();
+  const std::string tx(32, 'x');
+  ASSERT_TRUE(l.MarkRedeemed(ids[0].id, tx, 100).ok());
+  ASSERT_TRUE(l.MarkRedeemed(ids[1].id, tx, 105).ok());
+  ASSERT_TRUE(l.MarkRedeemed(ids[2].id, "", 0, "already used").ok());  // no tx of ours
+
+  auto since = *l.RedeemedSince(101);
+  ASSERT_EQ(since.size(), 1u);
+  EXPECT_EQ(since[0].id, ids[1].id);
+  EXPECT_EQ(l.RedeemedSince(100)->size(), 2u);
+
+  ASSERT_TRUE(l.ReopenAfterReorg(ids[1].id, "reorg removed block 105").ok());
+  auto reopened = *l.Get(ids[1].id);
+  EXPECT_EQ(reopened.state, TicketState::kSubmitted);
+  EXPECT_EQ(reopened.tx_hash, tx);  // the redeemer asks the chain about it before resending
+  EXPECT_EQ(reopened.block_number, 0u);
+  EXPECT_EQ(reopened.settled_at, 0);
+  EXPECT_EQ(reopened.last_error, "reorg removed block 105");
+  EXPECT_EQ(l.Unsettled()->size(), 2u);  // it and the never-redeemed 'd'
+
+  // Only a redeemed ticket reopens: not a queued, submitted, failed or unknown one.
+  EXPECT_EQ(l.ReopenAfterReorg(ids[1].id, "again").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(l.ReopenAfterReorg(ids[3].id, "x").code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(l.MarkFailed(ids[3].id, "bad").ok());
+  EXPECT_EQ(l.ReopenAfterReorg(ids[3].id, "x").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(l.ReopenAfterReorg(999, "x").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(l.Get(ids[0].id)->state, TicketState::kRedeemed);
+}
+
 TEST(TicketLedger, PerSenderOrderAndQueries) {
   auto ledger = TicketLedger::Open(TempDb(), 1);
   ASSERT_TRUE(ledger.ok());
