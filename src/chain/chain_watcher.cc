@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "chain/sender_events.h"
+#include "common/hex.h"
 #include "eth/contracts.h"
 
 namespace baton::chain {
@@ -23,12 +25,19 @@ ChainWatcher::ChainWatcher(std::shared_ptr<const eth::EthClient> client,
     : client_(std::move(client)),
       contracts_(std::move(contracts)),
       gas_(std::move(gas)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      tracker_(
+          [client = client_](std::optional<uint64_t> n) { return client->GetBlockByNumber(n); },
+          {options_.keep_blocks, options_.max_blocks_per_poll}) {}
 
 ChainWatcher::~ChainWatcher() { Stop(); }
 
 void ChainWatcher::AddBlockListener(BlockListener listener) {
   listeners_.push_back(std::move(listener));
+}
+
+void ChainWatcher::AddReorgListener(ReorgListener listener) {
+  reorg_listeners_.push_back(std::move(listener));
 }
 
 absl::Status ChainWatcher::Start() {
@@ -56,10 +65,76 @@ void ChainWatcher::Run() {
 }
 
 absl::Status ChainWatcher::Poll() {
-  auto head = client_->GetBlockByNumber(std::nullopt);
-  if (!head.ok()) return Wrap(head.status(), "reading the head block");
-  // On Arbitrum, tickets and rounds count L1 blocks (pm.md 2.2).
-  uint64_t l1 = head->l1_block_number.value_or(head->number);
+  std::lock_guard poll(poll_mu_);
+  const bool first = !tracker_.Head().has_value();
+  auto update = tracker_.Advance();
+  if (!update.ok()) return Wrap(update.status(), "following blocks");
+  std::optional<uint64_t> fork;
+  if (update->reorg) fork = OnReorg(*update->reorg);
+  // The first poll has nothing cached that a log could make stale.
+  absl::Status status = absl::OkStatus();
+  if (!first && !update->added.empty())
+    status = ForgetChangedSenders(update->added.front().number, update->added.back().number);
+  if (absl::Status rounds = ReadRounds(); status.ok()) status = rounds;
+  std::optional<uint64_t> l1 = NoteHead(update->head);
+  if (fork)
+    for (const auto& listener : reorg_listeners_) listener(*fork);
+  if (l1)
+    for (const auto& listener : listeners_) listener(*l1);
+  return status;
+}
+
+uint64_t ChainWatcher::OnReorg(const BlockTracker::Reorg& reorg) {
+  const eth::BlockHeader& old_head = reorg.removed.back();
+  const std::optional<eth::BlockHeader> new_head = tracker_.Head();
+  const std::string new_hash = new_head ? HexEncode0x(new_head->hash) : "none";
+  const uint64_t new_number = new_head ? new_head->number : 0;
+  if (reorg.beyond_window) {
+    spdlog::error(
+        "chain watcher: reorg deeper than the {} blocks kept: all of blocks {}..{} replaced, "
+        "no common ancestor found (old head {} {}, new head {} {}); every cached answer dropped",
+        reorg.removed.size(), reorg.fork_block, old_head.number, old_head.number,
+        HexEncode0x(old_head.hash), new_number, new_hash);
+  } else {
+    spdlog::warn(
+        "chain watcher: reorg of depth {} from fork block {} (old head {} {}, new head {} {}); "
+        "cached sender, reserve, activation and round answers dropped",
+        reorg.removed.size(), reorg.fork_block, old_head.number, HexEncode0x(old_head.hash),
+        new_number, new_hash);
+  }
+  ForgetAll();
+  return reorg.beyond_window ? 0 : reorg.fork_block;
+}
+
+void ChainWatcher::ForgetAll() {
+  std::lock_guard lock(mu_);
+  ++epoch_;
+  senders_.clear();
+  claimable_.clear();
+  activation_.clear();
+  round_hashes_.clear();
+}
+
+absl::Status ChainWatcher::ForgetChangedSenders(uint64_t from_block, uint64_t to_block) {
+  auto senders = SendersChangedIn(*client_, contracts_.ticket_broker, from_block, to_block);
+  std::lock_guard lock(mu_);
+  if (!senders.ok()) {
+    // Whom the missed logs named is unknown: forget every sender rather than serve a stale one.
+    ++epoch_;
+    senders_.clear();
+    claimable_.clear();
+    return Wrap(senders.status(), "reading TicketBroker events");
+  }
+  if (senders->empty()) return absl::OkStatus();
+  ++epoch_;  // a read in flight may have been answered before these events
+  for (const auto& sender : *senders) {
+    senders_.erase(sender);
+    claimable_.erase(sender);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ChainWatcher::ReadRounds() {
   auto last_round = eth::contracts::LastInitializedRound(*client_, contracts_.rounds_manager);
   if (!last_round.ok()) return Wrap(last_round.status(), "reading lastInitializedRound");
   auto current = eth::contracts::CurrentRound(*client_, contracts_.rounds_manager);
@@ -68,7 +143,8 @@ absl::Status ChainWatcher::Poll() {
   bool need_hash;
   {
     std::lock_guard lock(mu_);
-    need_hash = round_hashes_.count(round) == 0 || round_hashes_[round] == std::string(32, '\0');
+    auto it = round_hashes_.find(round);
+    need_hash = it == round_hashes_.end() || it->second == std::string(32, '\0');
   }
   std::string hash(32, '\0');
   if (need_hash) {
@@ -76,22 +152,25 @@ absl::Status ChainWatcher::Poll() {
     if (!h.ok()) return Wrap(h.status(), "reading blockHashForRound");
     hash = *h;
   }
-  bool new_block;
-  {
-    std::lock_guard lock(mu_);
-    new_block = l1 > l1_block_;
-    l1_block_ = std::max(l1_block_, l1);
-    if (round != last_initialized_round_) {
-      senders_.clear();  // reserve claims reset with each round
-      claimable_.clear();
-    }
-    last_initialized_round_ = round;
-    current_round_ = ToInt64(*current);
-    if (need_hash) round_hashes_[round] = hash;
+  std::lock_guard lock(mu_);
+  if (round != last_initialized_round_) {
+    ++epoch_;
+    senders_.clear();  // reserve claims reset with each round
+    claimable_.clear();
   }
-  if (new_block)
-    for (const auto& listener : listeners_) listener(l1);
+  last_initialized_round_ = round;
+  current_round_ = ToInt64(*current);
+  if (need_hash) round_hashes_[round] = hash;
   return absl::OkStatus();
+}
+
+std::optional<uint64_t> ChainWatcher::NoteHead(const eth::BlockHeader& head) {
+  // On Arbitrum, tickets and rounds count L1 blocks (pm.md 2.2).
+  uint64_t l1 = head.l1_block_number.value_or(head.number);
+  std::lock_guard lock(mu_);
+  if (l1 <= l1_block_) return std::nullopt;
+  l1_block_ = l1;
+  return l1;
 }
 
 bool ChainWatcher::Fresh(std::chrono::steady_clock::time_point at) const {
@@ -114,47 +193,53 @@ int64_t ChainWatcher::CurrentRound() const {
 }
 
 std::string ChainWatcher::BlockHashForRound(int64_t round) const {
+  uint64_t epoch;
   {
     std::lock_guard lock(mu_);
     auto it = round_hashes_.find(round);
     if (it != round_hashes_.end()) return it->second;
+    epoch = epoch_;
   }
   if (round < 0) return std::string(32, '\0');
   auto h =
       eth::contracts::BlockHashForRound(*client_, contracts_.rounds_manager, crypto::U256(round));
   if (!h.ok()) return std::string(32, '\0');
   std::lock_guard lock(mu_);
-  round_hashes_[round] = *h;
+  if (epoch == epoch_) round_hashes_[round] = *h;
   return *h;
 }
 
 absl::StatusOr<pm::SenderInfo> ChainWatcher::GetSenderInfo(const crypto::Address& sender) const {
+  uint64_t epoch;
   {
     std::lock_guard lock(mu_);
     auto it = senders_.find(sender);
     if (it != senders_.end() && Fresh(it->second.at)) return it->second.value;
+    epoch = epoch_;
   }
   auto info = eth::contracts::GetSenderInfo(*client_, contracts_.ticket_broker, sender);
   if (!info.ok()) return info.status();
   pm::SenderInfo out{info->deposit, info->withdraw_round, info->reserve_funds_remaining,
                      info->reserve_claimed_in_current_round};
   std::lock_guard lock(mu_);
-  senders_[sender] = {out, std::chrono::steady_clock::now()};
+  if (epoch == epoch_) senders_[sender] = {out, std::chrono::steady_clock::now()};
   return out;
 }
 
 absl::StatusOr<crypto::U256> ChainWatcher::MaxFloat(const crypto::Address& sender) const {
+  uint64_t epoch;
   {
     std::lock_guard lock(mu_);
     auto it = claimable_.find(sender);
     if (it != claimable_.end() && Fresh(it->second.at)) return it->second.value;
+    epoch = epoch_;
   }
   // The contract's own share computation: (funds + claimed this round) / poolSize − our claims.
   auto claimable = eth::contracts::ClaimableReserve(*client_, contracts_.ticket_broker, sender,
                                                     options_.recipient);
   if (!claimable.ok()) return claimable.status();
   std::lock_guard lock(mu_);
-  claimable_[sender] = {*claimable, std::chrono::steady_clock::now()};
+  if (epoch == epoch_) claimable_[sender] = {*claimable, std::chrono::steady_clock::now()};
   return *claimable;
 }
 
@@ -169,6 +254,7 @@ absl::StatusOr<bool> ChainWatcher::IsActiveOrchestrator(const crypto::Address& o
                                                         int64_t round) const {
   std::pair<int64_t, int64_t> window;
   bool cached = false;
+  uint64_t epoch;
   {
     std::lock_guard lock(mu_);
     auto it = activation_.find(orchestrator);
@@ -176,13 +262,14 @@ absl::StatusOr<bool> ChainWatcher::IsActiveOrchestrator(const crypto::Address& o
       window = it->second.value;
       cached = true;
     }
+    epoch = epoch_;
   }
   if (!cached) {
     auto t = eth::contracts::GetTranscoder(*client_, contracts_.bonding_manager, orchestrator);
     if (!t.ok()) return t.status();
     window = {ToInt64(t->activation_round), ToInt64(t->deactivation_round)};
     std::lock_guard lock(mu_);
-    activation_[orchestrator] = {window, std::chrono::steady_clock::now()};
+    if (epoch == epoch_) activation_[orchestrator] = {window, std::chrono::steady_clock::now()};
   }
   return window.first != 0 && window.first <= round && round < window.second;
 }

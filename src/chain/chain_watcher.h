@@ -1,10 +1,25 @@
-// ChainWatcher: the on-chain implementation of pm::ChainFacts. It polls the chain on its own
-// thread (every -blockPollingInterval): the head block (its l1BlockNumber on Arbitrum), the last
-// initialized round and its block hash; and it reads senders' TicketBroker state and
-// orchestrators' activation on demand, caching each answer for a few seconds.
+// ChainWatcher: the on-chain implementation of pm::ChainFacts. On its own thread, every
+// -blockPollingInterval, it follows the chain:
+//  - blocks by hash (BlockTracker, the last keep_blocks headers): each poll fetches the blocks
+//    since the last one (at most max_blocks_per_poll) and checks that each names the one before
+//    it as its parent. A reorg is walked back to the common ancestor, logged as one warning
+//    (depth, fork block, old and new head hashes), drops every cached answer
+//    (senders, reserves, activation, round hashes) and is told to the reorg listeners; one deeper
+//    than the kept headers is logged as an error and resets everything the same way.
+//  - senders by events (SendersChangedIn): TicketBroker logs in the new blocks (deposits,
+//    reserves, claims, ticket transfers, unlocks, withdrawals) make the watcher forget what it
+//    cached for the senders they name, so the next read is fresh at once instead of after
+//    cache_ttl. The eth_calls stay the source of truth; events only mark answers stale.
+//  - the head's L1 block number (Arbitrum's l1BlockNumber), the last initialized round and its
+//    block hash, and the current round; a new round forgets the senders' reserve answers.
+// Senders' TicketBroker state, their claimable reserve and orchestrators' activation are read
+// on demand by eth_call and cached for at most cache_ttl.
 //
-// Listeners registered before Start hear of every new L1 block (the recipient prunes its nonces,
-// the redemption service looks at its queue) on the watcher's thread.
+// Listeners registered before Start run on the watcher's thread (on the caller's for Poll):
+// block listeners hear of every new L1 block (the recipient prunes its nonces, the redemption
+// service looks at its queue); reorg listeners hear of blocks that left the chain, after the
+// caches were dropped and before the block listeners of the same poll. A listener must
+// not call Poll (polls are serialized: it would wait for itself).
 // Thread-safe: the ChainFacts getters may run on any thread while the watcher polls.
 #pragma once
 
@@ -15,9 +30,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "chain/block_tracker.h"
 #include "chain/protocol_contracts.h"
 #include "eth/eth_client.h"
 #include "eth/gas_price_monitor.h"
@@ -30,19 +47,27 @@ class ChainWatcher : public pm::ChainFacts {
   struct Options {
     std::chrono::milliseconds poll_interval{5000};
     std::chrono::milliseconds cache_ttl{5000};
-    crypto::Address recipient;  // the node's ticket recipient (for claimable reserve)
+    crypto::Address recipient;           // the node's ticket recipient (for claimable reserve)
+    size_t keep_blocks = 128;            // headers kept to walk a reorg back to its common ancestor
+    uint64_t max_blocks_per_poll = 100;  // a node far behind catches up over several polls
   };
   using BlockListener = std::function<void(uint64_t l1_block)>;
+  // fork_block is a block number of the chain itself (an L2 number on Arbitrum, as in
+  // receipts), the lowest one replaced: every block numbered >= fork_block that the chain
+  // showed before may be gone, with its transactions and logs; blocks below it stand.
+  // fork_block is 0 when the reorg went deeper than the kept headers (anything may be gone).
+  using ReorgListener = std::function<void(uint64_t fork_block)>;
 
   ChainWatcher(std::shared_ptr<const eth::EthClient> client, ProtocolContracts contracts,
                std::shared_ptr<const eth::GasPriceMonitor> gas, Options options);
   ~ChainWatcher() override;
 
   void AddBlockListener(BlockListener listener);  // REQUIRES: before Start
+  void AddReorgListener(ReorgListener listener);  // REQUIRES: before Start
   // Polls once (an unreachable chain is an error), then keeps polling on a thread.
   absl::Status Start();
   void Stop();
-  // One poll, exposed for tests and the start-up check.
+  // One poll, exposed for tests and the start-up check. Serialized with the thread's polls.
   absl::Status Poll();
 
   crypto::U256 LastSeenL1Block() const override;
@@ -65,17 +90,31 @@ class ChainWatcher : public pm::ChainFacts {
   };
   void Run();
   bool Fresh(std::chrono::steady_clock::time_point at) const;
+  // Logs the reorg and forgets every cached answer; returns the fork block for the listeners.
+  uint64_t OnReorg(const BlockTracker::Reorg& reorg);
+  void ForgetAll();
+  absl::Status ForgetChangedSenders(uint64_t from_block, uint64_t to_block);
+  absl::Status ReadRounds();
+  // The head's L1 block when it is newer than any seen before.
+  std::optional<uint64_t> NoteHead(const eth::BlockHeader& head);
 
   const std::shared_ptr<const eth::EthClient> client_;
   const ProtocolContracts contracts_;
   const std::shared_ptr<const eth::GasPriceMonitor> gas_;
   const Options options_;
   std::vector<BlockListener> listeners_;
+  std::vector<ReorgListener> reorg_listeners_;
+
+  std::mutex poll_mu_;    // one poll at a time
+  BlockTracker tracker_;  // guarded by poll_mu_
 
   mutable std::mutex mu_;
   uint64_t l1_block_ = 0;
   int64_t last_initialized_round_ = 0;
   int64_t current_round_ = 0;
+  // Bumped whenever cached answers are forgotten: a read that started before keeps its answer
+  // out of the cache, since it may predate the change.
+  uint64_t epoch_ = 0;
   mutable std::map<int64_t, std::string> round_hashes_;
   mutable std::map<crypto::Address, Cached<pm::SenderInfo>> senders_;
   mutable std::map<crypto::Address, Cached<crypto::U256>> claimable_;

@@ -120,6 +120,45 @@ absl::StatusOr<std::string> RedeemWinningTicketCalldata(const Ticket& t, std::st
   return f.EncodeCall({ticket, Value::Bytes(std::string(sig)), Value::Uint(recipient_rand)});
 }
 
+// Parsed once; the signatures are those of Livepeer's TicketBroker (pm.md 4.2).
+const std::vector<abi::Event>& SenderEvents() {
+  static const std::vector<abi::Event> events = [] {
+    std::vector<abi::Event> out;
+    for (std::string_view signature :
+         {"DepositFunded(address indexed sender, uint256 amount)",
+          "ReserveFunded(address indexed reserveHolder, uint256 amount)",
+          "ReserveClaimed(address indexed reserveHolder, address claimant, uint256 amount)",
+          "WinningTicketTransfer(address indexed sender, address indexed recipient, "
+          "uint256 amount)",
+          "Unlock(address indexed sender, uint256 startRound, uint256 endRound)",
+          "UnlockCancelled(address indexed sender)",
+          "Withdrawal(address indexed sender, uint256 deposit, uint256 reserve)"})
+      out.push_back(abi::Event::Parse(signature).value());
+    return out;
+  }();
+  return events;
+}
+
+const std::vector<std::string>& SenderEventTopics() {
+  static const std::vector<std::string> topics = [] {
+    std::vector<std::string> out;
+    for (const auto& e : SenderEvents()) out.push_back(e.Topic0());
+    return out;
+  }();
+  return topics;
+}
+
+absl::StatusOr<SenderEvent> DecodeSenderEvent(const Log& log) {
+  if (log.topics.empty()) return absl::InvalidArgumentError("log without topics");
+  for (const auto& event : SenderEvents()) {
+    if (event.Topic0() != log.topics[0]) continue;
+    auto values = event.DecodeLog(log.topics, log.data);
+    if (!values.ok()) return values.status();  // the message names the event
+    return SenderEvent{event.name(), (*values)[0].address()};
+  }
+  return absl::InvalidArgumentError("not a TicketBroker sender event");
+}
+
 absl::StatusOr<TranscoderInfo> GetTranscoder(const EthClient& client, const Address& bm,
                                              const Address& transcoder) {
   static const Function f =

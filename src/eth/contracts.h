@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "crypto/address.h"
@@ -59,6 +60,20 @@ absl::StatusOr<bool> UsedTickets(const EthClient& client, const Address& broker,
                                  std::string_view ticket_hash);
 absl::StatusOr<std::string> RedeemWinningTicketCalldata(const Ticket& ticket, std::string_view sig,
                                                         const U256& recipient_rand);
+
+// TicketBroker events that change what getSenderInfo or claimableReserve answer for a sender
+// (pm.md 4.2): DepositFunded, ReserveFunded, ReserveClaimed, WinningTicketTransfer, Unlock,
+// UnlockCancelled and Withdrawal. Each names the sender (the reserve holder) in its first
+// indexed topic.
+struct SenderEvent {
+  std::string name;  // "DepositFunded", ...
+  Address sender;
+};
+// topic0 of each event above, for an eth_getLogs filter.
+const std::vector<std::string>& SenderEventTopics();
+// Decodes one of the events above. Any other log, or one whose topics or data do not fit the
+// event's signature, is an InvalidArgument error naming the problem.
+absl::StatusOr<SenderEvent> DecodeSenderEvent(const Log& log);
 
 // --- BondingManager ---
 struct TranscoderInfo {
