@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <condition_variable>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "common/hex.h"
@@ -22,6 +23,20 @@ U256 Bump(const U256& value) { return (value * (100 + kPriceBumpPercent) + 99) /
 U256 EffectivePrice(const Transaction& tx) {
   if (tx.type == Transaction::Type::kLegacy) return tx.gas_price;
   return tx.max_priority_fee_per_gas + (tx.max_fee_per_gas - tx.max_priority_fee_per_gas) / 2;
+}
+
+// Sleeps for `period`, or less when a stop is requested meanwhile; true when it was.
+bool SleepUnlessStopped(std::chrono::milliseconds period, const std::stop_token& stop) {
+  std::mutex mu;
+  std::condition_variable_any wake;  // notified only by the stop request
+  std::unique_lock lock(mu);
+  wake.wait_for(lock, stop, period, [] { return false; });
+  return stop.stop_requested();
+}
+
+absl::Status Cancelled(const std::string& hash) {
+  return absl::CancelledError(absl::StrCat(
+      "stopped waiting for transaction txHash=", HexEncode0x(hash), ": it may still be mined"));
 }
 
 CallRequest CallOf(const Transaction& tx, const crypto::Address& from) {
@@ -127,7 +142,7 @@ absl::StatusOr<Transaction> TransactionManager::Replacement(const Transaction& t
 }
 
 absl::StatusOr<std::optional<Receipt>> TransactionManager::PollReceipt(
-    const std::vector<std::string>& hashes) const {
+    const std::vector<std::string>& hashes, const std::stop_token& stop) const {
   auto deadline = std::chrono::steady_clock::now() + options_.tx_timeout;
   while (true) {
     for (const auto& hash : hashes) {
@@ -136,7 +151,7 @@ absl::StatusOr<std::optional<Receipt>> TransactionManager::PollReceipt(
       if (receipt->has_value()) return receipt;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::optional<Receipt>();
-    std::this_thread::sleep_for(options_.receipt_poll_interval);
+    if (SleepUnlessStopped(options_.receipt_poll_interval, stop)) return Cancelled(hashes.back());
   }
 }
 
@@ -152,11 +167,12 @@ absl::Status TransactionManager::FailureOf(const Receipt& receipt, const Transac
   return status;
 }
 
-absl::StatusOr<Receipt> TransactionManager::Wait(const SignedTransaction& first) const {
+absl::StatusOr<Receipt> TransactionManager::Wait(const SignedTransaction& first,
+                                                 std::stop_token stop) const {
   std::vector<std::string> hashes = {first.hash};
   Transaction current = first.tx;
   for (int replacements = 0;; ++replacements) {
-    auto receipt = PollReceipt(hashes);
+    auto receipt = PollReceipt(hashes, stop);
     if (!receipt.ok()) return receipt.status();
     if (receipt->has_value()) {
       const Receipt& r = **receipt;
@@ -167,6 +183,7 @@ absl::StatusOr<Receipt> TransactionManager::Wait(const SignedTransaction& first)
       return absl::DeadlineExceededError(absl::StrCat(
           "timed out waiting for transaction txHash=", HexEncode0x(hashes.back()), " after ",
           options_.tx_timeout.count(), " ms and ", replacements, " replacements"));
+    if (stop.stop_requested()) return Cancelled(hashes.back());  // never replace after a stop
     auto pending = client_->IsTransactionPending(hashes.back());
     if (!pending.ok()) return pending.status();
     if (pending->has_value() && !**pending)
@@ -183,10 +200,11 @@ absl::StatusOr<Receipt> TransactionManager::Wait(const SignedTransaction& first)
   }
 }
 
-absl::StatusOr<Receipt> TransactionManager::SendAndWait(const TxRequest& request) const {
+absl::StatusOr<Receipt> TransactionManager::SendAndWait(const TxRequest& request,
+                                                        std::stop_token stop) const {
   auto tx = Send(request);
   if (!tx.ok()) return tx.status();
-  return Wait(*tx);
+  return Wait(*tx, std::move(stop));
 }
 
 }  // namespace baton::eth

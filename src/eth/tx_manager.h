@@ -11,6 +11,9 @@
 //   nonce, tip and fee cap +11% rounded up) at most -maxTransactionReplacements times; a
 //   replacement is refused when tip + (feeCap − tip)/2 exceeds -maxGasPrice or the transaction
 //   was already mined. Any sent version that gets mined ends the wait.
+// - cancelling: a stop request on the wait's std::stop_token (node shutdown) ends the wait at
+//   once, or after the receipt poll in flight, with a Cancelled status; nothing is broadcast
+//   after it. What was sent stays in the mempool and may still be mined: the caller reconciles.
 // - a receipt with status 0 is "transaction failed txHash=0x…: <revert reason>", the reason
 //   coming from replaying the call with eth_call at the receipt's block.
 //
@@ -21,7 +24,9 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "eth/account.h"
@@ -57,9 +62,10 @@ class TransactionManager {
 
   // Builds, signs and broadcasts; returns the signed transaction.
   absl::StatusOr<SignedTransaction> Send(const TxRequest& request) const;
-  // Waits for a receipt of tx (or of one of its replacements).
-  absl::StatusOr<Receipt> Wait(const SignedTransaction& tx) const;
-  absl::StatusOr<Receipt> SendAndWait(const TxRequest& request) const;
+  // Waits for a receipt of tx (or of one of its replacements). Cancelled, naming the last hash
+  // sent, when `stop` is requested before one is found (the default token never is).
+  absl::StatusOr<Receipt> Wait(const SignedTransaction& tx, std::stop_token stop = {}) const;
+  absl::StatusOr<Receipt> SendAndWait(const TxRequest& request, std::stop_token stop = {}) const;
 
   // The unsigned transaction Send() would sign, for a given nonce (exposed for tests).
   absl::StatusOr<Transaction> Build(const TxRequest& request, uint64_t nonce) const;
@@ -69,8 +75,10 @@ class TransactionManager {
  private:
   absl::Status SetFees(Transaction& tx) const;
   absl::StatusOr<uint64_t> GasLimit(const TxRequest& request) const;
-  // Polls the hashes until one has a receipt or the deadline passes (nullopt).
-  absl::StatusOr<std::optional<Receipt>> PollReceipt(const std::vector<std::string>& hashes) const;
+  // Polls the hashes until one has a receipt or the deadline passes (nullopt); Cancelled when
+  // `stop` is requested between two polls.
+  absl::StatusOr<std::optional<Receipt>> PollReceipt(const std::vector<std::string>& hashes,
+                                                     const std::stop_token& stop) const;
   absl::Status FailureOf(const Receipt& receipt, const Transaction& tx) const;
 
   std::shared_ptr<const EthClient> client_;

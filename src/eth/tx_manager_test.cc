@@ -1,11 +1,14 @@
 // The Ethereum client against a real anvil node: typed RPC, EIP-1559 and legacy transfers
 // checked with `cast balance`, nonces under concurrency, receipts, revert reasons from a
-// hand-assembled contract, replacement of a stuck transaction, and the max gas price refusals.
+// hand-assembled contract, replacement of a stuck transaction, cancelling a wait, and the max gas
+// price refusals.
 #include "eth/tx_manager.h"
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <set>
+#include <stop_token>
 #include <thread>
 
 #include "common/hex.h"
@@ -277,6 +280,51 @@ TEST_F(AnvilTest, GivesUpAfterTheAllowedReplacements) {
   auto receipt = manager_->SendAndWait(TxRequest{FreshAddress(), "", 1, 21000, "transfer"});
   ASSERT_FALSE(receipt.ok());
   EXPECT_EQ(receipt.status().code(), absl::StatusCode::kDeadlineExceeded) << receipt.status();
+}
+
+// Shutdown while a transaction is stuck: a stop request ends the wait at once (not after the
+// 5 s poll interval, nor the 60 s timeout), and the transaction pending in the mempool is still
+// the one sent: no replacement went out. A receipt already there wins over a stop.
+TEST_F(AnvilTest, AStopRequestEndsTheWaitWithoutReplacing) {
+  StartChain("--no-mining");
+  TxManagerOptions options;
+  options.tx_timeout = std::chrono::seconds(60);
+  options.max_replacements = 3;
+  options.receipt_poll_interval = std::chrono::seconds(5);
+  TransactionManager manager(client_, account_, gas_, nonces_, 31337, options);
+  auto tx = manager.Send(TxRequest{FreshAddress(), "", 1, 21000, "transfer"});
+  ASSERT_TRUE(tx.ok()) << tx.status();
+
+  std::stop_source stop;
+  std::chrono::steady_clock::time_point requested;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(milliseconds(300));  // the wait is under way (or about to be)
+    requested = std::chrono::steady_clock::now();
+    stop.request_stop();
+  });
+  auto receipt = manager.Wait(*tx, stop.get_token());
+  auto returned = std::chrono::steady_clock::now();
+  stopper.join();
+  ASSERT_FALSE(receipt.ok());
+  EXPECT_EQ(receipt.status().code(), absl::StatusCode::kCancelled) << receipt.status();
+  EXPECT_NE(receipt.status().message().find(HexEncode0x(tx->hash)), std::string::npos)
+      << receipt.status();
+  auto latency = std::chrono::duration_cast<milliseconds>(returned - requested);
+  EXPECT_LT(latency, milliseconds(2000));
+  std::cout << "[ figure ] Wait returned " << latency.count()
+            << " ms after the stop request (poll interval 5000 ms)\n";
+
+  auto pool = client_->rpc().Call("txpool_content", nlohmann::json::array());
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  std::vector<std::string> pending;
+  for (const auto& [from, by_nonce] : (*pool)["pending"].items())
+    for (const auto& [nonce, t] : by_nonce.items()) pending.push_back(t.value("hash", ""));
+  EXPECT_EQ(pending, std::vector<std::string>{HexEncode0x(tx->hash)});
+
+  ASSERT_TRUE(client_->rpc().Call("evm_mine", nlohmann::json::array()).ok());
+  auto mined = manager.Wait(*tx, stop.get_token());  // already stopped: one look, and it is there
+  ASSERT_TRUE(mined.ok()) << mined.status();
+  EXPECT_EQ(mined->tx_hash, tx->hash);
 }
 
 TEST_F(AnvilTest, RefusesAboveTheMaximumGasPrice) {

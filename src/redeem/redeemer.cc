@@ -42,12 +42,42 @@ Redeemer::~Redeemer() { Stop(); }
 void Redeemer::Start() { thread_ = std::thread(&Redeemer::Run, this); }
 
 void Redeemer::Stop() {
+  stop_.request_stop();  // wakes a receipt wait at once, the thread's or RedeemNow's
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  LogPendingAtStop();
+}
+
+// The operator's one line about what shutdown left on the chain: redemptions sent but not seen
+// mined. They stay "submitted"; the next start asks the chain about each before any resend.
+void Redeemer::LogPendingAtStop() {
+  std::lock_guard pass(pass_mu_);  // a RedeemNow whose wait was cancelled has written its state
+  auto entries = ledger_->Unsettled();
+  if (!entries.ok()) {
+    spdlog::warn("Redemption stopped; cannot list pending redemptions: {}",
+                 Message(entries.status()));
+    return;
+  }
+  int pending = 0;
+  std::string list;
+  for (const auto& e : *entries) {
+    if (e.state != ledger::TicketState::kSubmitted) continue;
+    list += (pending++ ? ", ticket " : "ticket ") + std::to_string(e.id) + " tx " +
+            (e.tx_hash.empty() ? "unknown" : HexEncode0x(e.tx_hash));
+  }
+  if (pending == 0) {
+    spdlog::info("Redemption stopped; no redemption transaction pending");
+    return;
+  }
+  spdlog::warn(
+      "Redemption stopped with {} redemption(s) pending, reconciled with the chain at the next "
+      "start: {}",
+      pending, list);
 }
 
 void Redeemer::OnNewBlock() {
@@ -197,6 +227,10 @@ Redeemer::Outcome Redeemer::Settle(const ledger::LedgerEntry& e, bool force, abs
 
 Redeemer::Outcome Redeemer::Send(const ledger::LedgerEntry& e, const std::string& calldata,
                                  absl::Status* why) {
+  if (stop_.stop_requested()) {
+    *why = absl::CancelledError("not sent: the node is stopping");
+    return Outcome::kWaiting;
+  }
   // Written before the broadcast: after a crash from here on, the ticket is "submitted" and
   // the chain is asked before anything is sent again.
   if (auto s = ledger_->MarkSending(e.id); !s.ok()) {
@@ -217,7 +251,11 @@ Redeemer::Outcome Redeemer::Send(const ledger::LedgerEntry& e, const std::string
   if (!sent.ok()) return backoff(sent.status());
   if (options_.after_broadcast) options_.after_broadcast();
   (void)ledger_->MarkSubmitted(e.id, sent->hash);
-  auto receipt = txs_->Wait(*sent);
+  auto receipt = txs_->Wait(*sent, stop_.get_token());
+  if (receipt.status().code() == absl::StatusCode::kCancelled) {
+    *why = receipt.status();  // stopping: it stays submitted with its hash, reconciled later
+    return Outcome::kWaiting;
+  }
   if (!receipt.ok()) {
     if (!IsPermanentFailure(Message(receipt.status()))) return backoff(receipt.status());
     (void)ledger_->MarkFailed(e.id, Message(receipt.status()));

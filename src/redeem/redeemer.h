@@ -5,8 +5,8 @@
 // - a ticket is sent only after its ticket parameters expired and while its creation round is
 //   valid; past its validity it is marked expired (redemption_policy.h);
 // - never twice: usedTickets is checked before any send; a send is written to the ledger
-//   before the transaction is broadcast, and a ticket found "submitted" (after a crash, or a
-//   wait that timed out) is reconciled against the chain — its receipt, usedTickets, and
+//   before the transaction is broadcast, and a ticket found "submitted" (after a crash, a wait
+//   that timed out, or a stop) is reconciled against the chain — its receipt, usedTickets, and
 //   whether the account still has a transaction pending — before it may be sent again;
 // - never at a loss: the sender's deposit and claimable reserve must pay the face value (a
 //   ticket against empty funds would be burned for nothing, pm.md 4.3 Hazard), and the payout
@@ -20,8 +20,13 @@
 // tickets within a pass. The thread never touches job handling: Accept is the ledger's.
 //
 // RedeemNow (the operator's /redeemTicket) skips the gas threshold only; the safety checks
-// still apply. Thread-safe; passes and manual redemptions are serialised. Stop waits for the
-// ticket in progress (at most the transaction manager's receipt wait).
+// still apply. Thread-safe; passes and manual redemptions are serialised.
+//
+// Stop (node shutdown) does not wait for a stuck transaction: it cancels the receipt wait in
+// progress, the thread's or RedeemNow's, and returns as soon as the chain calls already in
+// flight for the ticket in hand are answered. Nothing is sent after it. A redemption left pending
+// stays "submitted" with its transaction hash, is named in one log line at Stop, and is reconciled
+// by the next start.
 #pragma once
 
 #include <chrono>
@@ -30,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "chain/chain_watcher.h"
@@ -96,6 +102,7 @@ class Redeemer {
   bool BackingOff(int64_t id) const;
   bool Stopping();
   void Run();
+  void LogPendingAtStop();
 
   ledger::TicketLedger* ledger_;
   const std::shared_ptr<const eth::EthClient> client_;
@@ -111,6 +118,8 @@ class Redeemer {
     std::chrono::steady_clock::time_point not_before;
   };
   std::map<int64_t, Retry> retries_;  // guarded by pass_mu_
+
+  std::stop_source stop_;  // requested by Stop: cancels receipt waits, forbids new sends
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -7,6 +7,8 @@
 // may run in parallel.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +18,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "chain/chain_watcher.h"
@@ -494,6 +498,78 @@ TEST_F(RedeemDevnetTest, KillMinusNineBetweenAcceptAndRedemptionRedeemsExactlyOn
   EXPECT_EQ((*ledger)->Counts()->redeemed, 2);
   EXPECT_EQ(Fees() - fees_before, kFaceValue * 2);
   EXPECT_EQ(MinedNonce(), nonce_before + 2);  // two tickets, two transactions: none twice
+}
+
+// Ctrl-C while a redemption is stuck (mining paused, so it sits in the mempool): Stop returns
+// at once instead of after the receipt timeout (20 s here, then a replacement), the ticket stays
+// "submitted" with its hash, nothing else is sent, and the shutdown log names it. The next start
+// leaves it alone while it is pending and, once the chain mines it, records it redeemed, once.
+TEST_F(RedeemDevnetTest, StopWhileARedemptionIsPendingReturnsPromptlyAndTheNextStartReconciles) {
+  auto w = Winner(kGatewayKey, 1, 1);
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  Mine(2);
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+  const std::string pending_nonce = "nonce " + account_->address().Hex() + " --block pending";
+  Cast("rpc evm_setAutomine false");
+
+  // The shutdown line is read from the log; the logger is swapped while no thread logs.
+  std::ostringstream log;
+  auto previous_logger = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  Redeemer& first = NewRedeemer(ledger_.get());
+  first.Start();
+  first.OnNewBlock();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Only(w).tx_hash.empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const ledger::LedgerEntry sent = Only(w);
+  EXPECT_EQ(sent.state, TicketState::kSubmitted) << sent.last_error;
+  EXPECT_EQ(sent.tx_hash.size(), 32u) << sent.last_error;
+  EXPECT_EQ(std::stoull(Cast(pending_nonce)), nonce_before + 1);
+
+  auto start = std::chrono::steady_clock::now();
+  first.Stop();
+  auto stop = std::chrono::steady_clock::now() - start;
+  spdlog::set_default_logger(previous_logger);
+  std::cout << log.str();
+  EXPECT_LT(stop, std::chrono::seconds(3));
+  auto left = Only(w);
+  EXPECT_EQ(left.state, TicketState::kSubmitted) << left.last_error;
+  EXPECT_EQ(left.tx_hash, sent.tx_hash);
+  EXPECT_EQ(errors_, 0);  // stopping is not a failed redemption
+  EXPECT_NE(log.str().find("1 redemption(s) pending"), std::string::npos);
+  EXPECT_NE(
+      log.str().find("ticket " + std::to_string(sent.id) + " tx " + HexEncode0x(sent.tx_hash)),
+      std::string::npos);
+  // The transaction in the mempool is still the one in the ledger: no replacement, no resend.
+  EXPECT_EQ(std::stoull(Cast("tx " + HexEncode0x(sent.tx_hash) + " nonce")), nonce_before);
+  EXPECT_EQ(std::stoull(Cast(pending_nonce)), nonce_before + 1);
+  EXPECT_EQ(MinedNonce(), nonce_before);
+
+  // The next start, the transaction still pending: it waits for it and sends nothing.
+  Redeemer& next = NewRedeemer(ledger_.get());
+  next.Pass();
+  EXPECT_EQ(Only(w).state, TicketState::kSubmitted);
+  EXPECT_EQ(std::stoull(Cast(pending_nonce)), nonce_before + 1);
+
+  // The chain mines it: the next pass finds its receipt.
+  Cast("rpc evm_setAutomine true");
+  Cast("rpc evm_mine");
+  Refresh();
+  next.Pass();
+  auto done = Only(w);
+  ASSERT_EQ(done.state, TicketState::kRedeemed) << done.last_error;
+  EXPECT_EQ(done.tx_hash, sent.tx_hash);
+  EXPECT_GT(done.block_number, 0u);
+  next.Pass();
+  EXPECT_EQ(ledger_->Counts()->redeemed, 1);
+  EXPECT_EQ(redeemed_value_, kFaceValue);
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);
+  std::cout << "[ figure ] Redeemer::Stop with a redemption pending: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(stop).count() << " ms\n";
 }
 
 }  // namespace
