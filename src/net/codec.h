@@ -22,6 +22,11 @@ class ConnectionIo {
   virtual void Write(std::string_view bytes) = 0;
   // Flushes pending output, then closes the connection.
   virtual void CloseAfterWrite() = 0;
+  // For an answer sent before the request body was read: flushes pending output, shuts the write
+  // side (TLS close_notify, then FIN) so the client sees the end at once, then reads and discards
+  // whatever still arrives until the client closes or a short linger passes. Closing with unread
+  // input would make the kernel reset the connection, which can destroy the answer in flight.
+  virtual void LingeringClose() = 0;
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
   virtual const std::string& peer_address() const = 0;

@@ -5,6 +5,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -17,6 +18,8 @@ namespace baton::http {
 namespace {
 constexpr char kHttp2Preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr size_t kHttp2PrefaceLength = sizeof(kHttp2Preface) - 1;
+// How long a lingering close waits for the client to close after our FIN.
+constexpr std::chrono::milliseconds kLinger{2000};
 }  // namespace
 
 Connection::Connection(std::shared_ptr<EventLoop> loop, const ServerContext& server, SSL_CTX* tls,
@@ -60,8 +63,10 @@ bool Connection::Open() {
   return true;
 }
 
-void Connection::ArmIdleTimer() {
-  const auto ms = server_.idle_timeout.count();
+void Connection::ArmIdleTimer() { ArmTimer(server_.idle_timeout); }
+
+void Connection::ArmTimer(std::chrono::milliseconds delay) {
+  const auto ms = delay.count();
   timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
   evtimer_add(idle_timer_, &tv);
 }
@@ -88,6 +93,23 @@ void Connection::CloseAfterWrite() {
   close_after_write_ = true;
   bufferevent_disable(bev_, EV_READ);
   if (evbuffer_get_length(bufferevent_get_output(bev_)) == 0) Close();
+}
+
+void Connection::LingeringClose() {
+  if (closed_ || close_after_write_) return;
+  close_after_write_ = true;
+  linger_after_write_ = true;
+  bufferevent_disable(bev_, EV_READ);
+  if (evbuffer_get_length(bufferevent_get_output(bev_)) == 0) StartLinger();
+}
+
+void Connection::StartLinger() {
+  lingering_ = true;
+  // Output is flushed: everything written so far is in the kernel, ahead of the FIN.
+  if (tls_ != nullptr) SSL_shutdown(bufferevent_openssl_get_ssl(bev_));
+  ::shutdown(bufferevent_getfd(bev_), SHUT_WR);
+  bufferevent_enable(bev_, EV_READ);
+  ArmTimer(kLinger);
 }
 
 void Connection::PauseReading() {
@@ -123,6 +145,11 @@ bool Connection::ChooseCodec() {
 void Connection::OnReadable(bufferevent* bev, void* arg) {
   auto& self = *static_cast<Connection*>(arg);
   if (self.closed_) return;
+  if (self.lingering_) {
+    evbuffer* input = bufferevent_get_input(bev);
+    evbuffer_drain(input, evbuffer_get_length(input));
+    return;
+  }
   self.ArmIdleTimer();
   if (!self.codec_ && !self.ChooseCodec()) return;
   self.codec_->OnInput(bufferevent_get_input(bev));
@@ -130,7 +157,11 @@ void Connection::OnReadable(bufferevent* bev, void* arg) {
 
 void Connection::OnWritable(bufferevent* bev, void* arg) {
   auto& self = *static_cast<Connection*>(arg);
-  if (self.close_after_write_ && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+  if (!self.close_after_write_ || self.lingering_) return;
+  if (evbuffer_get_length(bufferevent_get_output(bev)) != 0) return;
+  if (self.linger_after_write_) {
+    self.StartLinger();
+  } else {
     self.Close();
   }
 }
@@ -142,6 +173,7 @@ void Connection::OnEvent(bufferevent*, short events, void* arg) {
 
 void Connection::OnIdle(int, short, void* arg) {
   auto& self = *static_cast<Connection*>(arg);
+  if (self.lingering_) return self.Close();
   if (self.codec_ && self.codec_->HasActiveStreams()) {
     self.ArmIdleTimer();
     return;

@@ -3,11 +3,13 @@
 //
 // A Connection wraps a libevent bufferevent (OpenSSL when TLS is on), picks its codec from ALPN
 // or by sniffing the HTTP/2 preface, enforces the idle timeout, and closes cleanly on any
-// transport error without touching other connections. Ownership: ConnectionSet owns its
-// connections; a closed connection is deleted on a later loop turn, never inside its own
-// callbacks. Threads: everything runs on the owning loop's thread.
+// transport error without touching other connections. After an answer sent before a request
+// body was read it closes lingering (codec.h: LingeringClose), discarding late input. Ownership:
+// ConnectionSet owns its connections; a closed connection is deleted on a later loop turn, never
+// inside its own callbacks. Threads: everything runs on the owning loop's thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,6 +39,7 @@ class Connection final : public ConnectionIo {
   // ConnectionIo
   void Write(std::string_view bytes) override;
   void CloseAfterWrite() override;
+  void LingeringClose() override;
   void PauseReading() override;
   void ResumeReading() override;
   const std::string& peer_address() const override { return peer_address_; }
@@ -51,6 +54,8 @@ class Connection final : public ConnectionIo {
   static void OnIdle(int fd, short events, void* self);
   bool ChooseCodec();
   void ArmIdleTimer();
+  void ArmTimer(std::chrono::milliseconds delay);
+  void StartLinger();
 
   std::shared_ptr<EventLoop> loop_;
   const ServerContext& server_;
@@ -62,6 +67,8 @@ class Connection final : public ConnectionIo {
   event* idle_timer_ = nullptr;
   std::unique_ptr<Codec> codec_;
   bool close_after_write_ = false;
+  bool linger_after_write_ = false;  // LingeringClose: linger once the output is flushed
+  bool lingering_ = false;           // write side shut; input is discarded until close
   bool closed_ = false;
 };
 

@@ -3,12 +3,19 @@
 //
 // One request is answered at a time: after a request completes, parsing pauses until its response
 // has ended (pipelined bytes wait in pending_input_). Runs on the connection's loop thread only.
+//
+// At headers-complete the server's check_head may reject the request. With a body to follow the
+// rejection is written at once with "Connection: close" and the connection closes lingering, the
+// body unread (a rejected "Expect: 100-continue" request never gets the 100); without a body it
+// is answered like any request and the connection stays open. Parse errors, oversized headers and
+// a chunked body over the limit also answer and close this way.
 #include <event2/buffer.h>
 #include <http_parser.h>
 
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "net/codec.h"
@@ -70,7 +77,7 @@ class Http1Codec final : public Codec {
   bool CountHeaderBytes(size_t length);
   void CommitHeader();
   void Dispatch();
-  void FailConnection(int status, std::string_view message);
+  void FailConnection(const Rejection& rejection);
 
   ConnectionIo& io_;
   http_parser parser_;
@@ -85,6 +92,7 @@ class Http1Codec final : public Codec {
   size_t header_bytes_ = 0;
   size_t body_limit_ = 0;
   int error_status_ = 0;
+  std::optional<Rejection> rejection_;  // check_head's answer for this request
 
   std::shared_ptr<Http1Exchange> exchange_;
   std::shared_ptr<LoopResponseWriter> writer_;
@@ -119,6 +127,22 @@ std::string HttpDate() {
 
 bool BodyForbidden(int status) { return status == 204 || status == 304 || status < 200; }
 
+// A request body follows its headers (http-parser sets content_length to ULLONG_MAX if absent).
+bool BodyFollows(const http_parser& parser) {
+  return (parser.flags & F_CHUNKED) != 0 ||
+         (parser.content_length != ULLONG_MAX && parser.content_length > 0);
+}
+
+std::string StatusLineAndHeaders(int status, const HttpHeaders& headers) {
+  std::string head =
+      absl::StrCat("HTTP/1.1 ", status, " ", std::string(StatusText(status)), "\r\n");
+  for (const auto& [name, value] : headers.fields()) {
+    absl::StrAppend(&head, CanonicalHeaderName(name), ": ", value, "\r\n");
+  }
+  head += "\r\n";
+  return head;
+}
+
 void Http1Exchange::WriteHeaders(int status, HttpHeaders headers, bool end_stream) {
   if (headers_sent_ || ended_) return;
   headers_sent_ = true;
@@ -130,13 +154,7 @@ void Http1Exchange::WriteHeaders(int status, HttpHeaders headers, bool end_strea
   if (chunked_) headers.Add("transfer-encoding", "chunked");
   if (!headers.Has("date")) headers.Add("date", HttpDate());
   if (codec_.close_after_response()) headers.Add("connection", "close");
-  std::string head =
-      absl::StrCat("HTTP/1.1 ", status, " ", std::string(StatusText(status)), "\r\n");
-  for (const auto& [name, value] : headers.fields()) {
-    absl::StrAppend(&head, CanonicalHeaderName(name), ": ", value, "\r\n");
-  }
-  head += "\r\n";
-  codec_.Write(head);
+  codec_.Write(StatusLineAndHeaders(status, headers));
   if (end_stream) End();
 }
 
@@ -218,33 +236,37 @@ void Http1Codec::ParsePending() {
     if (error == HPE_PAUSED) {
       http_parser_pause(&parser_, 0);
       Dispatch();
+    } else if (rejection_) {  // rejected at headers-complete, a body following
+      FailConnection(*rejection_);
     } else if (error == HPE_HEADER_OVERFLOW || error_status_ == 431) {
-      FailConnection(431, "431 Request Header Fields Too Large");
+      FailConnection({431, "431 Request Header Fields Too Large", {}});
     } else if (error_status_ == 413) {
-      FailConnection(413, "413 Request Entity Too Large");
+      FailConnection({413, std::string(kBodyTooLarge), {}});
     } else if (error != HPE_OK) {
-      FailConnection(400, absl::StrCat("400 Bad Request: ", http_errno_description(error)));
+      FailConnection({400, absl::StrCat("400 Bad Request: ", http_errno_description(error)), {}});
     } else if (parsed == 0) {
       break;
     }
   }
 }
 
-void Http1Codec::FailConnection(int status, std::string_view message) {
+// Answers without reading the rest of the input, then closes (the request body, if any, is
+// still on its way: the connection cannot be reused).
+void Http1Codec::FailConnection(const Rejection& rejection) {
   failed_ = true;
   close_after_response_ = true;
+  message_started_ = false;
   pending_input_.clear();
-  HttpHeaders headers{{"content-type", "text/plain; charset=utf-8"},
-                      {"content-length", std::to_string(message.size() + 1)},
-                      {"connection", "close"}};
-  std::string response =
-      absl::StrCat("HTTP/1.1 ", status, " ", std::string(StatusText(status)), "\r\n");
-  for (const auto& [name, value] : headers.fields()) {
-    absl::StrAppend(&response, CanonicalHeaderName(name), ": ", value, "\r\n");
-  }
-  absl::StrAppend(&response, "\r\n", std::string(message), "\n");
-  io_.Write(response);
-  io_.CloseAfterWrite();
+  const std::string body = rejection.message + "\n";
+  HttpHeaders headers = rejection.headers;
+  headers.Set("content-type", "text/plain; charset=utf-8");
+  headers.Set("content-length", std::to_string(body.size()));
+  headers.Set("x-content-type-options", "nosniff");
+  headers.Set("date", HttpDate());
+  headers.Set("connection", "close");
+  io_.Write(StatusLineAndHeaders(rejection.status, headers));
+  if (request_.method != "HEAD") io_.Write(body);
+  io_.LingeringClose();
 }
 
 int Http1Codec::OnMessageBegin(http_parser* parser) {
@@ -257,6 +279,7 @@ int Http1Codec::OnMessageBegin(http_parser* parser) {
   self.message_started_ = true;
   self.header_bytes_ = 0;
   self.error_status_ = 0;
+  self.rejection_.reset();
   return 0;
 }
 
@@ -323,11 +346,10 @@ int Http1Codec::OnHeadersComplete(http_parser* parser) {
   parser->upgrade = 0;
   self.close_after_response_ = !http_should_keep_alive(parser);
   self.body_limit_ = self.io_.server().body_limit(request);
-  const bool has_length = parser->content_length != ULLONG_MAX && parser->content_length > 0;
-  if (has_length && parser->content_length > self.body_limit_) {
-    self.error_status_ = 413;
-    return -1;
-  }
+  // A rejection with a body to follow stops the parser here (answered in ParsePending); one
+  // without completes the message and is answered in Dispatch.
+  self.rejection_ = CheckHead(self.io_.server(), request);
+  if (self.rejection_) return BodyFollows(*parser) ? -1 : 0;
   auto expect = request.headers.Get("expect");
   if (expect && ToLowerAscii(*expect) == "100-continue" && parser->http_minor >= 1) {
     self.io_.Write("HTTP/1.1 100 Continue\r\n\r\n");
@@ -356,7 +378,11 @@ void Http1Codec::Dispatch() {
   exchange_ = std::make_shared<Http1Exchange>(*this, head);
   writer_ = std::make_shared<LoopResponseWriter>(io_.loop(), exchange_);
   std::shared_ptr<LoopResponseWriter> writer = writer_;
-  io_.server().dispatch(std::move(request_), std::move(writer));
+  if (rejection_) {
+    writer->RespondError(*rejection_);
+  } else {
+    io_.server().dispatch(std::move(request_), std::move(writer));
+  }
 }
 
 void Http1Codec::FinishExchange() {

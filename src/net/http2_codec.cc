@@ -3,12 +3,22 @@
 // optional trailers. Header lists up to the server's limit are accepted (a larger one gets 431 on
 // its stream); an oversized body gets the server's rejection; protocol errors end the connection
 // with GOAWAY. Runs on the connection's loop thread only.
+//
+// Early answers: when a request's HEADERS arrive, the server's check_head may reject it. The
+// rejection is answered on the stream at once and the stream's remaining DATA is dropped (nghttp2
+// still credits the flow-control windows for it, so other streams never stall). A client that
+// keeps sending more than a stream window after the answer is complete gets that stream alone
+// reset with NO_ERROR (RFC 9113 8.1: the response is complete, stop sending). Not at once, as Go
+// does: curl 7.88 fails a transfer whose stream is reset right after its answer arrives, and curl
+// and Go clients stop uploading on an error answer by themselves. The 431 for an oversized
+// header list and the answer to a body over the limit end their streams the same way.
 #include <event2/buffer.h>
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "net/codec.h"
 #include "net/event_loop.h"
@@ -46,7 +56,11 @@ class Http2Stream final : public StreamSink {
   bool headers_too_large = false;
   bool body_too_large = false;
   size_t body_limit = 0;
-  bool dispatched = false;
+  bool dispatched = false;          // handed to a handler or answered; later DATA is dropped
+  bool answered_early = false;      // answered before the client's END_STREAM
+  bool answer_complete = false;     // ... and the answer's END_STREAM has been sent
+  size_t dropped_after_answer = 0;  // DATA bytes received since then
+  bool reset_sent = false;
   std::shared_ptr<LoopResponseWriter> writer;
 
  private:
@@ -84,9 +98,15 @@ class Http2Codec final : public Codec {
                          size_t len, void* self);
   static int OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* self);
   static int OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code, void* self);
+  static int OnFrameSend(nghttp2_session*, const nghttp2_frame* frame, void* self);
 
   Http2Stream* Find(int32_t stream_id);
+  std::shared_ptr<ResponseWriter> StartResponse(Http2Stream& stream);
   void Dispatch(Http2Stream& stream);
+  // Answers `stream` now; `body_follows`: the client has not ended it yet.
+  void Reject(Http2Stream& stream, const Rejection& rejection, bool body_follows);
+  // DATA for a stream answered before its end: dropped; resets a client that keeps sending.
+  void DropLateData(Http2Stream& stream, size_t length);
 
   ConnectionIo& io_;
   nghttp2_session* session_ = nullptr;
@@ -193,6 +213,7 @@ Http2Codec::Http2Codec(ConnectionIo& io) : io_(io) {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Http2Codec::OnDataChunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Http2Codec::OnFrameRecv);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Http2Codec::OnStreamClose);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, &Http2Codec::OnFrameSend);
   nghttp2_option* option;
   nghttp2_option_new(&option);
   // Large Livepeer-Payment headers arrive split over many CONTINUATION frames.
@@ -315,14 +336,19 @@ int Http2Codec::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
   return 0;
 }
 
-int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const uint8_t* data,
+int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, const uint8_t* data,
                             size_t len, void* self) {
   auto& codec = *static_cast<Http2Codec*>(self);
   Http2Stream* stream = codec.Find(stream_id);
-  if (stream == nullptr || stream->dispatched || stream->body_too_large) return 0;
+  if (stream == nullptr) return 0;
+  if (stream->dispatched) {
+    codec.DropLateData(*stream, len);
+    return 0;
+  }
   if (stream->request.body.size() + len > stream->body_limit) {
     stream->body_too_large = true;
     stream->request.body.clear();
+    stream->answered_early = !(flags & NGHTTP2_FLAG_END_STREAM);
     codec.Dispatch(*stream);
     return 0;
   }
@@ -336,8 +362,15 @@ int Http2Codec::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* 
   if (stream == nullptr) return 0;
   if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
     stream->body_limit = codec.io_.server().body_limit(stream->request);
+    const bool body_follows = !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM);
+    std::optional<Rejection> rejection;
     if (stream->headers_too_large) {
-      codec.Dispatch(*stream);
+      rejection = Rejection{431, "431 Request Header Fields Too Large", {}};
+    } else {
+      rejection = CheckHead(codec.io_.server(), stream->request);
+    }
+    if (rejection) {
+      codec.Reject(*stream, *rejection, body_follows);
       return 0;
     }
   }
@@ -348,18 +381,42 @@ int Http2Codec::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* 
   return 0;
 }
 
-void Http2Codec::Dispatch(Http2Stream& stream) {
+std::shared_ptr<ResponseWriter> Http2Codec::StartResponse(Http2Stream& stream) {
   stream.dispatched = true;
   std::shared_ptr<Http2Stream> owner = streams_[stream.id_];
   stream.writer = std::make_shared<LoopResponseWriter>(io_.loop(), owner);
-  std::shared_ptr<ResponseWriter> writer = stream.writer;
-  if (stream.headers_too_large) {
-    writer->RespondError(431, "431 Request Header Fields Too Large");
-  } else if (stream.body_too_large) {
+  return stream.writer;
+}
+
+void Http2Codec::Reject(Http2Stream& stream, const Rejection& rejection, bool body_follows) {
+  stream.answered_early = body_follows;
+  StartResponse(stream)->RespondError(rejection);
+}
+
+void Http2Codec::DropLateData(Http2Stream& stream, size_t length) {
+  if (!stream.answered_early || !stream.answer_complete || stream.reset_sent) return;
+  // Up to a window of DATA may have been in flight when the answer arrived.
+  stream.dropped_after_answer += length;
+  if (stream.dropped_after_answer <= static_cast<size_t>(kStreamWindowBytes)) return;
+  stream.reset_sent = true;
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id_, NGHTTP2_NO_ERROR);
+}
+
+void Http2Codec::Dispatch(Http2Stream& stream) {
+  std::shared_ptr<ResponseWriter> writer = StartResponse(stream);
+  if (stream.body_too_large) {
     io_.server().reject_oversized_body(stream.request, *writer);
   } else {
     io_.server().dispatch(std::move(stream.request), std::move(writer));
   }
+}
+
+int Http2Codec::OnFrameSend(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+  auto& codec = *static_cast<Http2Codec*>(self);
+  const bool data_or_headers = frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS;
+  if (!data_or_headers || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) return 0;
+  if (Http2Stream* stream = codec.Find(frame->hd.stream_id)) stream->answer_complete = true;
+  return 0;
 }
 
 int Http2Codec::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,

@@ -61,8 +61,9 @@ void ResponseWriter::Respond(int status, std::string_view content_type, std::str
   SendBody(std::move(body), /*end=*/true);
 }
 
-void ResponseWriter::RespondError(int status, std::string_view message) {
-  HttpHeaders headers{{"x-content-type-options", "nosniff"}};
+void ResponseWriter::RespondError(int status, std::string_view message, HttpHeaders extra_headers) {
+  HttpHeaders headers = std::move(extra_headers);
+  headers.Set("x-content-type-options", "nosniff");
   Respond(status, "text/plain; charset=utf-8", std::string(message) + "\n", std::move(headers));
 }
 

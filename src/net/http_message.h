@@ -4,6 +4,10 @@
 // their answer through a ResponseWriter. Neither knows about frames, sockets or TLS records; the
 // codec that produced the request owns the connection and turns writer calls into bytes.
 //
+// A HeaderCheck sees a request's head (the same HttpRequest with an empty body) as soon as its
+// headers are complete, before the body is read, and may answer a Rejection: the codec sends it
+// at once and never reads that body (see router.h and server.h).
+//
 // Threads: an HttpRequest is a plain value (no sharing). ResponseWriter methods may be called from
 // ANY thread: each call is posted, in order, to the loop thread that owns the connection. Calls
 // made after the client went away (or after the response ended) are dropped safely. Handlers are
@@ -61,6 +65,19 @@ struct HttpRequest {
   bool tls = false;
 };
 
+// An answer decided from a request's head alone: `status` with the text/plain body
+// "message\n" (Go's http.Error), plus any extra header fields (e.g. Allow for a 405).
+struct Rejection {
+  int status = 0;
+  std::string message;
+  HttpHeaders headers;
+};
+
+// Runs on the connection's loop thread when a request's headers are complete; `head` has no
+// body yet. Returns nullopt to read the body and run the handler, or the answer to send now.
+// Must be quick and free of side effects: the handler runs its own checks again later.
+using HeaderCheck = std::function<std::optional<Rejection>(const HttpRequest& head)>;
+
 // How a handler answers. Obtained as a shared_ptr alongside the request; see the file comment
 // for threading. A response is SendHeaders, then zero or more SendBody chunks, the last with
 // end=true (or SendTrailers to end it with trailer fields, as gRPC does).
@@ -81,7 +98,10 @@ class ResponseWriter {
   void Respond(int status, std::string_view content_type, std::string body,
                HttpHeaders extra_headers = {});
   // Go http.Error style: text/plain, the message plus "\n".
-  void RespondError(int status, std::string_view message);
+  void RespondError(int status, std::string_view message, HttpHeaders extra_headers = {});
+  void RespondError(const Rejection& rejection) {
+    RespondError(rejection.status, rejection.message, rejection.headers);
+  }
 
   // Runs `callback` once on the connection's loop thread if the response can no longer be
   // delivered before it ended (client reset the stream, disconnected, or the server stopped).

@@ -6,12 +6,19 @@
 // the wrong method 405 (with an Allow header), both as text/plain "message\n" like Go's
 // http.Error.
 //
+// A route may also carry a HeaderCheck (http_message.h). The server calls CheckHead when a
+// request's headers are complete: 404, 405 and the route's check are decided there, before the
+// body is read, so a client that announces a large upload with bad credentials hears the answer
+// without sending it. Dispatch, called once the body has arrived, runs the handler; it answers
+// 404/405 itself too, but does not run the check again (callers that want it call CheckHead).
+//
 // Threads: register every route before the server starts; afterwards the router is read-only and
-// Dispatch may be called from any number of loop threads at once.
+// CheckHead/Dispatch may be called from any number of loop threads at once.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +29,16 @@ namespace baton::http {
 
 class Router {
  public:
-  // Exact path. `methods` empty = every method.
-  void Handle(std::string path, std::vector<std::string> methods, HttpHandler handler);
+  // Exact path. `methods` empty = every method. `check` (optional) vets the head first.
+  void Handle(std::string path, std::vector<std::string> methods, HttpHandler handler,
+              HeaderCheck check = nullptr);
   // Every path starting with `prefix`.
-  void HandlePrefix(std::string prefix, std::vector<std::string> methods, HttpHandler handler);
+  void HandlePrefix(std::string prefix, std::vector<std::string> methods, HttpHandler handler,
+                    HeaderCheck check = nullptr);
 
+  // Decides from a request's head alone: 404, 405, or the matching route's check. nullopt: read
+  // the body, then Dispatch.
+  std::optional<Rejection> CheckHead(const HttpRequest& head) const;
   // Runs the matching handler, or answers 404/405.
   void Dispatch(HttpRequest request, std::shared_ptr<ResponseWriter> response) const;
 
@@ -34,8 +46,11 @@ class Router {
   struct Route {
     std::vector<std::string> methods;
     HttpHandler handler;
+    HeaderCheck check;
   };
   const std::vector<Route>* Find(std::string_view path) const;
+  // The route for the request's path and method, or nullptr with the 404/405 in `unrouted`.
+  const Route* Match(const HttpRequest& request, Rejection& unrouted) const;
 
   std::map<std::string, std::vector<Route>, std::less<>> exact_;
   // Sorted longest first so the most specific prefix matches.

@@ -116,5 +116,70 @@ TEST(ResponseWriter, RespondErrorIsTextWithNewline) {
   EXPECT_TRUE(writer.ended);
 }
 
+// A route with a header check: /guarded wants "x-token: good"; the check records what it saw.
+class RouterCheckTest : public RouterTest {
+ protected:
+  void SetUp() override {
+    RouterTest::SetUp();
+    router.Handle("/guarded", {"POST"}, Named("guarded"),
+                  [this](const HttpRequest& head) -> std::optional<Rejection> {
+                    seen = head;
+                    if (head.headers.Get("x-token") == "good") return std::nullopt;
+                    return Rejection{403, "bad token", {}};
+                  });
+  }
+  HttpRequest seen;
+};
+
+TEST_F(RouterCheckTest, CheckHeadAnswers404And405FromTheHeadAlone) {
+  std::optional<Rejection> missing = router.CheckHead(Request("POST", "/nope"));
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->message, "404 page not found");
+  std::optional<Rejection> wrong = router.CheckHead(Request("GET", "/guarded"));
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->message, "Method Not Allowed");
+  EXPECT_EQ(wrong->headers.Get("allow"), "POST");
+  EXPECT_TRUE(seen.path.empty()) << "the check ran for a request that is not its route's";
+  // Routes without a check pass.
+  EXPECT_FALSE(router.CheckHead(Request("POST", "/segment")).has_value());
+  EXPECT_FALSE(router.CheckHead(Request("GET", "/stream/a/1.ts")).has_value());
+}
+
+TEST_F(RouterCheckTest, TheRouteCheckSeesTheHeadAndMayReject) {
+  HttpRequest head = Request("POST", "/guarded");
+  head.query = "a=1";
+  head.headers.Add("X-Token", "bad");
+  std::optional<Rejection> rejected = router.CheckHead(head);
+  ASSERT_TRUE(rejected.has_value());
+  EXPECT_EQ(rejected->status, 403);
+  EXPECT_EQ(rejected->message, "bad token");
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.query, "a=1");
+  EXPECT_EQ(seen.headers.Get("x-token"), "bad");
+  head.headers.Set("x-token", "good");
+  EXPECT_FALSE(router.CheckHead(head).has_value());
+  EXPECT_TRUE(hit.empty()) << "CheckHead must not run the handler";
+}
+
+TEST_F(RouterCheckTest, DispatchRunsTheHandlerWithoutTheCheck) {
+  seen = HttpRequest{};
+  auto writer = Run("POST", "/guarded");  // no token: CheckHead would reject it
+  EXPECT_EQ(writer->status, 200);
+  EXPECT_EQ(hit, "guarded");
+  EXPECT_TRUE(seen.path.empty());
+}
+
+TEST(ResponseWriter, RespondErrorCarriesARejectionsHeaders) {
+  RecordingWriter writer;
+  writer.RespondError(Rejection{405, "Method Not Allowed", {{"allow", "POST"}}});
+  EXPECT_EQ(writer.status, 405);
+  EXPECT_EQ(writer.body, "Method Not Allowed\n");
+  EXPECT_EQ(writer.headers.Get("allow"), "POST");
+  EXPECT_EQ(writer.headers.Get("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(writer.headers.Get("x-content-type-options"), "nosniff");
+}
+
 }  // namespace
 }  // namespace baton::http

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <thread>
@@ -142,6 +143,15 @@ bool IsGrpc(const HttpRequest& request) {
   return content_type && content_type->rfind("application/grpc", 0) == 0;
 }
 
+// The content-length a request announces (0 when absent; the codecs reject malformed ones).
+uint64_t DeclaredLength(const HttpRequest& request) {
+  const std::optional<std::string> value = request.headers.Get("content-length");
+  uint64_t length = 0;
+  if (!value) return 0;
+  const auto parsed = std::from_chars(value->data(), value->data() + value->size(), length);
+  return parsed.ec == std::errc::result_out_of_range ? UINT64_MAX : length;
+}
+
 }  // namespace
 
 class Server::Impl {
@@ -232,16 +242,23 @@ absl::StatusOr<int> Server::Start() {
       GrpcService::RespondStatus(response, GrpcCode::kResourceExhausted,
                                  "grpc: received message larger than max");
     } else {
-      response.RespondError(413, "http: request body too large");
+      response.RespondError(413, kBodyTooLarge);
     }
   };
+  context.check_head = [this, max_body](const HttpRequest& head) -> std::optional<Rejection> {
+    // gRPC answers with its own statuses; its message limit is checked on the frames.
+    if (IsGrpc(head)) {
+      if (head.protocol == "HTTP/2") return std::nullopt;
+      return Rejection{400, "gRPC requires HTTP/2", {}};
+    }
+    if (DeclaredLength(head) > max_body) return Rejection{413, std::string(kBodyTooLarge), {}};
+    return router_.CheckHead(head);
+  };
   context.dispatch = [this](HttpRequest request, std::shared_ptr<ResponseWriter> response) {
-    if (!IsGrpc(request)) {
-      router_.Dispatch(std::move(request), std::move(response));
-    } else if (request.protocol != "HTTP/2") {
-      response->RespondError(400, "gRPC requires HTTP/2");
-    } else {
+    if (IsGrpc(request)) {
       grpc_.Serve(std::move(request), std::move(response));
+    } else {
+      router_.Dispatch(std::move(request), std::move(response));
     }
   };
 

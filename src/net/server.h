@@ -15,6 +15,18 @@
 //   ...
 //   server.Stop();
 //
+// Early answers: when a request's headers are complete, before its body is read, the server
+// decides what it can from them alone: gRPC over HTTP/1.1 (400), a content-length over
+// max_body_bytes (413), an unknown path (404) or method (405), then the route's HeaderCheck
+// (router.h). Such an answer goes out at once and the body is never read: HTTP/1.1 says
+// "Connection: close" and closes after it (an "Expect: 100-continue" client never gets the 100;
+// input that still arrives is discarded for a moment so the answer is not lost to a reset),
+// HTTP/2 answers on the stream and drops its DATA while the connection serves other streams,
+// resetting only that stream (RST_STREAM NO_ERROR, RFC 9113 8.1) if the client keeps sending
+// after the answer. A request without a body keeps its HTTP/1.1 connection. A body that grows over
+// the limit without a content-length gets its 413 (or gRPC status) as soon as it does, the same
+// way.
+//
 // Start sets SIGPIPE to be ignored process-wide (a vanished peer must not kill the node).
 //
 // Threads: register routes and methods before Start. Start/Stop from an owner thread (Stop may be

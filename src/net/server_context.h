@@ -1,17 +1,25 @@
 // Internal: what the codecs need from the server, shared read-only by every loop thread.
 //
 // Codecs parse bytes into HttpRequests and hand them to `dispatch`; they know nothing of routes
-// or gRPC. Threads: built before the server starts, then read-only.
+// or gRPC. Each request meets the server twice: `check_head` when its headers are complete (a
+// Rejection is sent at once and the body is never read: HTTP/1.1 closes the connection after
+// it, HTTP/2 drops the rest of that stream), then `dispatch` once the whole body has arrived.
+// Threads: built before the server starts, then read-only.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "net/http_message.h"
 
 namespace baton::http {
+
+// The text of a 413 for a plain HTTP request, early (content-length) or late (the body itself).
+inline constexpr std::string_view kBodyTooLarge = "413 Request Entity Too Large";
 
 struct ServerContext {
   size_t max_header_bytes = 1 << 20;
@@ -20,8 +28,15 @@ struct ServerContext {
   std::function<size_t(const HttpRequest&)> body_limit;
   // Answers a request whose body went over body_limit (413, or a gRPC status).
   std::function<void(const HttpRequest&, ResponseWriter&)> reject_oversized_body;
+  // Vets a request's head (no body yet); nullopt = read the body and dispatch. May be empty.
+  std::function<std::optional<Rejection>(const HttpRequest&)> check_head;
   // Routes a complete request (runs on the connection's loop thread).
   HttpHandler dispatch;
 };
+
+// The early answer for `head`, if the server has one.
+inline std::optional<Rejection> CheckHead(const ServerContext& server, const HttpRequest& head) {
+  return server.check_head ? server.check_head(head) : std::nullopt;
+}
 
 }  // namespace baton::http

@@ -284,12 +284,18 @@ absl::Status NodeImpl::Start() {
   service_options.max_body_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   service_ = std::make_unique<http::Server>(service_options);
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
-  service_->router().Handle("/segment", {"POST"}, [this](http::HttpRequest r, auto w) {
-    segments_->HandleSegment(std::move(r), std::move(w));
-  });
-  service_->router().Handle("/payment", {"POST"}, [this](http::HttpRequest r, auto w) {
-    segments_->HandlePayment(std::move(r), std::move(w));
-  });
+  // The header check answers bad payment/credentials before a segment body is uploaded.
+  auto check_headers = [this](const http::HttpRequest& head) {
+    return segments_->CheckHeaders(head);
+  };
+  service_->router().Handle(
+      "/segment", {"POST"},
+      [this](http::HttpRequest r, auto w) { segments_->HandleSegment(std::move(r), std::move(w)); },
+      check_headers);
+  service_->router().Handle(
+      "/payment", {"POST"},
+      [this](http::HttpRequest r, auto w) { segments_->HandlePayment(std::move(r), std::move(w)); },
+      check_headers);
   service_->router().HandlePrefix("/stream/", {"GET"}, [this](http::HttpRequest r, auto w) {
     segments_->HandleStream(std::move(r), std::move(w));
   });

@@ -49,22 +49,37 @@ absl::Status SegmentHandler::ProcessPayment(const net::Payment& payment,
   return outcome.status;
 }
 
+std::optional<http::Rejection> SegmentHandler::ReadCredentials(const http::HttpRequest& req,
+                                                               Credentials& out) const {
+  // 1. Payment header (an empty header is an empty payment from the zero address).
+  auto payment = pm::ParsePaymentHeader(Header(req, "Livepeer-Payment"));
+  if (!payment.ok()) return http::Rejection{402, Text(payment.status().message()), {}};
+  out.payment = *std::move(payment);
+  out.sender = crypto::Address::FromBytesGoStyle(out.payment.sender()).bytes();
+  // 2. Segment credentials.
+  auto seg = DecodeSegData(Header(req, "Livepeer-Segment"));
+  if (!seg.ok()) return http::Rejection{403, Text(seg.status().message()), {}};
+  out.segment = *std::move(seg);
+  CredentialCheckers checkers{deps_.identity, deps_.tokens, deps_.sessions, deps_.capabilities()};
+  if (auto s = VerifySegmentCredentials(out.segment, out.sender, checkers); !s.ok())
+    return http::Rejection{403, Text(s.message()), {}};
+  return std::nullopt;
+}
+
+std::optional<http::Rejection> SegmentHandler::CheckHeaders(const http::HttpRequest& head) const {
+  Credentials unused;
+  return ReadCredentials(head, unused);
+}
+
 void SegmentHandler::HandleSegment(http::HttpRequest req,
                                    std::shared_ptr<http::ResponseWriter> response) {
   auto job = std::make_shared<Admitted>();
   job->received = std::chrono::steady_clock::now();
-  // 1. Payment header (an empty header is an empty payment from the zero address).
-  auto payment = pm::ParsePaymentHeader(Header(req, "Livepeer-Payment"));
-  if (!payment.ok()) return response->RespondError(402, Text(payment.status().message()));
-  job->payment = *std::move(payment);
-  job->sender = crypto::Address::FromBytesGoStyle(job->payment.sender()).bytes();
-  // 2. Segment credentials.
-  auto seg = DecodeSegData(Header(req, "Livepeer-Segment"));
-  if (!seg.ok()) return response->RespondError(403, Text(seg.status().message()));
-  job->request = *std::move(seg);
-  CredentialCheckers checkers{deps_.identity, deps_.tokens, deps_.sessions, deps_.capabilities()};
-  if (auto s = VerifySegmentCredentials(job->request, job->sender, checkers); !s.ok())
-    return response->RespondError(403, Text(s.message()));
+  Credentials credentials;
+  if (auto rejection = ReadCredentials(req, credentials)) return response->RespondError(*rejection);
+  job->payment = std::move(credentials.payment);
+  job->sender = std::move(credentials.sender);
+  job->request = std::move(credentials.segment);
   job->session = job->request.seg_data.auth_token().session_id();
   // 3. Refreshed info for this session, keeping the gateway's own token.
   auto info = deps_.orchestrator->Info(job->sender, job->session);
@@ -183,19 +198,14 @@ void SegmentHandler::RecordMetrics(const SegmentRequest& req, double seconds, in
 
 void SegmentHandler::HandlePayment(const http::HttpRequest& req,
                                    const std::shared_ptr<http::ResponseWriter>& response) {
-  auto payment = pm::ParsePaymentHeader(Header(req, "Livepeer-Payment"));
-  if (!payment.ok()) return response->RespondError(402, Text(payment.status().message()));
-  std::string sender = crypto::Address::FromBytesGoStyle(payment->sender()).bytes();
-  auto seg = DecodeSegData(Header(req, "Livepeer-Segment"));
-  if (!seg.ok()) return response->RespondError(403, Text(seg.status().message()));
-  CredentialCheckers checkers{deps_.identity, deps_.tokens, deps_.sessions, deps_.capabilities()};
-  if (auto s = VerifySegmentCredentials(*seg, sender, checkers); !s.ok())
-    return response->RespondError(403, Text(s.message()));
-  auto info = deps_.orchestrator->Info(sender, seg->seg_data.auth_token().session_id());
+  Credentials c;
+  if (auto rejection = ReadCredentials(req, c)) return response->RespondError(*rejection);
+  const net::AuthToken& token = c.segment.seg_data.auth_token();
+  auto info = deps_.orchestrator->Info(c.sender, token.session_id());
   if (!info.ok()) return response->RespondError(500, "Internal Server Error");
-  *info->mutable_auth_token() = seg->seg_data.auth_token();
+  *info->mutable_auth_token() = token;
   // /payment credits the gateway's manifest id, not the session id (wire.md 4).
-  if (auto s = ProcessPayment(*payment, seg->manifest_id()); !s.ok())
+  if (auto s = ProcessPayment(c.payment, c.segment.manifest_id()); !s.ok())
     return response->RespondError(400, Text(s.message()));
   net::PaymentResult result;
   *result.mutable_info() = *std::move(info);

@@ -6,13 +6,20 @@
 // hash (403), then answer 200 at once and transcode on the session's own loop; the
 // TranscodeResult (result URLs, pixel counts, signature, refreshed info) follows as the body.
 //
-// The handler runs on a connection's loop thread and never blocks it: transcoding happens on
+// CheckHeaders runs the checks that need only the headers (payment decode 402, segment
+// credentials 403), in the same order with the same texts, when a request's headers are
+// complete: the router answers before the body is read, so a gateway with a bad token does not
+// upload its segment first (go-livepeer's handler also decides these before reading the body).
+// It has no side effects; the handlers run the same checks again and keep their behaviour.
+//
+// The handlers run on a connection's loop thread and never block it: transcoding happens on
 // SessionLoops' threads and the result goes back through the thread-safe ResponseWriter.
 // Borrows every collaborator; they must outlive it.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/http_message.h"
@@ -65,6 +72,9 @@ class SegmentHandler {
  public:
   explicit SegmentHandler(SegmentHandlerDeps deps) : deps_(std::move(deps)) {}
 
+  // The router's HeaderCheck for /segment and /payment: their header-only checks.
+  std::optional<http::Rejection> CheckHeaders(const http::HttpRequest& head) const;
+
   void HandleSegment(http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response);
   void HandlePayment(const http::HttpRequest& request,
                      const std::shared_ptr<http::ResponseWriter>& response);
@@ -74,6 +84,14 @@ class SegmentHandler {
 
  private:
   struct Admitted;  // a segment that passed every check before the 200
+  struct Credentials {
+    net::Payment payment;
+    std::string sender;  // 20 bytes
+    SegmentRequest segment;
+  };
+  // Steps 1-2 of both handlers: the payment header (402) and segment credentials (403).
+  std::optional<http::Rejection> ReadCredentials(const http::HttpRequest& request,
+                                                 Credentials& out) const;
   absl::Status ProcessPayment(const net::Payment& payment, const std::string& manifest);
   void Transcode(const std::shared_ptr<Admitted>& job);
   std::string SignOutputs(const std::vector<SegmentTranscoder::Rendition>& outputs) const;

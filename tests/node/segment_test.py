@@ -226,6 +226,100 @@ class CapacityTest(NodeClient, unittest.TestCase):
         self.assertEqual(code, 200)
 
 
+import socket  # noqa: E402 (used by the early-rejection tests below)
+import ssl  # noqa: E402
+import time  # noqa: E402
+
+
+class EarlyRejectionTest(NodeClient, unittest.TestCase):
+    """A /segment whose headers fail the payment or credential checks is answered before its
+    body is read: the gateway announces 50 MB and sends none of it (HTTP/1.1 over TLS from a raw
+    socket), or curl uploads at 1 MB/s and hears the answer at once (HTTP/2, same connection
+    then serves /healthz)."""
+    NODE_FLAGS = ["-maxSessions=50"]
+    ANNOUNCED = 50_000_000
+
+    def h1_headers_only(self, seg_header, payment_header=""):
+        """Sends only the headers (Expect: 100-continue) and reads until the server's close."""
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.set_alpn_protocols(["http/1.1"])
+        request = (f"POST /segment HTTP/1.1\r\nHost: localhost\r\n"
+                   f"Livepeer-Segment: {seg_header}\r\nLivepeer-Payment: {payment_header}\r\n"
+                   f"Content-Type: video/MP2T\r\nContent-Length: {self.ANNOUNCED}\r\n"
+                   f"Expect: 100-continue\r\n\r\n").encode()
+        with socket.create_connection(("127.0.0.1", self.node.port), timeout=20) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                s.sendall(request)
+                data = b""
+                while True:  # a clean TLS close (close_notify) ends this; a timeout raises
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        return data.decode()
+                    data += chunk
+
+    def test_http1_rejection_comes_before_the_body_and_the_connection_closes(self):
+        info = self.get_orchestrator()
+        bad_token = self.pb.SegData.FromString(base64.b64decode(self.seg_data(info, b"")))
+        bad_token.auth_token.token = b"\x00" * 32
+        cases = [
+            ("missing auth token", self.seg_data(info, b"", no_token=True), "", 403,
+             "missing auth token"),
+            ("invalid auth token", base64.b64encode(bad_token.SerializeToString()).decode(), "",
+             403, "invalid auth token"),
+            ("bad segment base64", "!!!", "", 403, "ErrorSegEncoding"),
+            ("bad payment base64", self.seg_data(info, b""), "!!!", 402, None),
+        ]
+        for name, seg, pay, code, text in cases:
+            with self.subTest(name):
+                response = self.h1_headers_only(seg, pay)
+                self.assertTrue(response.startswith(f"HTTP/1.1 {code} "), response)
+                self.assertNotIn("100 Continue", response)
+                self.assertIn("\r\nConnection: close\r\n", response)
+                if text:
+                    self.assertTrue(response.endswith("\r\n\r\n" + text + "\n"), response)
+
+    def test_good_credentials_get_100_continue(self):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        info = self.get_orchestrator()
+        request = (f"POST /segment HTTP/1.1\r\nHost: localhost\r\n"
+                   f"Livepeer-Segment: {self.seg_data(info, self.segment)}\r\n"
+                   f"Content-Length: {len(self.segment)}\r\nExpect: 100-continue\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", self.node.port), timeout=20) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                s.sendall(request.encode())
+                self.assertEqual(s.recv(65536), b"HTTP/1.1 100 Continue\r\n\r\n")
+                s.sendall(self.segment)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    head += s.recv(65536)
+                self.assertTrue(head.startswith(b"HTTP/1.1 200 OK\r\n"), head)
+
+    def test_http2_rejection_comes_before_the_upload_and_the_connection_serves_on(self):
+        info = self.get_orchestrator()
+        big = os.path.join(self.tmp, "announced.bin")
+        with open(big, "wb") as f:
+            f.truncate(self.ANNOUNCED)  # sparse: uploading it at 1 MB/s would take 50 s
+        url = f"https://localhost:{self.node.port}"
+        r = subprocess.run(
+            ["curl", "-sk", "--http2", "--max-time", "60", "--limit-rate", "1M",
+             "-H", f"Livepeer-Segment: {self.seg_data(info, b'', no_token=True)}",
+             "-H", "Livepeer-Payment: ", "-H", "Content-Type: video/MP2T",
+             "--data-binary", f"@{big}",
+             "-w", "|%{http_code}|%{size_upload}|%{time_total}#", f"{url}/segment",
+             "--next", "-sk", "--http2", "-w", "|%{http_code}|%{num_connects}", f"{url}/healthz"],
+            capture_output=True, text=True)
+        first, second = r.stdout.split("#")
+        body, code, uploaded, seconds = first.split("|")
+        self.assertEqual((code, body), ("403", "missing auth token\n"))
+        self.assertLess(int(uploaded), 8_000_000, "the body was uploaded first")
+        self.assertLess(float(seconds), 8.0)
+        self.assertEqual(second, "|200|0")  # same connection, another stream
+        self.assertIsNotNone(self.get_orchestrator())
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--baton", required=True)
