@@ -18,4 +18,12 @@ absl::StatusOr<uint64_t> NonceManager::Next(const crypto::Address& account,
   return std::max(slot.local, *pending);
 }
 
+void NonceManager::Resync() {
+  std::lock_guard lock(map_mu_);
+  for (auto& [account, slot] : slots_) {
+    std::lock_guard slot_lock(slot->mu);
+    slot->local = 0;
+  }
+}
+
 }  // namespace baton::eth

@@ -3,6 +3,9 @@
 // under a per-account lock that is held while the transaction is sent, and the local counter
 // becomes nonce + 1 only when the send succeeded. This keeps back-to-back transactions from
 // reusing a nonce even when the node's pending count lags.
+// A chain reorganisation can drop mined transactions of ours, and then the local counter runs
+// ahead of the chain: Resync forgets the counters so the chain's pending count decides again
+// (otherwise every later transaction would wait behind a nonce gap forever).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -36,6 +39,9 @@ class NonceManager {
     if (result.ok()) slot.local = *nonce + 1;
     return result;
   }
+
+  // Forgets every account's local counter (after a reorg); waits for sends in progress.
+  void Resync();
 
  private:
   struct Slot {

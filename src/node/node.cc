@@ -239,6 +239,7 @@ void NodeImpl::CreateRedeemer(uint64_t redeem_gas) {
     recipient_->OnNewL1Block(crypto::U256(block));
     redeemer_->OnNewBlock();
   });
+  onchain_->AddReorgListener([this](uint64_t fork_block) { redeemer_->OnReorg(fork_block); });
 }
 
 absl::Status NodeImpl::OpenAccount() {

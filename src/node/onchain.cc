@@ -54,14 +54,16 @@ absl::StatusOr<std::unique_ptr<OnChain>> OnChain::Connect(
   tx.tx_timeout = config.transaction_timeout;
   tx.max_replacements = config.max_transaction_replacements;
   tx.gas_limit = config.gas_limit;
-  c->txs_ = std::make_shared<const eth::TransactionManager>(
-      c->client_, account, c->gas_, std::make_shared<eth::NonceManager>(c->client_), c->chain_id_,
-      tx);
+  c->nonces_ = std::make_shared<eth::NonceManager>(c->client_);
+  c->txs_ = std::make_shared<const eth::TransactionManager>(c->client_, account, c->gas_,
+                                                            c->nonces_, c->chain_id_, tx);
 
   chain::ChainWatcher::Options watch;
   watch.poll_interval = config.block_polling_interval;
   watch.recipient = c->recipient_;
   c->watcher_ = std::make_unique<chain::ChainWatcher>(c->client_, *contracts, c->gas_, watch);
+  // A reorg may drop mined transactions of ours: their nonces must be used again.
+  c->watcher_->AddReorgListener([nonces = c->nonces_](uint64_t) { nonces->Resync(); });
 
   chain::ProtocolDuties::Options duties;
   duties.orchestrator = account->address();
@@ -85,6 +87,10 @@ OnChain::~OnChain() { Stop(); }
 
 void OnChain::AddBlockListener(chain::ChainWatcher::BlockListener listener) {
   watcher_->AddBlockListener(std::move(listener));
+}
+
+void OnChain::AddReorgListener(chain::ChainWatcher::ReorgListener listener) {
+  watcher_->AddReorgListener(std::move(listener));
 }
 
 absl::Status OnChain::Start() {

@@ -13,6 +13,7 @@
 #include "chain/protocol_duties.h"
 #include "eth/account.h"
 #include "eth/gas_price_monitor.h"
+#include "eth/nonce_manager.h"
 #include "eth/tx_manager.h"
 #include "node/node_config.h"
 
@@ -27,6 +28,9 @@ class OnChain {
 
   // Listeners hear of each new L1 block on the watcher's thread. REQUIRES: before Start.
   void AddBlockListener(chain::ChainWatcher::BlockListener listener);
+  // Listeners hear of each reorganisation (its fork block) on the watcher's thread, after the
+  // account's nonces were resynchronised with the chain. REQUIRES: before Start.
+  void AddReorgListener(chain::ChainWatcher::ReorgListener listener);
   absl::Status Start();
   void Stop();
 
@@ -44,6 +48,7 @@ class OnChain {
   crypto::Address recipient_;
   std::shared_ptr<const eth::EthClient> client_;
   std::shared_ptr<eth::GasPriceMonitor> gas_;
+  std::shared_ptr<eth::NonceManager> nonces_;
   std::shared_ptr<const eth::TransactionManager> txs_;
   std::unique_ptr<chain::ChainWatcher> watcher_;
   std::unique_ptr<chain::ProtocolDuties> duties_;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/hex.h"
@@ -88,6 +89,15 @@ void Redeemer::OnNewBlock() {
   wake_.notify_all();
 }
 
+void Redeemer::OnReorg(uint64_t fork_block) {
+  {
+    std::lock_guard lock(mu_);
+    reorg_from_ = std::min(reorg_from_.value_or(fork_block), fork_block);
+    pending_ = true;
+  }
+  wake_.notify_all();
+}
+
 bool Redeemer::Stopping() {
   std::lock_guard lock(mu_);
   return stopping_;
@@ -112,6 +122,7 @@ bool Redeemer::BackingOff(int64_t id) const {
 
 void Redeemer::Pass() {
   std::lock_guard pass(pass_mu_);
+  RecheckAfterReorg();
   auto entries = ledger_->Unsettled();
   if (!entries.ok()) {
     spdlog::error("redemption: {}", Message(entries.status()));
@@ -265,6 +276,36 @@ Redeemer::Outcome Redeemer::Send(const ledger::LedgerEntry& e, const std::string
   }
   Redeemed(e, receipt->tx_hash, receipt->block_number, /*ours=*/true);
   return Outcome::kDone;
+}
+
+void Redeemer::RecheckAfterReorg() {
+  std::optional<uint64_t> fork;
+  {
+    std::lock_guard lock(mu_);
+    fork.swap(reorg_from_);
+  }
+  if (!fork) return;
+  if (absl::Status s = RecheckRedeemedSince(*fork); !s.ok()) {
+    spdlog::warn("Rechecking redemptions after a reorg from block {}: {}; retrying", *fork,
+                 Message(s));
+    OnReorg(*fork);  // the next pass tries again
+  }
+}
+
+absl::Status Redeemer::RecheckRedeemedSince(uint64_t fork_block) {
+  auto redeemed = ledger_->RedeemedSince(fork_block);
+  if (!redeemed.ok()) return redeemed.status();
+  for (const auto& e : *redeemed) {
+    auto receipt = client_->GetTransactionReceipt(e.tx_hash);
+    if (!receipt.ok()) return receipt.status();
+    if (receipt->has_value() && (*receipt)->status == 1) continue;  // still (or again) mined
+    const std::string why = "a chain reorganisation from block " + std::to_string(fork_block) +
+                            " removed its redemption " + HexEncode0x(e.tx_hash) +
+                            " (was in block " + std::to_string(e.block_number) + ")";
+    if (auto s = ledger_->ReopenAfterReorg(e.id, why); !s.ok()) return s;
+    spdlog::warn("Winning ticket {}: {}; rechecking it", e.id, why);
+  }
+  return absl::OkStatus();
 }
 
 // A ticket found "submitted": its transaction may be mined, pending, dropped, or never sent.

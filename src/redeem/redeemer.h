@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
@@ -77,6 +78,12 @@ class Redeemer {
   void Stop();
   // Wakes the thread for a pass (cheap; call from the block watcher's thread).
   void OnNewBlock();
+  // The chain reorganised from `fork_block` (0: deeper than the watcher could tell): the next
+  // pass first rechecks every ticket whose redeeming transaction was mined at or after it, and
+  // a ticket whose transaction is no longer on the chain goes back to "submitted" with that
+  // hash, to be reconciled (mined again, still pending, or dropped and resent). Cheap; call
+  // from the watcher's reorg listener.
+  void OnReorg(uint64_t fork_block);
   // One pass over the unsettled tickets (the thread's body; exposed for tests).
   void Pass();
   // Redeems one ticket now, regardless of the gas threshold; the safety checks still apply.
@@ -91,6 +98,8 @@ class Redeemer {
   };
   Outcome Settle(const ledger::LedgerEntry& entry, bool force, absl::Status* why);
   Outcome Reconcile(const ledger::LedgerEntry& entry, absl::Status* why);
+  void RecheckAfterReorg();
+  absl::Status RecheckRedeemedSince(uint64_t fork_block);
   Outcome Send(const ledger::LedgerEntry& entry, const std::string& calldata, absl::Status* why);
   absl::StatusOr<Funds> SenderFunds(const pm::Ticket& ticket) const;
   absl::StatusOr<bool> Used(const pm::Ticket& ticket) const;
@@ -123,8 +132,9 @@ class Redeemer {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  bool pending_ = false;   // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
+  bool pending_ = false;                // guarded by mu_
+  std::optional<uint64_t> reorg_from_;  // guarded by mu_: the lowest fork not rechecked yet
+  bool stopping_ = false;               // guarded by mu_
   std::thread thread_;
 };
 

@@ -143,8 +143,9 @@ class RedeemDevnetTest : public testing::Test {
     eth::TxManagerOptions tx_options;
     tx_options.tx_timeout = std::chrono::seconds(20);
     tx_options.receipt_poll_interval = std::chrono::milliseconds(50);
-    txs_ = std::make_shared<const eth::TransactionManager>(
-        client_, account_, gas_, std::make_shared<eth::NonceManager>(client_), 31337, tx_options);
+    nonces_ = std::make_shared<eth::NonceManager>(client_);
+    txs_ = std::make_shared<const eth::TransactionManager>(client_, account_, gas_, nonces_, 31337,
+                                                           tx_options);
     chain::ChainWatcher::Options watch;
     watch.recipient = account_->address();
     watcher_ = std::make_unique<chain::ChainWatcher>(client_, contracts_, gas_, watch);
@@ -252,6 +253,7 @@ class RedeemDevnetTest : public testing::Test {
   chain::ProtocolContracts contracts_;
   std::shared_ptr<eth::GasPriceMonitor> gas_;
   std::shared_ptr<eth::Account> account_;
+  std::shared_ptr<eth::NonceManager> nonces_;
   std::shared_ptr<const eth::TransactionManager> txs_;
   std::unique_ptr<chain::ChainWatcher> watcher_;
   std::unique_ptr<ledger::TicketLedger> ledger_;
@@ -570,6 +572,62 @@ TEST_F(RedeemDevnetTest, StopWhileARedemptionIsPendingReturnsPromptlyAndTheNextS
   EXPECT_EQ(MinedNonce(), nonce_before + 1);
   std::cout << "[ figure ] Redeemer::Stop with a redemption pending: "
             << std::chrono::duration_cast<std::chrono::milliseconds>(stop).count() << " ms\n";
+}
+
+// A reorganisation removes the block that held a redemption (anvil drops its transaction): the
+// watcher reports the fork, the nonces resynchronise, and the ticket goes back to "submitted",
+// is found not mined and not used, and is redeemed again, exactly once on the final chain.
+TEST_F(RedeemDevnetTest, AReorgThatRemovesARedemptionRedeemsTheTicketAgainOnce) {
+  auto w = Winner(kGatewayKey, 1, /*expires_in=*/0);
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  Redeemer& redeemer = NewRedeemer(ledger_.get());
+  std::vector<uint64_t> forks;
+  watcher_->AddReorgListener([&](uint64_t fork) {
+    forks.push_back(fork);
+    nonces_->Resync();
+    redeemer.OnReorg(fork);
+  });
+  const U256 fees_before = Fees();
+  const uint64_t nonce_before = MinedNonce();
+  redeemer.Pass();
+  const ledger::LedgerEntry first = Only(w);
+  ASSERT_EQ(first.state, TicketState::kRedeemed) << first.last_error;
+  ASSERT_EQ(first.block_number, Head());
+  ASSERT_EQ(Fees() - fees_before, kFaceValue);
+  Refresh();  // the watcher has seen the block with the redemption
+
+  Cast("rpc anvil_reorg 1 '[]'");  // the same height, a new block without our transaction
+  EXPECT_EQ(Fees(), fees_before);
+  EXPECT_EQ(MinedNonce(), nonce_before);
+  Refresh();
+  ASSERT_EQ(forks, std::vector<uint64_t>{first.block_number});
+
+  redeemer.Pass();  // recheck: reopened, reconciled (not mined, not used), queued again
+  for (int i = 0; i < 3 && Only(w).state != TicketState::kRedeemed; ++i) redeemer.Pass();
+  const ledger::LedgerEntry again = Only(w);
+  ASSERT_EQ(again.state, TicketState::kRedeemed) << again.last_error;
+  EXPECT_EQ(again.block_number, Head());
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);  // the dropped nonce was used again: no gap
+  EXPECT_EQ(Cast("call " + contracts_.ticket_broker.Hex() + " 'usedTickets(bytes32)(bool)' " +
+                 HexEncode0x(w.ticket.Hash())),
+            "true");
+
+  // A later reorg that leaves the redeeming block alone changes nothing: nothing is resent.
+  Mine(1);
+  // anvil may rebuild an empty block identically: put someone else's transaction in the head.
+  Cast("send --private-key 0x" + std::string(kUnfundedKey) +
+       " 0x000000000000000000000000000000000000dEaD --value 1");
+  Refresh();
+  Cast("rpc anvil_reorg 1 '[]'");
+  Refresh();
+  ASSERT_EQ(forks.size(), 2u);
+  EXPECT_GT(forks[1], again.block_number);
+  redeemer.Pass();
+  EXPECT_EQ(Only(w).state, TicketState::kRedeemed);
+  EXPECT_EQ(Only(w).block_number, again.block_number);
+  EXPECT_EQ(MinedNonce(), nonce_before + 1);
+  EXPECT_EQ(Fees() - fees_before, kFaceValue);
 }
 
 }  // namespace
