@@ -25,6 +25,7 @@ void ProtocolDuties::Stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  stop_.request_stop();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -60,7 +61,7 @@ void ProtocolDuties::MaybeInitializeRound() {
   auto initialized = eth::contracts::CurrentRoundInitialized(*client_, rm);
   if (!initialized.ok() || *initialized) return;
   eth::TxRequest tx{rm, eth::contracts::InitializeRoundCalldata(), 0, 0, "initializeRound"};
-  auto receipt = txs_->SendAndWait(tx);
+  auto receipt = txs_->SendAndWait(tx, stop_.get_token());
   if (!receipt.ok()) {
     spdlog::warn("initializeRound failed: {}", std::string(receipt.status().message()));
     return;
@@ -89,7 +90,7 @@ void ProtocolDuties::MaybeReward() {
     return;
   }
   eth::TxRequest tx{bm, eth::contracts::RewardCalldata(), 0, 0, "reward"};
-  auto receipt = txs_->SendAndWait(tx);
+  auto receipt = txs_->SendAndWait(tx, stop_.get_token());
   std::lock_guard lock(mu_);
   if (!receipt.ok()) {
     ++counters_.reward_errors;

@@ -4,12 +4,15 @@
 //   round after a failure (go-livepeer waits for the next round; missed rewards are money lost);
 // - the round initializer (-initializeRound): initializeRound when the current round is not
 //   initialized yet.
-// OnNewBlock (from ChainWatcher's listener) only wakes the thread. Thread-safe.
+// OnNewBlock (from ChainWatcher's listener) only wakes the thread. Stop (shutdown) cancels a
+// receipt wait in progress instead of sitting out -transactionTimeout; a transaction already
+// sent may still be mined, and the next round's check sees it. Thread-safe.
 #pragma once
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "chain/chain_watcher.h"
@@ -55,6 +58,7 @@ class ProtocolDuties {
   std::condition_variable wake_;
   bool pending_ = false;
   bool stopping_ = false;
+  std::stop_source stop_;  // Stop cancels a receipt wait in progress (shutdown does not wait)
   Counters counters_;
   std::chrono::steady_clock::time_point next_reward_try_{};
   std::thread thread_;
