@@ -28,7 +28,10 @@ def ffprobe(path):
 class ConcurrencyTest(unittest.TestCase):
     def run_gateway(self, node, sessions, out_dir):
         r = subprocess.run([ARGS.gateway, "-orchAddr", f"127.0.0.1:{node.port}", "-testPattern",
-                            "-duration", "4", "-testPatternSize", "640x360",
+                            "-duration", "4", "-testPatternSize", "426x240",
+                            # Small renditions: the point is concurrency, and 8 sessions must
+                            # beat the gateway's 8 s segment timeout on a loaded 2-core CI box.
+                            "-transcodingOptions", "P144p30fps16x9,P240p30fps16x9",
                             "-sessions", str(sessions), "-out", out_dir, "-json"],
                            capture_output=True, text=True, timeout=600)
         self.assertEqual(r.returncode, 0, r.stdout[-2000:] + r.stderr[-2000:])
