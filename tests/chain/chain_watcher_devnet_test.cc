@@ -5,17 +5,13 @@
 //
 // The watcher's cache_ttl is 10 minutes and its thread is not started: whatever a test sees
 // change after Poll() changed because of the events or the reorg that Poll() followed.
-// Each test starts its own devnet on a free port, so the tests may run in parallel.
+// Each test starts its own devnet (tests/support/devnet.h), so the tests may run in parallel.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,9 +19,13 @@
 #include "chain/chain_watcher.h"
 #include "common/hex.h"
 #include "nlohmann/json.hpp"
+#include "support/devnet.h"
 
 namespace baton::chain {
 namespace {
+
+using testing_support::TestDevnet;
+using testing_support::Watchdog;
 
 using crypto::U256;
 
@@ -33,77 +33,21 @@ constexpr char kGatewayKey[] =
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";  // anvil #1, funded
 const U256 kEther(1'000'000'000'000'000'000ULL);
 
-std::string SourceDir() {
-  const char* dir = std::getenv("BATON_SOURCE_DIR");
-  return dir ? dir : BATON_SOURCE_DIR_DEFAULT;
-}
-
-// Runs a shell command (90 s at most, so a stuck tool fails the test naming the command);
-// returns its exit status and leaves its trimmed stdout in `out`.
-int RunCommand(const std::string& command, std::string& out) {
-  out.clear();
-  FILE* p = popen(("timeout -k 5 90 " + command).c_str(), "r");
-  if (p == nullptr) return -1;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int rc = pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return rc;
-}
-
-// RunCommand, where a non-zero exit fails the test.
-std::string Sh(const std::string& command) {
-  std::string out;
-  EXPECT_EQ(RunCommand(command, out), 0) << command << "\n" << out;
-  return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The first number cast prints on a line ("10000000000000000000 [1e19]").
-U256 Number(const std::string& line) {
-  auto v = crypto::U256FromDecimal(line.substr(0, line.find(' ')));
-  EXPECT_TRUE(v.ok()) << "not a number: " << line;
-  return v.ok() ? *v : U256(0);
-}
-
 class ChainWatcherDevnetTest : public testing::Test {
  protected:
   void SetUp() override {
-    source_ = SourceDir();
     dir_ = testing::TempDir() + "/chain-devnet-" + std::to_string(getpid()) + "-" +
            testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    setenv("NODE_PATH", (source_ + "/tools/node_modules").c_str(), 1);
-    started_ = true;  // from here on TearDown stops any anvil the script launched
-    const std::string log = dir_ + "/devnet-start.log";
-    const std::string start = source_ + "/scripts/devnet start --port 0 --state-dir " + dir_ +
-                              "/devnet --round-length 100 2>" + log;
-    std::string controller;
-    if (RunCommand(start, controller) != 0) {
-      // Under load the script can read its anvil's log before the background shell has created
-      // it (sed exits 2 under `set -e`), leaving that anvil running: stop it and try once more.
-      Sh(source_ + "/scripts/devnet stop --state-dir " + dir_ + "/devnet 2>/dev/null");
-      ASSERT_EQ(RunCommand(start, controller), 0) << ReadFile(log);
-    }
-    ASSERT_FALSE(controller.empty()) << ReadFile(log);
-    controller = controller.substr(controller.rfind('\n') + 1);
-    std::ifstream devnet_json(dir_ + "/devnet/devnet.json");
-    auto devnet = nlohmann::json::parse(devnet_json, nullptr, false);
-    rpc_url_ = devnet.value("rpcUrl", "");
-    ASSERT_FALSE(rpc_url_.empty()) << "no rpcUrl in " << dir_ << "/devnet/devnet.json";
-    gateway_ =
-        *crypto::Address::FromHex(devnet["accounts"]["gateway"]["address"].get<std::string>());
-    orchestrator_ =
-        *crypto::Address::FromHex(devnet["accounts"]["orchestrator"]["address"].get<std::string>());
+    devnet_ = TestDevnet::Start(dir_ + "/devnet", "--round-length 100");
+    ASSERT_NE(devnet_, nullptr);
+    rpc_url_ = devnet_->rpc_url();
+    gateway_ = devnet_->Account("gateway");
+    orchestrator_ = devnet_->Account("orchestrator");
 
     client_ = std::make_shared<const eth::EthClient>(eth::JsonRpcOptions{rpc_url_});
-    auto contracts = ProtocolContracts::Resolve(*client_, *crypto::Address::FromHex(controller));
+    auto contracts = ProtocolContracts::Resolve(*client_, devnet_->controller());
     ASSERT_TRUE(contracts.ok()) << contracts.status();
     contracts_ = *contracts;
     broker_ = contracts->ticket_broker.Hex();
@@ -119,7 +63,7 @@ class ChainWatcherDevnetTest : public testing::Test {
   void TearDown() override {
     spdlog::set_default_logger(previous_logger_);
     watcher_.reset();
-    if (started_) Sh(source_ + "/scripts/devnet stop --state-dir " + dir_ + "/devnet 2>/dev/null");
+    devnet_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -135,9 +79,7 @@ class ChainWatcherDevnetTest : public testing::Test {
     return watcher;
   }
 
-  std::string Cast(const std::string& args) {
-    return Sh(source_ + "/tools/node_modules/.bin/cast " + args + " --rpc-url " + rpc_url_);
-  }
+  std::string Cast(const std::string& args) { return devnet_->Cast(args); }
   void Send(const std::string& call, const std::string& value = "") {
     Cast("send " + broker_ + " '" + call + "'" + (value.empty() ? "" : " --value " + value) +
          " --private-key " + kGatewayKey);
@@ -151,14 +93,16 @@ class ChainWatcherDevnetTest : public testing::Test {
              gateway_.Hex());
     std::vector<U256> values;
     std::istringstream lines(out);
-    for (std::string line; std::getline(lines, line);) values.push_back(Number(line));
+    for (std::string line; std::getline(lines, line);)
+      values.push_back(testing_support::CastNumber(line));
     EXPECT_EQ(values.size(), 4u) << out;
     values.resize(4);
     return values;
   }
   U256 ChainClaimable() {
-    return Number(Cast("call " + broker_ + " 'claimableReserve(address,address)(uint256)' " +
-                       gateway_.Hex() + " " + orchestrator_.Hex()));
+    return testing_support::CastNumber(Cast("call " + broker_ +
+                                            " 'claimableReserve(address,address)(uint256)' " +
+                                            gateway_.Hex() + " " + orchestrator_.Hex()));
   }
   U256 CachedDeposit() {
     auto info = watcher_->GetSenderInfo(gateway_);
@@ -172,8 +116,9 @@ class ChainWatcherDevnetTest : public testing::Test {
     return out;
   }
 
-  std::string source_, dir_, rpc_url_, broker_;
-  bool started_ = false;
+  Watchdog watchdog_{std::chrono::seconds(150)};
+  std::unique_ptr<TestDevnet> devnet_;
+  std::string dir_, rpc_url_, broker_;
   crypto::Address gateway_, orchestrator_;
   std::shared_ptr<const eth::EthClient> client_;
   ProtocolContracts contracts_;

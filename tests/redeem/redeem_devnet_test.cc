@@ -12,14 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -32,9 +27,13 @@
 #include "nlohmann/json.hpp"
 #include "redeem/operator_handlers.h"
 #include "redeem/redeemer.h"
+#include "support/devnet.h"
 
 namespace baton::redeem {
 namespace {
+
+using testing_support::TestDevnet;
+using testing_support::Watchdog;
 
 using crypto::U256;
 using ledger::TicketState;
@@ -50,90 +49,21 @@ constexpr char kSecondGatewayKey[] =
 const U256 kGwei(1'000'000'000);
 const U256 kFaceValue = U256(10'000'000) * kGwei;  // 0.01 ETH: ~28x a redemption at 1 gwei
 
-std::string SourceDir() {
-  const char* dir = std::getenv("BATON_SOURCE_DIR");
-  return dir ? dir : BATON_SOURCE_DIR_DEFAULT;
-}
-
-// Runs a shell command; its stdout, or a failed test when it exits non-zero. Each command
-// gets 90 s: a stuck tool fails the test naming the command instead of hanging it.
-std::mutex step_mu;
-std::string last_step;  // what the test ran last, for the watchdog
-
-std::string Sh(const std::string& command) {
-  {
-    std::lock_guard lock(step_mu);
-    last_step = command;
-  }
-  std::string out;
-  FILE* p = popen(("timeout -k 5 90 " + command).c_str(), "r");
-  if (p == nullptr) {
-    ADD_FAILURE() << "popen " << command;
-    return out;
-  }
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int rc = pclose(p);
-  EXPECT_EQ(rc, 0) << command << "\n" << out;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 crypto::PrivateKey Key(const char* hex) { return *crypto::PrivateKey::FromBytes(*HexDecode(hex)); }
-
-// Ends a test that is stuck (ctest would kill it silently at its timeout) with a message naming
-// the last command it ran, so that a hang in CI is a diagnosis, not a mystery.
-class Watchdog {
- public:
-  explicit Watchdog(std::chrono::seconds limit)
-      : thread_([this, limit] {
-          std::unique_lock lock(mu_);
-          if (cv_.wait_for(lock, limit, [this] { return done_; })) return;
-          std::lock_guard step(step_mu);
-          std::fprintf(stderr, "[watchdog] test stuck for %llds; last command: %s\n",
-                       static_cast<long long>(limit.count()), last_step.c_str());
-          std::fflush(stderr);
-          std::abort();
-        }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
 
 class RedeemDevnetTest : public testing::Test {
  protected:
   void SetUp() override {
-    source_ = SourceDir();
     dir_ = testing::TempDir() + "/redeem-devnet-" + std::to_string(getpid()) + "-" +
            testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    setenv("NODE_PATH", (source_ + "/tools/node_modules").c_str(), 1);
-    // Port 0: anvil binds a free port itself; parallel devnets cannot collide.
-    std::string controller = Sh(source_ + "/scripts/devnet start --port 0 --state-dir " + dir_ +
-                                "/devnet --round-length 100 2>/dev/null");
-    ASSERT_FALSE(controller.empty());
-    controller = controller.substr(controller.rfind('\n') + 1);
-    started_ = true;
-    std::ifstream devnet_json(dir_ + "/devnet/devnet.json");
-    rpc_url_ = nlohmann::json::parse(devnet_json, nullptr, false).value("rpcUrl", "");
-    ASSERT_FALSE(rpc_url_.empty()) << "no rpcUrl in " << dir_ << "/devnet/devnet.json";
+    devnet_ = TestDevnet::Start(dir_ + "/devnet", "--round-length 100");
+    ASSERT_NE(devnet_, nullptr);
+    rpc_url_ = devnet_->rpc_url();
 
     client_ = std::make_shared<const eth::EthClient>(eth::JsonRpcOptions{rpc_url_});
-    auto contracts =
-        chain::ProtocolContracts::Resolve(*client_, *crypto::Address::FromHex(controller));
+    auto contracts = chain::ProtocolContracts::Resolve(*client_, devnet_->controller());
     ASSERT_TRUE(contracts.ok()) << contracts.status();
     contracts_ = *contracts;
     eth::GasPriceOptions gas_options;
@@ -158,7 +88,7 @@ class RedeemDevnetTest : public testing::Test {
   void TearDown() override {
     redeemers_.clear();
     watcher_.reset();
-    if (started_) Sh(source_ + "/scripts/devnet stop --state-dir " + dir_ + "/devnet 2>/dev/null");
+    devnet_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -178,13 +108,8 @@ class RedeemDevnetTest : public testing::Test {
     ASSERT_TRUE(gas_->Poll().ok());
   }
 
-  std::string Cast(const std::string& args) {
-    return Sh(source_ + "/tools/node_modules/.bin/cast " + args + " --rpc-url " + rpc_url_);
-  }
-  std::string ChainJs(const std::string& args) {
-    return Sh("node " + source_ + "/scripts/devnet-lib/chain.js --state-dir " + dir_ + "/devnet " +
-              args);
-  }
+  std::string Cast(const std::string& args) { return devnet_->Cast(args); }
+  std::string ChainJs(const std::string& args) { return devnet_->ChainJs(args); }
   // The orchestrator's cumulativeFees, as the BondingManager reports them.
   U256 Fees() {
     std::string out = Cast("call " + contracts_.bonding_manager.Hex() +
@@ -247,8 +172,8 @@ class RedeemDevnetTest : public testing::Test {
   }
 
   Watchdog watchdog_{std::chrono::seconds(150)};
-  std::string source_, dir_, rpc_url_;
-  bool started_ = false;
+  std::unique_ptr<TestDevnet> devnet_;
+  std::string dir_, rpc_url_;
   std::shared_ptr<const eth::EthClient> client_;
   chain::ProtocolContracts contracts_;
   std::shared_ptr<eth::GasPriceMonitor> gas_;
