@@ -34,7 +34,8 @@ bench: build
 	scripts/bench
 
 asan:
-	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DBATON_SANITIZE=ON
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  $(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DBATON_SANITIZE=ON
 
 format:
 	find src bench tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
