@@ -251,6 +251,7 @@ absl::Status TicketLedger::Accept(const pm::WinningTicket& ticket) {
 }
 
 absl::Status TicketLedger::InsertLocked(const pm::WinningTicket& w) {
+  unsettled_by_sender_.reset();
   SqliteStatement s(db_,
                     "INSERT OR IGNORE INTO winningTickets (sig, sender, recipient, face_value,"
                     " win_prob, sender_nonce, recipient_rand_hash, creation_round,"
@@ -357,6 +358,7 @@ absl::StatusOr<LedgerEntry> TicketLedger::GetBySig(const std::string& sig) {
 
 absl::Status TicketLedger::Apply(int64_t id, const Change& c) {
   std::lock_guard lock(mu_);
+  unsettled_by_sender_.reset();
   std::string sql = "UPDATE winningTickets SET state = ?1, updated_at = ?2";
   if (c.tx_hash) sql += ", tx_hash = ?3";
   if (c.error) sql += ", last_error = ?4";
@@ -445,6 +447,7 @@ absl::StatusOr<std::vector<LedgerEntry>> TicketLedger::RedeemedSince(uint64_t bl
 
 absl::Status TicketLedger::ReopenAfterReorg(int64_t id, const std::string& why) {
   std::lock_guard lock(mu_);
+  unsettled_by_sender_.reset();
   SqliteStatement s(db_,
                     "UPDATE winningTickets SET state = 1, updated_at = ?1, settled_at = 0, "
                     "block_number = 0, last_error = ?2 WHERE id = ?3 AND state = 2");
@@ -455,6 +458,23 @@ absl::Status TicketLedger::ReopenAfterReorg(int64_t id, const std::string& why) 
   if (auto st = s.Run("reopening ticket " + std::to_string(id)); !st.ok()) return st;
   if (sqlite3_changes(db_) == 1) return absl::OkStatus();
   return absl::FailedPreconditionError("winning ticket " + std::to_string(id) + " is not redeemed");
+}
+
+absl::StatusOr<crypto::U256> TicketLedger::UnsettledFaceValue(const crypto::Address& sender) {
+  std::lock_guard lock(mu_);
+  if (!unsettled_by_sender_) {
+    SqliteStatement s(
+        db_, std::string("SELECT sender, face_value FROM winningTickets WHERE ") + kUnsettled);
+    if (!s.ok()) return s.Error("summing unsettled face values");
+    std::map<crypto::Address, crypto::U256> sums;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW)
+      sums[AddressColumn(s, 0)] += crypto::U256FromBigEndian(s.Blob(1));
+    if (rc != SQLITE_DONE) return s.Error("summing unsettled face values");
+    unsettled_by_sender_ = std::move(sums);
+  }
+  auto it = unsettled_by_sender_->find(sender);
+  return it == unsettled_by_sender_->end() ? crypto::U256(0) : it->second;
 }
 
 absl::StatusOr<LedgerCounts> TicketLedger::Counts() {

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -134,6 +135,11 @@ class TicketLedger : public pm::WinningTicketSink {
   // (FailedPrecondition) unless the ticket is redeemed.
   absl::Status ReopenAfterReorg(int64_t id, const std::string& why);
 
+  // The sum of `sender`'s unsettled (queued or submitted) face values: what the node already
+  // expects that sender's funds to pay (pm/pending_float.h). Served from memory; recomputed by
+  // one query after a write, so it is cheap on the hot path of ticket parameters.
+  absl::StatusOr<crypto::U256> UnsettledFaceValue(const crypto::Address& sender);
+
   absl::StatusOr<LedgerCounts> Counts();
   // Reads every face value: for the operator's view, not for a hot path.
   absl::StatusOr<LedgerValues> FaceValues();
@@ -154,6 +160,8 @@ class TicketLedger : public pm::WinningTicketSink {
 
   std::mutex mu_;
   sqlite3* db_;
+  // UnsettledFaceValue's sums by sender; reset by every write. Guarded by mu_.
+  std::optional<std::map<crypto::Address, crypto::U256>> unsettled_by_sender_;
 };
 
 }  // namespace baton::ledger

@@ -185,6 +185,38 @@ TEST(TicketLedger, AReorgReopensOnlyTicketsRedeemedInRemovedBlocks) {
   EXPECT_EQ(l.Get(ids[0].id)->state, TicketState::kRedeemed);
 }
 
+TEST(TicketLedger, UnsettledFaceValueFollowsEveryWrite) {
+  auto ledger = TicketLedger::Open(TempDb(), 1);
+  ASSERT_TRUE(ledger.ok());
+  auto& l = **ledger;
+  const auto a = MakeTicket('a').ticket.sender;
+  const auto b = MakeTicket('b').ticket.sender;
+  const crypto::U256 face = MakeTicket('a').ticket.face_value;
+  EXPECT_EQ(*l.UnsettledFaceValue(a), 0);
+  ASSERT_TRUE(l.Accept(MakeTicket('a')).ok());
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face);
+  ASSERT_TRUE(l.Accept(MakeTicket('a')).ok());  // the same ticket again: stored once
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face);
+  auto second = MakeTicket('a');
+  second.sig[0] = 'z';  // another ticket of the same sender
+  second.ticket.face_value = 5;
+  ASSERT_TRUE(l.Accept(second).ok());
+  ASSERT_TRUE(l.Accept(MakeTicket('b')).ok());
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face + 5);
+  EXPECT_EQ(*l.UnsettledFaceValue(b), face);
+
+  auto entries = *l.Unsettled();
+  ASSERT_TRUE(l.MarkSending(entries[0].id).ok());  // submitted still counts
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face + 5);
+  ASSERT_TRUE(l.MarkRedeemed(entries[0].id, std::string(32, 'x'), 10).ok());
+  EXPECT_EQ(*l.UnsettledFaceValue(a), 5);
+  ASSERT_TRUE(l.ReopenAfterReorg(entries[0].id, "reorg").ok());
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face + 5);
+  ASSERT_TRUE(l.MarkExpired(entries[1].id).ok());
+  EXPECT_EQ(*l.UnsettledFaceValue(a), face);
+  EXPECT_EQ(*l.UnsettledFaceValue(b), face);
+}
+
 TEST(TicketLedger, PerSenderOrderAndQueries) {
   auto ledger = TicketLedger::Open(TempDb(), 1);
   ASSERT_TRUE(ledger.ok());

@@ -26,6 +26,7 @@
 #include "node/version.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
+#include "pm/pending_float.h"
 #include "pm/price_book.h"
 #include "pm/winning_ticket_sink.h"
 #include "redeem/redeemer.h"
@@ -121,6 +122,7 @@ class NodeImpl : public Node {
   pm::Balances balances_;
   std::optional<pm::PriceBook> prices_;
   std::unique_ptr<OnChain> onchain_;
+  std::unique_ptr<pm::PendingAwareChainFacts> chain_facts_;  // on chain: watcher + ledger
   std::unique_ptr<pm::Recipient> recipient_;
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
@@ -161,13 +163,20 @@ absl::Status NodeImpl::Init() {
     rc.redeem_gas = chain::RedeemGas(config_.network);
     rc.ticket_ev = *crypto::U256FromDecimal(config_.ticket_ev);
     rc.max_face_value = *crypto::U256FromDecimal(config_.max_face_value);
-    const pm::ChainFacts& facts =
-        onchain_ ? static_cast<const pm::ChainFacts&>(onchain_->watcher()) : chain_;
     auto ledger = ledger::TicketLedger::Open(config_.data_dir + "/lpdb.sqlite3",
                                              onchain_ ? onchain_->chain_id() : 0);
     if (!ledger.ok()) return ledger.status();
     ledger_ = std::move(*ledger);
-    recipient_ = std::make_unique<pm::Recipient>(rc, facts, *ledger_, balances_);
+    const pm::ChainFacts* facts = &chain_;
+    if (onchain_) {
+      // Face values are capped by what a sender can cover once our unsettled winners are paid.
+      chain_facts_ = std::make_unique<pm::PendingAwareChainFacts>(
+          onchain_->watcher(), [ledger = ledger_.get()](const crypto::Address& sender) {
+            return ledger->UnsettledFaceValue(sender);
+          });
+      facts = chain_facts_.get();
+    }
+    recipient_ = std::make_unique<pm::Recipient>(rc, *facts, *ledger_, balances_);
     if (onchain_) CreateRedeemer(rc.redeem_gas);
   }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
