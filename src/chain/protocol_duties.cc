@@ -10,7 +10,10 @@ namespace baton::chain {
 ProtocolDuties::ProtocolDuties(std::shared_ptr<const eth::EthClient> client,
                                const ChainWatcher* watcher,
                                std::shared_ptr<const eth::TransactionManager> txs, Options options)
-    : client_(std::move(client)), watcher_(watcher), txs_(std::move(txs)), options_(options) {}
+    : client_(std::move(client)),
+      watcher_(watcher),
+      txs_(std::move(txs)),
+      options_(std::move(options)) {}
 
 ProtocolDuties::~ProtocolDuties() { Stop(); }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "absl/strings/str_cat.h"
 #include "common/hex.h"
 #include "crypto/uint256.h"
 #include "ledger/sqlite_statement.h"
@@ -201,9 +202,8 @@ absl::Status TicketLedger::MigrateOldRows() {
   }
   for (const char* column :
        {"sender", "recipient", "recipient_rand_hash", "creation_round_block_hash", "tx_hash"}) {
-    std::string c = column;
-    auto s = Exec("UPDATE winningTickets SET " + c + " = '0x' || lower(hex(" + c +
-                  ")) WHERE typeof(" + c + ") = 'blob'");
+    auto s = Exec(absl::StrCat("UPDATE winningTickets SET ", column, " = '0x' || lower(hex(",
+                               column, ")) WHERE typeof(", column, ") = 'blob'"));
     if (!s.ok()) return s;
   }
   return Exec("UPDATE winningTickets SET tx_hash = NULL WHERE tx_hash = '0x'");

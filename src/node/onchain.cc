@@ -15,7 +15,7 @@ absl::Status Prefix(const absl::Status& s, const std::string& what) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<OnChain>> OnChain::Connect(
-    const NodeConfig& config, std::shared_ptr<const eth::Account> account) {
+    const NodeConfig& config, const std::shared_ptr<const eth::Account>& account) {
   if (config.eth_url.empty())
     return absl::InvalidArgumentError("-ethUrl is required with -network " + config.network);
   std::string controller_hex = config.eth_controller.empty()

@@ -23,7 +23,7 @@ class OnChain {
  public:
   // Connects to -ethUrl, checks the chain, resolves the contracts. Nothing runs yet.
   static absl::StatusOr<std::unique_ptr<OnChain>> Connect(
-      const NodeConfig& config, std::shared_ptr<const eth::Account> account);
+      const NodeConfig& config, const std::shared_ptr<const eth::Account>& account);
   ~OnChain();
 
   // Listeners hear of each new L1 block on the watcher's thread. REQUIRES: before Start.
