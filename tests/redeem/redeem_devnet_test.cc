@@ -287,11 +287,12 @@ TEST_F(RedeemDevnetTest, WaitsWhileGasIsAboveTheMaximumAndResumesWhenItFalls) {
   EXPECT_NE(Only(first).last_error.find("exceeds maximum gas price"), std::string::npos)
       << Only(first).last_error;
 
-  // Job handling goes on meanwhile: a second sender's winner is accepted at once.
+  // Job handling goes on meanwhile: a second sender's winner is accepted at once (one fsync;
+  // the bound leaves room for a loaded CI disk, far below the seconds a blocked Accept takes).
   auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(ledger_->Accept(second).ok());
   auto accept = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(accept, std::chrono::milliseconds(200));
+  EXPECT_LT(accept, std::chrono::milliseconds(1000));
   Mine(2);
   SetBaseFee(U256(100) * kGwei);
   redeemer.OnNewBlock();
