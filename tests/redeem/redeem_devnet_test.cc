@@ -25,6 +25,7 @@
 #include "eth/nonce_manager.h"
 #include "ledger/ticket_ledger.h"
 #include "nlohmann/json.hpp"
+#include "pm/pending_float.h"
 #include "redeem/operator_handlers.h"
 #include "redeem/redeemer.h"
 #include "support/devnet.h"
@@ -554,6 +555,40 @@ TEST_F(RedeemDevnetTest, AReorgThatRemovesARedemptionRedeemsTheTicketAgainOnce) 
   EXPECT_EQ(Only(w).block_number, again.block_number);
   EXPECT_EQ(MinedNonce(), nonce_before + 1);
   EXPECT_EQ(Fees() - fees_before, kFaceValue);
+}
+
+// pm.md 2.5 on the chain: a sender whose deposit does not cover our unsettled winners three
+// times gets a smaller max float (claimable reserve minus those winners) until they are paid; a
+// sender with a large deposit keeps the whole share.
+TEST_F(RedeemDevnetTest, MaxFloatShrinksByUnsettledWinnersUntilTheyAreRedeemed) {
+  Fund(kSecondGatewayKey, "15000000000000000", "1000000000000000000");  // 0.015 ETH < 3 x face
+  Refresh();
+  const crypto::Address small = Key(kSecondGatewayKey).address();
+  const crypto::Address large = Key(kGatewayKey).address();
+  pm::PendingAwareChainFacts facts(*watcher_, [this](const crypto::Address& sender) {
+    return ledger_->UnsettledFaceValue(sender);
+  });
+  auto claimable = [&](const crypto::Address& sender) {
+    return testing_support::CastNumber(Cast("call " + contracts_.ticket_broker.Hex() +
+                                            " 'claimableReserve(address,address)(uint256)' " +
+                                            sender.Hex() + " " + account_->address().Hex()));
+  };
+  const U256 share = claimable(small);
+  ASSERT_GT(share, kFaceValue);
+  EXPECT_EQ(*facts.MaxFloat(small), share);
+
+  auto w = Winner(kSecondGatewayKey, 1, /*expires_in=*/0);
+  ASSERT_TRUE(ledger_->Accept(w).ok());
+  ASSERT_TRUE(ledger_->Accept(Winner(kGatewayKey, 1, 0)).ok());
+  EXPECT_EQ(*facts.MaxFloat(small), share - kFaceValue);
+  EXPECT_EQ(*facts.MaxFloat(large), claimable(large));  // 10 ETH deposit covers 0.01 ETH
+
+  Redeemer& redeemer = NewRedeemer(ledger_.get());
+  redeemer.Pass();
+  ASSERT_EQ(Only(w).state, TicketState::kRedeemed) << Only(w).last_error;
+  Refresh();  // the redemption's events refresh the watcher's cached answers
+  EXPECT_EQ(*ledger_->UnsettledFaceValue(small), 0);
+  EXPECT_EQ(*facts.MaxFloat(small), claimable(small));
 }
 
 }  // namespace
