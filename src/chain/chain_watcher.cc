@@ -209,38 +209,38 @@ std::string ChainWatcher::BlockHashForRound(int64_t round) const {
   return *h;
 }
 
-absl::StatusOr<pm::SenderInfo> ChainWatcher::GetSenderInfo(const crypto::Address& sender) const {
+template <typename V, typename Fetch>
+absl::StatusOr<V> ChainWatcher::CachedRead(std::map<crypto::Address, Cached<V>>& cache,
+                                           const crypto::Address& key, const Fetch& fetch) const {
   uint64_t epoch;
   {
     std::lock_guard lock(mu_);
-    auto it = senders_.find(sender);
-    if (it != senders_.end() && Fresh(it->second.at)) return it->second.value;
+    auto it = cache.find(key);
+    if (it != cache.end() && Fresh(it->second.at)) return it->second.value;
     epoch = epoch_;
   }
-  auto info = eth::contracts::GetSenderInfo(*client_, contracts_.ticket_broker, sender);
-  if (!info.ok()) return info.status();
-  pm::SenderInfo out{info->deposit, info->withdraw_round, info->reserve_funds_remaining,
-                     info->reserve_claimed_in_current_round};
+  absl::StatusOr<V> value = fetch();
+  if (!value.ok()) return value.status();
   std::lock_guard lock(mu_);
-  if (epoch == epoch_) senders_[sender] = {out, std::chrono::steady_clock::now()};
-  return out;
+  if (epoch == epoch_) cache[key] = {*value, std::chrono::steady_clock::now()};
+  return value;
+}
+
+absl::StatusOr<pm::SenderInfo> ChainWatcher::GetSenderInfo(const crypto::Address& sender) const {
+  return CachedRead(senders_, sender, [&]() -> absl::StatusOr<pm::SenderInfo> {
+    auto info = eth::contracts::GetSenderInfo(*client_, contracts_.ticket_broker, sender);
+    if (!info.ok()) return info.status();
+    return pm::SenderInfo{info->deposit, info->withdraw_round, info->reserve_funds_remaining,
+                          info->reserve_claimed_in_current_round};
+  });
 }
 
 absl::StatusOr<crypto::U256> ChainWatcher::MaxFloat(const crypto::Address& sender) const {
-  uint64_t epoch;
-  {
-    std::lock_guard lock(mu_);
-    auto it = claimable_.find(sender);
-    if (it != claimable_.end() && Fresh(it->second.at)) return it->second.value;
-    epoch = epoch_;
-  }
   // The contract's own share computation: (funds + claimed this round) / poolSize − our claims.
-  auto claimable = eth::contracts::ClaimableReserve(*client_, contracts_.ticket_broker, sender,
-                                                    options_.recipient);
-  if (!claimable.ok()) return claimable.status();
-  std::lock_guard lock(mu_);
-  if (epoch == epoch_) claimable_[sender] = {*claimable, std::chrono::steady_clock::now()};
-  return *claimable;
+  return CachedRead(claimable_, sender, [&] {
+    return eth::contracts::ClaimableReserve(*client_, contracts_.ticket_broker, sender,
+                                            options_.recipient);
+  });
 }
 
 std::optional<crypto::U256> ChainWatcher::GasPrice() const {
@@ -252,26 +252,14 @@ std::optional<crypto::U256> ChainWatcher::GasPrice() const {
 
 absl::StatusOr<bool> ChainWatcher::IsActiveOrchestrator(const crypto::Address& orchestrator,
                                                         int64_t round) const {
-  std::pair<int64_t, int64_t> window;
-  bool cached = false;
-  uint64_t epoch;
-  {
-    std::lock_guard lock(mu_);
-    auto it = activation_.find(orchestrator);
-    if (it != activation_.end() && Fresh(it->second.at)) {
-      window = it->second.value;
-      cached = true;
-    }
-    epoch = epoch_;
-  }
-  if (!cached) {
-    auto t = eth::contracts::GetTranscoder(*client_, contracts_.bonding_manager, orchestrator);
-    if (!t.ok()) return t.status();
-    window = {ToInt64(t->activation_round), ToInt64(t->deactivation_round)};
-    std::lock_guard lock(mu_);
-    if (epoch == epoch_) activation_[orchestrator] = {window, std::chrono::steady_clock::now()};
-  }
-  return window.first != 0 && window.first <= round && round < window.second;
+  auto window =
+      CachedRead(activation_, orchestrator, [&]() -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+        auto t = eth::contracts::GetTranscoder(*client_, contracts_.bonding_manager, orchestrator);
+        if (!t.ok()) return t.status();
+        return std::pair{ToInt64(t->activation_round), ToInt64(t->deactivation_round)};
+      });
+  if (!window.ok()) return window.status();
+  return window->first != 0 && window->first <= round && round < window->second;
 }
 
 }  // namespace baton::chain

@@ -90,6 +90,11 @@ class ChainWatcher : public pm::ChainFacts {
   };
   void Run();
   bool Fresh(std::chrono::steady_clock::time_point at) const;
+  // The cached answer for `key` while fresh; else fetch()'s, cached unless the chain changed
+  // (the epoch moved) while it was being read, so a stale answer never lands in the cache.
+  template <typename V, typename Fetch>
+  absl::StatusOr<V> CachedRead(std::map<crypto::Address, Cached<V>>& cache,
+                               const crypto::Address& key, const Fetch& fetch) const;
   // Logs the reorg and forgets every cached answer; returns the fork block for the listeners.
   uint64_t OnReorg(const BlockTracker::Reorg& reorg);
   void ForgetAll();

@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -36,10 +35,7 @@ const U256 kEther(1'000'000'000'000'000'000ULL);
 class ChainWatcherDevnetTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/chain-devnet-" + std::to_string(getpid()) + "-" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("chain-devnet");
     devnet_ = TestDevnet::Start(dir_ + "/devnet", "--round-length 100");
     ASSERT_NE(devnet_, nullptr);
     rpc_url_ = devnet_->rpc_url();

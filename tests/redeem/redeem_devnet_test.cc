@@ -55,10 +55,7 @@ crypto::PrivateKey Key(const char* hex) { return *crypto::PrivateKey::FromBytes(
 class RedeemDevnetTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/redeem-devnet-" + std::to_string(getpid()) + "-" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing_support::FreshTestDir("redeem-devnet");
     devnet_ = TestDevnet::Start(dir_ + "/devnet", "--round-length 100");
     ASSERT_NE(devnet_, nullptr);
     rpc_url_ = devnet_->rpc_url();

@@ -1,10 +1,12 @@
 #include "support/devnet.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -52,6 +54,14 @@ std::string Sh(const std::string& command) {
 std::string LastCommand() {
   std::lock_guard lock(last_mu);
   return last_command;
+}
+
+std::string FreshTestDir(const std::string& prefix) {
+  const std::string dir = testing::TempDir() + "/" + prefix + "-" + std::to_string(getpid()) + "-" +
+                          testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 crypto::U256 CastNumber(const std::string& line) {

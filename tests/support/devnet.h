@@ -30,6 +30,9 @@ std::string Sh(const std::string& command);
 // The command Sh/RunCommand ran last (for a watchdog's message).
 std::string LastCommand();
 
+// An empty directory for the running test: <gtest TempDir>/<prefix>-<pid>-<test name>.
+std::string FreshTestDir(const std::string& prefix);
+
 // The first number of a line as cast prints it ("10000000000000000000 [1e19]").
 crypto::U256 CastNumber(const std::string& line);
 
