@@ -15,6 +15,7 @@
 // through the writer, which the handler keeps as a shared_ptr for as long as it needs.
 #pragma once
 
+#include <any>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -63,6 +64,10 @@ struct HttpRequest {
   std::string peer_address;  // "ip:port"
   std::string protocol;      // "HTTP/1.1" or "HTTP/2"
   bool tls = false;
+  // What the route's HeaderCheck learned from the head (e.g. decoded, verified credentials),
+  // kept for its handler so that the same work is not done twice per request. Empty when the
+  // route has no check.
+  std::any head_state;
 };
 
 // An answer decided from a request's head alone: `status` with the text/plain body
@@ -75,8 +80,9 @@ struct Rejection {
 
 // Runs on the connection's loop thread when a request's headers are complete; `head` has no
 // body yet. Returns nullopt to read the body and run the handler, or the answer to send now.
-// Must be quick and free of side effects: the handler runs its own checks again later.
-using HeaderCheck = std::function<std::optional<Rejection>(const HttpRequest& head)>;
+// Must be quick and free of side effects outside the request: it may leave what it decoded in
+// head.head_state for the handler.
+using HeaderCheck = std::function<std::optional<Rejection>(HttpRequest& head)>;
 
 // How a handler answers. Obtained as a shared_ptr alongside the request; see the file comment
 // for threading. A response is SendHeaders, then zero or more SendBody chunks, the last with

@@ -56,7 +56,7 @@ const Router::Route* Router::Match(const HttpRequest& request, Rejection& unrout
   return nullptr;
 }
 
-std::optional<Rejection> Router::CheckHead(const HttpRequest& head) const {
+std::optional<Rejection> Router::CheckHead(HttpRequest& head) const {
   Rejection unrouted;
   const Route* route = Match(head, unrouted);
   if (route == nullptr) return unrouted;

@@ -38,7 +38,7 @@ class Router {
 
   // Decides from a request's head alone: 404, 405, or the matching route's check. nullopt: read
   // the body, then Dispatch.
-  std::optional<Rejection> CheckHead(const HttpRequest& head) const;
+  std::optional<Rejection> CheckHead(HttpRequest& head) const;
   // Runs the matching handler, or answers 404/405.
   void Dispatch(HttpRequest request, std::shared_ptr<ResponseWriter> response) const;
 

@@ -128,23 +128,25 @@ class RouterCheckTest : public RouterTest {
                     return Rejection{403, "bad token", {}};
                   });
   }
+  // CheckHead on a request the test keeps (a check may leave state in it).
+  std::optional<Rejection> Check(HttpRequest head) { return router.CheckHead(head); }
   HttpRequest seen;
 };
 
 TEST_F(RouterCheckTest, CheckHeadAnswers404And405FromTheHeadAlone) {
-  std::optional<Rejection> missing = router.CheckHead(Request("POST", "/nope"));
+  std::optional<Rejection> missing = Check(Request("POST", "/nope"));
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(missing->message, "404 page not found");
-  std::optional<Rejection> wrong = router.CheckHead(Request("GET", "/guarded"));
+  std::optional<Rejection> wrong = Check(Request("GET", "/guarded"));
   ASSERT_TRUE(wrong.has_value());
   EXPECT_EQ(wrong->status, 405);
   EXPECT_EQ(wrong->message, "Method Not Allowed");
   EXPECT_EQ(wrong->headers.Get("allow"), "POST");
   EXPECT_TRUE(seen.path.empty()) << "the check ran for a request that is not its route's";
   // Routes without a check pass.
-  EXPECT_FALSE(router.CheckHead(Request("POST", "/segment")).has_value());
-  EXPECT_FALSE(router.CheckHead(Request("GET", "/stream/a/1.ts")).has_value());
+  EXPECT_FALSE(Check(Request("POST", "/segment")).has_value());
+  EXPECT_FALSE(Check(Request("GET", "/stream/a/1.ts")).has_value());
 }
 
 TEST_F(RouterCheckTest, TheRouteCheckSeesTheHeadAndMayReject) {

@@ -245,7 +245,7 @@ absl::StatusOr<int> Server::Start() {
       response.RespondError(413, kBodyTooLarge);
     }
   };
-  context.check_head = [this, max_body](const HttpRequest& head) -> std::optional<Rejection> {
+  context.check_head = [this, max_body](HttpRequest& head) -> std::optional<Rejection> {
     // gRPC answers with its own statuses; its message limit is checked on the frames.
     if (IsGrpc(head)) {
       if (head.protocol == "HTTP/2") return std::nullopt;

@@ -29,13 +29,13 @@ struct ServerContext {
   // Answers a request whose body went over body_limit (413, or a gRPC status).
   std::function<void(const HttpRequest&, ResponseWriter&)> reject_oversized_body;
   // Vets a request's head (no body yet); nullopt = read the body and dispatch. May be empty.
-  std::function<std::optional<Rejection>(const HttpRequest&)> check_head;
+  std::function<std::optional<Rejection>(HttpRequest&)> check_head;
   // Routes a complete request (runs on the connection's loop thread).
   HttpHandler dispatch;
 };
 
 // The early answer for `head`, if the server has one.
-inline std::optional<Rejection> CheckHead(const ServerContext& server, const HttpRequest& head) {
+inline std::optional<Rejection> CheckHead(const ServerContext& server, HttpRequest& head) {
   return server.check_head ? server.check_head(head) : std::nullopt;
 }
 

@@ -295,9 +295,7 @@ absl::Status NodeImpl::Start() {
   service_ = std::make_unique<http::Server>(service_options);
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
   // The header check answers bad payment/credentials before a segment body is uploaded.
-  auto check_headers = [this](const http::HttpRequest& head) {
-    return segments_->CheckHeaders(head);
-  };
+  auto check_headers = [this](http::HttpRequest& head) { return segments_->CheckHeaders(head); };
   service_->router().Handle(
       "/segment", {"POST"},
       [this](http::HttpRequest r, auto w) { segments_->HandleSegment(std::move(r), std::move(w)); },

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <any>
 #include <chrono>
 
 #include "common/hex.h"
@@ -66,9 +67,20 @@ std::optional<http::Rejection> SegmentHandler::ReadCredentials(const http::HttpR
   return std::nullopt;
 }
 
-std::optional<http::Rejection> SegmentHandler::CheckHeaders(const http::HttpRequest& head) const {
-  Credentials unused;
-  return ReadCredentials(head, unused);
+std::optional<http::Rejection> SegmentHandler::CheckHeaders(http::HttpRequest& head) const {
+  Credentials credentials;
+  if (auto rejection = ReadCredentials(head, credentials)) return rejection;
+  head.head_state = std::move(credentials);
+  return std::nullopt;
+}
+
+std::optional<http::Rejection> SegmentHandler::TakeCredentials(http::HttpRequest& req,
+                                                               Credentials& out) const {
+  if (auto* vetted = std::any_cast<Credentials>(&req.head_state)) {
+    out = std::move(*vetted);
+    return std::nullopt;
+  }
+  return ReadCredentials(req, out);
 }
 
 void SegmentHandler::HandleSegment(http::HttpRequest req,
@@ -76,7 +88,7 @@ void SegmentHandler::HandleSegment(http::HttpRequest req,
   auto job = std::make_shared<Admitted>();
   job->received = std::chrono::steady_clock::now();
   Credentials credentials;
-  if (auto rejection = ReadCredentials(req, credentials)) return response->RespondError(*rejection);
+  if (auto rejection = TakeCredentials(req, credentials)) return response->RespondError(*rejection);
   job->payment = std::move(credentials.payment);
   job->sender = std::move(credentials.sender);
   job->request = std::move(credentials.segment);
@@ -196,10 +208,10 @@ void SegmentHandler::RecordMetrics(const SegmentRequest& req, double seconds, in
   deps_.metrics->Add("livepeer_mil_pixels_processed", static_cast<double>(pixels) / 1e6);
 }
 
-void SegmentHandler::HandlePayment(const http::HttpRequest& req,
+void SegmentHandler::HandlePayment(http::HttpRequest req,
                                    const std::shared_ptr<http::ResponseWriter>& response) {
   Credentials c;
-  if (auto rejection = ReadCredentials(req, c)) return response->RespondError(*rejection);
+  if (auto rejection = TakeCredentials(req, c)) return response->RespondError(*rejection);
   const net::AuthToken& token = c.segment.seg_data.auth_token();
   auto info = deps_.orchestrator->Info(c.sender, token.session_id());
   if (!info.ok()) return response->RespondError(500, "Internal Server Error");

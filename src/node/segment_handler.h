@@ -10,7 +10,9 @@
 // credentials 403), in the same order with the same texts, when a request's headers are
 // complete: the router answers before the body is read, so a gateway with a bad token does not
 // upload its segment first (go-livepeer's handler also decides these before reading the body).
-// It has no side effects; the handlers run the same checks again and keep their behaviour.
+// It has no side effects beyond the request: the decoded, verified credentials travel in the
+// request's head_state to the handler, which decodes and verifies them itself only when they
+// are absent (a request that did not pass through the check).
 //
 // The handlers run on a connection's loop thread and never block it: transcoding happens on
 // SessionLoops' threads and the result goes back through the thread-safe ResponseWriter.
@@ -73,10 +75,10 @@ class SegmentHandler {
   explicit SegmentHandler(SegmentHandlerDeps deps) : deps_(std::move(deps)) {}
 
   // The router's HeaderCheck for /segment and /payment: their header-only checks.
-  std::optional<http::Rejection> CheckHeaders(const http::HttpRequest& head) const;
+  std::optional<http::Rejection> CheckHeaders(http::HttpRequest& head) const;
 
   void HandleSegment(http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response);
-  void HandlePayment(const http::HttpRequest& request,
+  void HandlePayment(http::HttpRequest request,
                      const std::shared_ptr<http::ResponseWriter>& response);
   // GET /stream/<path>: results (and later worker inputs) from the media store.
   void HandleStream(const http::HttpRequest& request,
@@ -89,6 +91,8 @@ class SegmentHandler {
     std::string sender;  // 20 bytes
     SegmentRequest segment;
   };
+  // The credentials CheckHeaders left in the request, else decoded and verified now.
+  std::optional<http::Rejection> TakeCredentials(http::HttpRequest& req, Credentials& out) const;
   // Steps 1-2 of both handlers: the payment header (402) and segment credentials (403).
   std::optional<http::Rejection> ReadCredentials(const http::HttpRequest& request,
                                                  Credentials& out) const;
