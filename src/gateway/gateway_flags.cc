@@ -1,59 +1,33 @@
 #include "gateway/gateway_flags.h"
 
-#include <charconv>
+#include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
+
+#include "common/flags.h"
 
 namespace baton::gateway {
 namespace {
 
-using Setter = std::function<absl::Status(GatewayOptions&, const std::string&)>;
-
 absl::Status BadValue(const std::string& flag, const std::string& value, const char* what) {
-  return absl::InvalidArgumentError("flag -" + flag + ": \"" + value + "\" is not " + what);
+  return absl::InvalidArgumentError("invalid value \"" + value + "\" for flag -" + flag +
+                                    ": expected " + what);
 }
 
-Setter Text(std::string GatewayOptions::*field) {
-  return [field](GatewayOptions& o, const std::string& v) {
-    o.*field = v;
-    return absl::OkStatus();
-  };
+absl::Status PositiveInt(const FlagSet& f, const std::string& flag, int& out) {
+  int64_t value = f.GetInt(flag);  // the parser checked it is an integer
+  if (value < 1 || value > 1'000'000)
+    return BadValue(flag, f.GetString(flag), "a positive integer");
+  out = static_cast<int>(value);
+  return absl::OkStatus();
 }
 
-Setter PositiveInt(const std::string& flag, int GatewayOptions::*field) {
-  return [flag, field](GatewayOptions& o, const std::string& v) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-    if (ec != std::errc() || end != v.data() + v.size() || value < 1) {
-      return BadValue(flag, v, "a positive integer");
-    }
-    o.*field = value;
-    return absl::OkStatus();
-  };
-}
-
-Setter NonNegativeSeconds(const std::string& flag, double GatewayOptions::*field) {
-  return [flag, field](GatewayOptions& o, const std::string& v) {
-    char* end = nullptr;
-    double value = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || value < 0) return BadValue(flag, v, "a number of seconds");
-    o.*field = value;
-    return absl::OkStatus();
-  };
-}
-
-Setter Bool(const std::string& flag, bool GatewayOptions::*field) {
-  return [flag, field](GatewayOptions& o, const std::string& v) {
-    if (v == "true" || v == "1") {
-      o.*field = true;
-    } else if (v == "false" || v == "0") {
-      o.*field = false;
-    } else {
-      return BadValue(flag, v, "true or false");
-    }
-    return absl::OkStatus();
-  };
+absl::Status NonNegativeSeconds(const FlagSet& f, const std::string& flag, double& out) {
+  const std::string v = f.GetString(flag);
+  char* end = nullptr;
+  double value = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !(value >= 0)) return BadValue(flag, v, "a number of seconds");
+  out = value;
+  return absl::OkStatus();
 }
 
 absl::Status SetPatternSize(GatewayOptions& o, const std::string& v) {
@@ -75,40 +49,26 @@ absl::Status SetMaxPrice(GatewayOptions& o, const std::string& v) {
   return absl::OkStatus();
 }
 
-absl::Status SetVerbosity(GatewayOptions& o, const std::string& v) {
-  if (v.size() != 1 || v[0] < '0' || v[0] > '6') return BadValue("v", v, "a level 0..6");
-  o.verbosity = v[0] - '0';
-  return absl::OkStatus();
-}
-
-const std::map<std::string, Setter>& ValueFlags() {
-  static const auto* flags = new std::map<std::string, Setter>{
-      {"orchAddr", Text(&GatewayOptions::orch_addr)},
-      {"in", Text(&GatewayOptions::input_file)},
-      {"testPatternSize", SetPatternSize},
-      {"duration", NonNegativeSeconds("duration", &GatewayOptions::duration_s)},
-      {"segmentDuration",
-       NonNegativeSeconds("segmentDuration", &GatewayOptions::segment_duration_s)},
-      {"transcodingOptions", Text(&GatewayOptions::transcoding_options)},
-      {"concurrency", PositiveInt("concurrency", &GatewayOptions::concurrency)},
-      {"sessions", PositiveInt("sessions", &GatewayOptions::sessions)},
-      {"ethKeyHex", Text(&GatewayOptions::eth_key_hex)},
-      {"out", Text(&GatewayOptions::out_dir)},
-      {"maxPricePerUnit", SetMaxPrice},
-      {"v", SetVerbosity},
-  };
-  return *flags;
-}
-
-const std::map<std::string, Setter>& BoolFlags() {
-  static const auto* flags = new std::map<std::string, Setter>{
-      {"testPattern", Bool("testPattern", &GatewayOptions::test_pattern)},
-      {"verify", Bool("verify", &GatewayOptions::verify)},
-      {"json", Bool("json", &GatewayOptions::json)},
-      {"help", Bool("help", &GatewayOptions::help)},
-      {"h", Bool("h", &GatewayOptions::help)},
-  };
-  return *flags;
+void DefineGatewayFlags(FlagSet& f) {
+  using K = FlagKind;
+  GatewayOptions d;  // the defaults
+  f.Define({"orchAddr", K::kString, "", "orchestrator host:port or URL"});
+  f.Define({"in", K::kString, "", "media file to cut into segments"});
+  f.Define({"testPattern", K::kBool, "false", "generate a test pattern instead of -in"});
+  f.Define({"testPatternSize", K::kString, "1280x720", "test pattern size"});
+  f.Define({"duration", K::kString, "0", "seconds of input"});
+  f.Define({"segmentDuration", K::kString, "2", "segment length in seconds"});
+  f.Define({"transcodingOptions", K::kString, d.transcoding_options, "comma list of presets"});
+  f.Define({"concurrency", K::kInt, "1", "segments in flight per session"});
+  f.Define({"sessions", K::kInt, "1", "independent sessions"});
+  f.Define({"ethKeyHex", K::kString, "", "gateway key", /*secret=*/true});
+  f.Define({"verify", K::kBool, "true", "check signatures and recount pixels"});
+  f.Define({"out", K::kString, "", "keep the renditions here"});
+  f.Define({"json", K::kBool, "false", "also print the summary as JSON"});
+  f.Define({"maxPricePerUnit", K::kString, "0", "max wei per pixel"});
+  f.Define({"v", K::kInt, "3", "log verbosity 0..6"});
+  f.Define({"help", K::kBool, "false", "print the usage"});
+  f.DefineAlias("h", "help");
 }
 
 absl::Status CheckCombination(const GatewayOptions& o) {
@@ -129,35 +89,33 @@ absl::Status CheckCombination(const GatewayOptions& o) {
 }  // namespace
 
 absl::StatusOr<GatewayOptions> ParseGatewayFlags(const std::vector<std::string>& args) {
-  GatewayOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg.size() < 2 || arg[0] != '-') {
-      return absl::InvalidArgumentError("unexpected argument \"" + arg + "\"");
-    }
-    arg = arg.substr(arg[1] == '-' ? 2 : 1);
-    std::optional<std::string> value;
-    if (size_t eq = arg.find('='); eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-    }
-    if (auto it = BoolFlags().find(arg); it != BoolFlags().end()) {
-      if (absl::Status s = it->second(options, value.value_or("true")); !s.ok()) return s;
-      continue;
-    }
-    auto it = ValueFlags().find(arg);
-    if (it == ValueFlags().end()) {
-      return absl::InvalidArgumentError("unknown flag -" + arg + " (see -help)");
-    }
-    if (!value) {
-      if (i + 1 >= args.size())
-        return absl::InvalidArgumentError("flag -" + arg + " needs a value");
-      value = args[++i];
-    }
-    if (absl::Status s = it->second(options, *value); !s.ok()) return s;
+  FlagSet f;
+  DefineGatewayFlags(f);
+  // The command line only: the LP_ environment variables and -config belong to the node.
+  if (absl::Status s = f.Parse(args, {}); !s.ok()) return s;
+  GatewayOptions o;
+  o.orch_addr = f.GetString("orchAddr");
+  o.input_file = f.GetString("in");
+  o.test_pattern = f.GetBool("testPattern");
+  o.transcoding_options = f.GetString("transcodingOptions");
+  o.eth_key_hex = f.GetString("ethKeyHex");
+  o.verify = f.GetBool("verify");
+  o.out_dir = f.GetString("out");
+  o.json = f.GetBool("json");
+  o.help = f.GetBool("help");
+  for (absl::Status s :
+       {SetPatternSize(o, f.GetString("testPatternSize")),
+        NonNegativeSeconds(f, "duration", o.duration_s),
+        NonNegativeSeconds(f, "segmentDuration", o.segment_duration_s),
+        PositiveInt(f, "concurrency", o.concurrency), PositiveInt(f, "sessions", o.sessions),
+        SetMaxPrice(o, f.GetString("maxPricePerUnit"))}) {
+    if (!s.ok()) return s;
   }
-  if (absl::Status s = CheckCombination(options); !s.ok()) return s;
-  return options;
+  int64_t v = f.GetInt("v");
+  if (v < 0 || v > 6) return BadValue("v", f.GetString("v"), "a level 0..6");
+  o.verbosity = static_cast<int>(v);
+  if (absl::Status s = CheckCombination(o); !s.ok()) return s;
+  return o;
 }
 
 std::string GatewayUsage() {

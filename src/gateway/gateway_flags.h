@@ -1,5 +1,6 @@
-// GatewayOptions: baton-gateway's command line, in go-livepeer's single-dash style
-// (`-name value`, `-name=value`; booleans as `-json` or `-verify=false`).
+// GatewayOptions: baton-gateway's command line, parsed by the flag parser every binary shares
+// (common/flags.h: `-name value`, `-name=value`, booleans as `-json` or `-verify=false`), then
+// checked and converted here.
 //
 // Flags: -orchAddr, -in | -testPattern [-testPatternSize WxH], -duration, -segmentDuration,
 // -transcodingOptions, -concurrency, -sessions, -ethKeyHex, -verify, -out, -json,
@@ -35,7 +36,8 @@ struct GatewayOptions {
   bool help = false;
 };
 
-// Parses argv[1..]. Errors name the flag: "flag -concurrency: \"x\" is not an integer".
+// Parses argv[1..]. Errors name the flag: `invalid value "0" for flag -concurrency: expected a
+// positive integer`.
 absl::StatusOr<GatewayOptions> ParseGatewayFlags(const std::vector<std::string>& args);
 
 // The usage text for -help.

@@ -38,11 +38,14 @@ TEST(GatewayFlagsTest, ErrorsNameTheProblem) {
             "give exactly one of -in FILE and -testPattern");
   EXPECT_EQ(error({"-orchAddr", "h:1", "-testPattern"}), "-testPattern needs -duration SECONDS");
   EXPECT_EQ(error({"-orchAddr", "h:1", "-in", "a", "-concurrency", "0"}),
-            "flag -concurrency: \"0\" is not a positive integer");
-  EXPECT_EQ(error({"-orchAddr", "h:1", "-in", "a", "-bogus"}), "unknown flag -bogus (see -help)");
+            "invalid value \"0\" for flag -concurrency: expected a positive integer");
+  EXPECT_EQ(error({"-orchAddr", "h:1", "-in", "a", "-bogus"}),
+            "flag provided but not defined: -bogus");
   EXPECT_EQ(error({"-orchAddr", "h:1", "-in", "a", "-verify=maybe"}),
-            "flag -verify: \"maybe\" is not true or false");
-  EXPECT_EQ(error({"-orchAddr"}), "flag -orchAddr needs a value");
+            "invalid value \"maybe\" for flag -verify: expected true or false");
+  EXPECT_EQ(error({"-orchAddr"}), "flag needs an argument: -orchAddr");
+  EXPECT_EQ(error({"-orchAddr", "h:1", "-in", "a", "-concurrency", "x"}),
+            "invalid value \"x\" for flag -concurrency: expected an integer");
   EXPECT_EQ(error({"-help"}), "ok");
 }
 

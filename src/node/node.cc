@@ -6,52 +6,38 @@
 #include <filesystem>
 #include <fstream>
 
-#include "crypto/keccak.h"
+#include "common/metrics.h"
 #include "eth/account.h"
 #include "ledger/ticket_ledger.h"
 #include "net/server.h"
-#include "node/account_identity.h"
-#include "node/capabilities.h"
-#include "node/grpc_services.h"
-#include "node/local_transcoder.h"
-#include "node/media_store.h"
-#include "node/metrics.h"
 #include "node/onchain.h"
-#include "node/operator_api.h"
-#include "node/operator_chain_api.h"
-#include "node/orchestrator_service.h"
-#include "node/priced_payment_terms.h"
-#include "node/segment_handler.h"
-#include "node/session_loops.h"
 #include "node/version.h"
+#include "operator/operator_api.h"
+#include "operator/operator_chain_api.h"
+#include "orchestrator/account_identity.h"
+#include "orchestrator/admission.h"
+#include "orchestrator/capabilities.h"
+#include "orchestrator/grpc_services.h"
+#include "orchestrator/media_store.h"
+#include "orchestrator/orchestrator_metrics.h"
+#include "orchestrator/orchestrator_service.h"
+#include "orchestrator/priced_payment_terms.h"
+#include "orchestrator/segment_handler.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
 #include "pm/pending_float.h"
 #include "pm/price_book.h"
-#include "pm/winning_ticket_sink.h"
 #include "redeem/redeemer.h"
 #include "transcode/capabilities.h"
 #include "transcode/ffmpeg_log.h"
+#include "worker/executor.h"
+#include "worker/local_transcoder.h"
+#include "worker/session_loops.h"
 
 namespace baton::node {
 namespace {
 
-// What this build can really do without a transcoder attached: the protocol-level features.
-// S3/GCS storage (5, 6) and MPEG-7 signatures (14) are not implemented, so not advertised.
-std::set<int> NodeFeatureCapabilities() {
-  return {kCapH264,
-          kCapMpegts,
-          kCapMp4,
-          kCapFractionalFramerates,
-          kCapStorageDirect,
-          kCapProfileH264Baseline,
-          kCapProfileH264Main,
-          kCapProfileH264High,
-          kCapProfileH264ConstrainedHigh,
-          kCapGop,
-          kCapAuthToken,
-          kCapSegmentSlicing};
-}
+using namespace baton::orchestrator;  // the node is mostly an orchestrator
 
 std::string Hostname() {
   char buf[256] = {0};
@@ -72,31 +58,11 @@ std::string ValueOrFile(const std::string& value) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-void DefineMetrics(Metrics& m) {
-  m.DefineGauge("livepeer_max_sessions_total", "Max number of sessions");
-  m.DefineGauge("livepeer_current_sessions_total", "Number of currently transcoded streams");
-  m.DefineGauge("livepeer_versions", "Versions used by the node");
-  m.DefineCounter("livepeer_segment_transcoded_total", "Transcoded segments");
-  m.DefineHistogram("livepeer_transcode_time_seconds", "Transcoding time",
-                    {.25, .5, .75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 10});
-  m.DefineHistogram("livepeer_transcode_score",
-                    "Ratio of source segment duration vs. transcode time",
-                    {.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 10, 15, 20, 40});
-  m.DefineCounter("livepeer_mil_pixels_processed", "Million pixels processed");
-  m.DefineCounter("livepeer_ticket_value_recv", "Ticket value received (gwei)");
-  m.DefineCounter("livepeer_tickets_recv", "Tickets received");
-  m.DefineCounter("livepeer_winning_tickets_recv", "Winning tickets received");
-  m.DefineCounter("livepeer_payment_recv_errors", "Errors when receiving payments");
-  m.DefineGauge("livepeer_transcoding_price", "Transcoding price per pixel (wei)");
-  m.DefineCounter("livepeer_value_redeemed", "Winning ticket value redeemed (gwei)");
-  m.DefineCounter("livepeer_ticket_redemption_errors", "Errors redeeming winning tickets");
-}
-
 class NodeImpl : public Node {
  public:
   explicit NodeImpl(NodeConfig config)
       : config_(std::move(config)),
-        metrics_(config_.orchestrator ? Hostname() : Hostname(), "orch"),
+        metrics_(Hostname(), "orch"),
         sessions_(config_.max_sessions_auto ? 0 : config_.max_sessions) {}
 
   absl::Status Init();
@@ -127,12 +93,18 @@ class NodeImpl : public Node {
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
   std::unique_ptr<OrchestratorService> orchestrator_;
+  std::unique_ptr<Admission> admission_;
   MediaStore store_{512u << 20};
-  LocalTranscoder transcoder_;
-  std::unique_ptr<SessionLoops> loops_;
+  worker::LocalTranscoder transcoder_;
+  std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
   std::unique_ptr<http::Server> service_;
   std::unique_ptr<http::Server> cli_;
+  // Last, so they are joined first: their tasks use the members above.
+  // Payments (a winning ticket's ledger fsync) run here, off the loop threads.
+  worker::Executor payment_executor_{{"payment executor", 4, 4096}};
+  // Operator requests that wait for the chain (a redemption, a transaction's receipt).
+  worker::Executor operator_executor_{{"operator executor", 2, 64}};
 };
 
 absl::Status NodeImpl::Init() {
@@ -186,7 +158,7 @@ absl::Status NodeImpl::Init() {
                                            std::string(s.message()));
   }
   transcode::RouteFfmpegLogs(config_.verbosity);  // FFmpeg's log lines through spdlog
-  capabilities_ = NodeFeatureCapabilities();
+  capabilities_ = OrchestratorFeatureCapabilities();
   for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
 
   OrchestratorServiceDeps deps;
@@ -200,35 +172,18 @@ absl::Status NodeImpl::Init() {
   deps.end_session = [this](const std::string& session) { loops_->End(session); };
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
 
-  SessionLoops::Options loop_options;
+  worker::SessionLoops::Options loop_options;
   loop_options.on_end = [this](const std::string& session) {
     transcoder_.EndSession(session);
     store_.RemoveDirectory(session);
     sessions_.Release(session);
   };
-  loops_ = std::make_unique<SessionLoops>(loop_options);
-  SegmentHandlerDeps seg;
-  seg.orchestrator = orchestrator_.get();
-  seg.identity = identity_.get();
-  seg.tokens = &tokens_;
-  seg.sessions = &sessions_;
-  seg.capabilities = [this] { return Capabilities(); };
-  seg.recipient = recipient_.get();
-  seg.balances = &balances_;
-  seg.store = &store_;
-  seg.loops = loops_.get();
-  seg.transcoder = &transcoder_;
-  seg.metrics = &metrics_;
-  seg.service_uri = config_.service_uri;
-  segments_ = std::make_unique<SegmentHandler>(std::move(seg));
-
-  DefineMetrics(metrics_);
-  metrics_.Set("livepeer_max_sessions_total", sessions_.max());
-  metrics_.Set("livepeer_current_sessions_total", 0);
-  metrics_.Set(
-      "livepeer_versions", 1,
-      {{"livepeerversion", kVersion}, {"compiler", "gcc"}, {"goos", "linux"}, {"goversion", ""}});
-  Metrics::SetGlobal(&metrics_);
+  loops_ = std::make_unique<worker::SessionLoops>(loop_options);
+  admission_ = std::make_unique<Admission>(AdmissionDeps{
+      orchestrator_.get(), recipient_.get(), &balances_, &metrics_, &payment_executor_});
+  segments_ = std::make_unique<SegmentHandler>(
+      SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), &transcoder_, &metrics_});
+  DefineOrchestratorMetrics(metrics_, kVersion, sessions_.max());
   return absl::OkStatus();
 }
 
@@ -266,17 +221,8 @@ absl::Status NodeImpl::OpenAccount() {
       "Using account {}{}", account_->address().ChecksumHex(),
       account_->created() ? " (new key created in " + config_.eth_keystore_path + ")" : "");
   if (config_.network == "offchain") {
-    // Offchain with an account: tickets are checked for real but there is no chain to redeem
-    // them on, so every gateway is trusted with a large deposit and reserve.
     spdlog::warn("offchain with an account: tickets are verified but never redeemed");
-    pm::InMemoryChainFacts::SenderState trusted;
-    trusted.info.deposit = crypto::U256(1) << 200;
-    trusted.info.reserve_funds_remaining = crypto::U256(1) << 200;
-    trusted.max_float = crypto::U256(1) << 200;
-    chain_.SetDefaultSender(trusted);
-    chain_.SetActive(account_->address(), true);
-    // There are no rounds offchain; a fixed round 1 keeps ticket expiration params well formed.
-    chain_.SetRound(1, crypto::Keccak256("baton offchain round 1"));
+    TrustEverySenderOffchain(chain_, account_->address());
   }
   return absl::OkStatus();
 }
@@ -294,19 +240,7 @@ absl::Status NodeImpl::Start() {
   service_options.max_body_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   service_ = std::make_unique<http::Server>(service_options);
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
-  // The header check answers bad payment/credentials before a segment body is uploaded.
-  auto check_headers = [this](http::HttpRequest& head) { return segments_->CheckHeaders(head); };
-  service_->router().Handle(
-      "/segment", {"POST"},
-      [this](http::HttpRequest r, auto w) { segments_->HandleSegment(std::move(r), std::move(w)); },
-      check_headers);
-  service_->router().Handle(
-      "/payment", {"POST"},
-      [this](http::HttpRequest r, auto w) { segments_->HandlePayment(std::move(r), std::move(w)); },
-      check_headers);
-  service_->router().HandlePrefix("/stream/", {"GET"}, [this](http::HttpRequest r, auto w) {
-    segments_->HandleStream(std::move(r), std::move(w));
-  });
+  segments_->Register(service_->router());
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
   });
@@ -316,16 +250,20 @@ absl::Status NodeImpl::Start() {
   cli_options.tls = false;
   cli_options.worker_threads = 1;
   cli_ = std::make_unique<http::Server>(cli_options);
-  OperatorState state{&config_,
-                      &sessions_,
-                      config_.monitor ? &metrics_ : nullptr,
-                      [this] { return capabilities_; },
-                      [this] { return account_ ? account_->address().ChecksumHex() : ""; },
-                      ledger_.get(),
-                      redeemer_.get()};
-  RegisterOperatorApi(state, cli_->router());
+  ops::OperatorState state;
+  state.facts = {kVersion, config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
+                 config_.network, config_.service_uri, config_.transcoder};
+  state.sessions = &sessions_;
+  state.metrics = config_.monitor ? &metrics_ : nullptr;
+  state.capabilities = [this] { return capabilities_; };
+  state.address_hex = [this] { return account_ ? account_->address().ChecksumHex() : ""; };
+  state.ledger = ledger_.get();
+  state.redeemer = redeemer_.get();
+  state.executor = &operator_executor_;
+  ops::RegisterOperatorApi(state, cli_->router());
   if (onchain_)
-    RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri, cli_->router());
+    ops::RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri,
+                                  &operator_executor_, cli_->router());
 
   auto port = service_->Start();
   if (!port.ok())
@@ -343,11 +281,12 @@ absl::Status NodeImpl::Start() {
 
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
-  loops_.reset();  // joins the session threads
-  if (redeemer_) redeemer_->Stop();
-  if (onchain_) onchain_->Stop();
+  payment_executor_.Stop();  // payments under way finish (their tickets are stored)
+  loops_.reset();            // joins the session threads
   if (cli_) cli_->Stop();
-  Metrics::SetGlobal(nullptr);
+  if (redeemer_) redeemer_->Stop();
+  operator_executor_.Stop();  // transactions waiting for receipts give up
+  if (onchain_) onchain_->Stop();
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/flags.h"
 #include "crypto/uint256.h"
-#include "node/flags.h"
 
 namespace baton::node {
 
@@ -55,7 +55,7 @@ struct NodeConfig {
   bool reward_set = false;  // -reward unset means: on iff registered at start-up
   bool initialize_round = false;
   bool ai_service_registry = false;  // use the AI subnet's ServiceRegistry
-  bool use_account = false;  // an account was asked for (any of the above set, or on-chain)
+  bool use_account = false;          // an account was asked for (any of the above set, or on-chain)
   int max_sessions = 10;
   bool max_sessions_auto = false;
   bool monitor = false;

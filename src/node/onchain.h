@@ -16,6 +16,7 @@
 #include "eth/nonce_manager.h"
 #include "eth/tx_manager.h"
 #include "node/node_config.h"
+#include "pm/in_memory_chain_facts.h"
 
 namespace baton::node {
 
@@ -53,5 +54,10 @@ class OnChain {
   std::unique_ptr<chain::ChainWatcher> watcher_;
   std::unique_ptr<chain::ProtocolDuties> duties_;
 };
+
+// Offchain with an account: tickets are checked for real but there is no chain to redeem
+// them on, so every gateway is trusted with a large deposit and reserve, `recipient` is
+// active, and a fixed round 1 keeps ticket expiration params well formed.
+void TrustEverySenderOffchain(pm::InMemoryChainFacts& facts, const crypto::Address& recipient);
 
 }  // namespace baton::node

@@ -25,8 +25,8 @@
 #include "eth/nonce_manager.h"
 #include "ledger/ticket_ledger.h"
 #include "nlohmann/json.hpp"
+#include "operator/ticket_handlers.h"
 #include "pm/pending_float.h"
-#include "redeem/operator_handlers.h"
 #include "redeem/redeemer.h"
 #include "support/devnet.h"
 
@@ -328,9 +328,9 @@ TEST_F(RedeemDevnetTest, SmallFaceValueWaitsForCheaperGasButRedeemNowSends) {
       << Only(w).last_error;
   EXPECT_EQ(Fees(), fees_before);
   // The operator's /redeemTicket?sig=0x…: the gas threshold is skipped.
-  HandlerResponse forced = RedeemTicketHandler(*ledger_, redeemer, [&](const std::string& name) {
-    return name == "sig" ? HexEncode0x(w.sig) : std::string();
-  });
+  ops::HandlerResponse forced = ops::RedeemTicketHandler(
+      *ledger_, redeemer,
+      [&](const std::string& name) { return name == "sig" ? HexEncode0x(w.sig) : std::string(); });
   ASSERT_EQ(forced.status, 200) << forced.body;
   auto body = nlohmann::json::parse(forced.body)["redeemed"];
   EXPECT_EQ(body["state"], "redeemed");

@@ -1,0 +1,57 @@
+// Prometheus metrics with go-livepeer's names (ops.md section 4), rendered in the text
+// exposition format for GET /metrics on the operator port.
+//
+// A Metrics object owns every series. Counters, gauges and histograms are identified by name
+// plus a label set; every series also carries node_id and node_type as go-livepeer's do.
+// All methods are thread-safe (one mutex: metric updates are rare next to the work they count).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace baton {
+
+using Labels = std::map<std::string, std::string>;
+
+class Metrics {
+ public:
+  Metrics(std::string node_id, std::string node_type);
+
+  void DefineCounter(const std::string& name, const std::string& help);
+  void DefineGauge(const std::string& name, const std::string& help);
+  void DefineHistogram(const std::string& name, const std::string& help,
+                       std::vector<double> bounds);
+
+  void Add(const std::string& name, double value, const Labels& labels = {});
+  void Set(const std::string& name, double value, const Labels& labels = {});
+  void Observe(const std::string& name, double value, const Labels& labels = {});
+
+  // Text format 0.0.4, including process_* metrics read from /proc.
+  std::string Render() const;
+
+ private:
+  enum class Type { kCounter, kGauge, kHistogram };
+  struct HistogramData {
+    std::vector<double> counts;  // per bound, not cumulative
+    double sum = 0;
+    double count = 0;
+  };
+  struct Family {
+    Type type;
+    std::string help;
+    std::vector<double> bounds;
+    std::map<Labels, double> values;
+    std::map<Labels, HistogramData> histograms;
+  };
+  Labels WithNodeLabels(const Labels& labels) const;
+  Family* FindLocked(const std::string& name, Type type);
+
+  std::string node_id_;
+  std::string node_type_;
+  mutable std::mutex mu_;
+  std::map<std::string, Family> families_;
+};
+
+}  // namespace baton

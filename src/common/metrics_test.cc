@@ -1,0 +1,42 @@
+#include "common/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace baton {
+namespace {
+
+TEST(Metrics, RendersPrometheusTextWithNodeLabels) {
+  Metrics m("host", "orch");
+  m.DefineGauge("livepeer_max_sessions_total", "Max sessions");
+  m.DefineCounter("livepeer_segment_transcoded_total", "Segments");
+  m.DefineHistogram("livepeer_transcode_time_seconds", "Time", {0.5, 1, 2});
+  m.Set("livepeer_max_sessions_total", 10);
+  m.Add("livepeer_segment_transcoded_total", 1, {{"profiles", "P240p30fps16x9"}});
+  m.Add("livepeer_segment_transcoded_total", 2, {{"profiles", "P240p30fps16x9"}});
+  m.Observe("livepeer_transcode_time_seconds", 0.7);
+  m.Observe("livepeer_transcode_time_seconds", 5);
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE livepeer_max_sessions_total gauge"), std::string::npos);
+  EXPECT_NE(text.find("livepeer_max_sessions_total{node_id=\"host\",node_type=\"orch\"} 10"),
+            std::string::npos);
+  EXPECT_NE(text.find("livepeer_segment_transcoded_total{node_id=\"host\",node_type=\"orch\","
+                      "profiles=\"P240p30fps16x9\"} 3"),
+            std::string::npos);
+  EXPECT_NE(text.find("livepeer_transcode_time_seconds_bucket{node_id=\"host\",node_type=\"orch\","
+                      "le=\"0.5\"} 0"),
+            std::string::npos);
+  EXPECT_NE(text.find("le=\"1\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("le=\"+Inf\"} 2"), std::string::npos);
+  EXPECT_NE(
+      text.find("livepeer_transcode_time_seconds_sum{node_id=\"host\",node_type=\"orch\"} 5.7"),
+      std::string::npos);
+  EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
+}
+
+TEST(Metrics, UndefinedMetricIsAProgrammingError) {
+  Metrics m("h", "orch");
+  EXPECT_THROW(m.Add("nope", 1), std::logic_error);
+}
+
+}  // namespace
+}  // namespace baton

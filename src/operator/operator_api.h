@@ -1,0 +1,51 @@
+// The operator port (-cliAddr): what go-livepeer's CLI web server offers an operator, over
+// plain HTTP on loopback by default. GET /status (JSON), GET /metrics (Prometheus text, only
+// with -monitor), GET /tickets (the winning-ticket ledger) and POST /redeemTicket?id=N (redeem
+// now, whatever the gas price threshold says).
+//
+// Routes, methods and answers are described in operator/routes.h. Handlers read the node's
+// state through OperatorState; they run on the operator server's loop threads and do not
+// block: a redemption, which waits for its receipt, runs on the borrowed executor.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/metrics.h"
+#include "ledger/ticket_ledger.h"
+#include "net/router.h"
+#include "orchestrator/session_registry.h"
+#include "redeem/redeemer.h"
+#include "worker/executor.h"
+
+namespace baton::ops {
+
+// What /status tells about the node (fixed at start).
+struct NodeFacts {
+  std::string version;
+  std::string role;  // "orchestrator", "transcoder" or "orchestrator+transcoder"
+  std::string network;
+  std::string service_uri;
+  bool local_transcoding = false;
+};
+
+struct OperatorState {
+  NodeFacts facts;
+  const orchestrator::SessionRegistry* sessions = nullptr;
+  Metrics* metrics = nullptr;  // null without -monitor
+  std::function<std::set<int>()> capabilities;
+  std::function<std::string()> address_hex;  // the node's account, "" offchain
+  ledger::TicketLedger* ledger = nullptr;    // null without an account
+  redeem::Redeemer* redeemer = nullptr;      // null offchain
+  worker::Executor* executor = nullptr;      // runs the handlers that block
+};
+
+void RegisterOperatorApi(const OperatorState& state, http::Router& router);
+
+// Registers `handler` for `path` with the methods operator/routes.cc describes for it.
+void HandleRoute(http::Router& router, const std::string& path, http::HttpHandler handler);
+
+// A query or urlencoded form parameter (livepeer_cli posts forms, scripts use the query).
+std::string FormParam(const http::HttpRequest& request, const std::string& name);
+
+}  // namespace baton::ops

@@ -1,0 +1,35 @@
+#include "operator/routes.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "net/router.h"
+#include "operator/operator_api.h"
+
+namespace baton::ops {
+namespace {
+
+TEST(OperatorRoutes, EveryRouteIsDescribedOnceWithItsAnswer) {
+  std::set<std::string> paths;
+  for (const auto& r : OperatorRoutes()) {
+    EXPECT_TRUE(paths.insert(r.path).second) << r.path;
+    EXPECT_FALSE(r.content_type.empty()) << r.path;
+    EXPECT_FALSE(r.answer.empty()) << r.path;
+  }
+  EXPECT_EQ(OperatorRoute("/redeemTicket").methods, std::vector<std::string>{"POST"});
+  EXPECT_TRUE(OperatorRoute("/status").methods.empty());
+  EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 4u);
+}
+
+TEST(OperatorRoutes, FormParamsFromQueryOrBody) {
+  http::HttpRequest r;
+  r.query = "id=7&x=1";
+  r.body = "sig=0xab";
+  EXPECT_EQ(FormParam(r, "id"), "7");
+  EXPECT_EQ(FormParam(r, "sig"), "0xab");
+  EXPECT_EQ(FormParam(r, "missing"), "");
+}
+
+}  // namespace
+}  // namespace baton::ops

@@ -1,0 +1,97 @@
+#include "orchestrator/capabilities.h"
+
+#include <gtest/gtest.h>
+
+namespace baton::orchestrator {
+namespace {
+
+net::Capabilities WithBits(std::vector<uint64_t> words) {
+  net::Capabilities c;
+  for (auto w : words) c.add_bitstring(w);
+  c.set_version("0.9.1");
+  return c;
+}
+
+TEST(Capabilities, DefaultSetIsTheSingleWord0x4005FFF) {
+  auto words = EncodeCapabilityBitstring(DefaultCapabilities());
+  ASSERT_EQ(words.size(), 1u);
+  EXPECT_EQ(words[0], 0x4005FFFu);
+}
+
+TEST(Capabilities, EncodingRoundTripsAcrossWords) {
+  std::set<int> caps = {0, 63, 64, 130, -1};
+  auto words = EncodeCapabilityBitstring(caps);
+  ASSERT_EQ(words.size(), 3u);
+  EXPECT_EQ(words[0], (uint64_t{1} << 63) | 1u);
+  EXPECT_EQ(words[1], 1u);
+  EXPECT_EQ(words[2], uint64_t{1} << 2);
+  net::Capabilities c = WithBits(words);
+  EXPECT_EQ(DecodeBitstring(c.bitstring()), (std::set<int>{0, 63, 64, 130}));
+}
+
+TEST(Capabilities, MakeCapabilitiesGivesCapacityOnePerCapability) {
+  auto c = MakeCapabilities({0, 1, 35}, "0.1.0");
+  EXPECT_EQ(c.capacities().size(), 3u);
+  EXPECT_EQ(c.capacities().at(35), 1u);
+  EXPECT_TRUE(c.mandatories().empty());
+  EXPECT_EQ(c.version(), "0.1.0");
+}
+
+TEST(Capabilities, SubsetRule) {
+  auto provider = WithBits({0b1111});
+  EXPECT_TRUE(CompatibleWith(WithBits({0b0101}), provider));
+  EXPECT_FALSE(CompatibleWith(WithBits({0b10000}), provider));
+  EXPECT_FALSE(CompatibleWith(WithBits({0b1, 0b1}), provider));  // more words than provider
+  EXPECT_TRUE(CompatibleWith(WithBits({}), provider));
+}
+
+TEST(Capabilities, MandatoriesAndMinVersion) {
+  auto provider = WithBits({0b11});
+  provider.add_mandatories(0b10);
+  EXPECT_FALSE(CompatibleWith(WithBits({0b01}), provider));
+  EXPECT_TRUE(CompatibleWith(WithBits({0b11}), provider));
+
+  auto requester = WithBits({0b11});
+  requester.mutable_constraints()->set_minversion("0.9.0");
+  EXPECT_TRUE(CompatibleWith(requester, provider));
+  requester.mutable_constraints()->set_minversion("0.10.0");
+  EXPECT_FALSE(CompatibleWith(requester, provider));
+  provider.set_version("undefined");
+  requester.mutable_constraints()->set_minversion("0.1.0");
+  EXPECT_FALSE(CompatibleWith(requester, provider));
+}
+
+TEST(Capabilities, ModelConstraints) {
+  auto provider = WithBits({uint64_t{1} << 27});
+  auto& pm = (*provider.mutable_constraints()->mutable_percapability())[27];
+  (*pm.mutable_models())["sd"].set_warm(false);
+  auto requester = WithBits({uint64_t{1} << 27});
+  auto& rm = (*requester.mutable_constraints()->mutable_percapability())[27];
+  (*rm.mutable_models())["sd"].set_warm(false);
+  EXPECT_TRUE(CompatibleWith(requester, provider));
+  (*rm.mutable_models())["sd"].set_warm(true);
+  EXPECT_FALSE(CompatibleWith(requester, provider));
+  (*rm.mutable_models()).clear();
+  (*rm.mutable_models())["other"];
+  EXPECT_FALSE(CompatibleWith(requester, provider));
+}
+
+TEST(Capabilities, NamesAndPipelines) {
+  EXPECT_EQ(CapabilityName(0), "H.264");
+  EXPECT_EQ(CapabilityName(33), "Llm");
+  EXPECT_EQ(PipelineToCapability("live-video-to-video"), 35);
+  EXPECT_EQ(PipelineToCapability("text-to-image"), 27);
+  EXPECT_EQ(PipelineToCapability("llm"), 33);
+  EXPECT_EQ(PipelineToCapability("nope"), -2);
+}
+
+TEST(Capabilities, Versions) {
+  EXPECT_TRUE(VersionAtLeast("0.9.1-abc", "0.9.1"));
+  EXPECT_FALSE(VersionAtLeast("0.9.0", "0.9.1"));
+  EXPECT_TRUE(VersionAtLeast("1.0.0", "0.99.99"));
+  EXPECT_FALSE(VersionAtLeast("garbage", "0.1.0"));
+  EXPECT_TRUE(VersionAtLeast("0.1.0", "garbage"));
+}
+
+}  // namespace
+}  // namespace baton::orchestrator

@@ -1,0 +1,98 @@
+#include "orchestrator/media_store.h"
+
+#include <algorithm>
+
+namespace baton::orchestrator {
+
+std::string MediaStore::DirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+void MediaStore::Put(const std::string& path, std::string data) {
+  std::lock_guard lock(mu_);
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    bytes_ -= it->second->size();
+  } else {
+    directories_[DirectoryOf(path)].push_back(path);
+    order_.push_back(path);
+  }
+  bytes_ += data.size();
+  files_[path] = std::make_shared<const std::string>(std::move(data));
+  auto& dir = directories_[DirectoryOf(path)];
+  while (dir.size() > files_per_directory_) {
+    auto victim = files_.find(dir.front());
+    if (victim != files_.end()) {
+      bytes_ -= victim->second->size();
+      files_.erase(victim);
+    }
+    dir.pop_front();
+  }
+  EvictLocked();
+}
+
+void MediaStore::EvictLocked() {
+  // Oldest first across the whole store; entries already evicted per directory are skipped.
+  while (bytes_ > max_bytes_ && !order_.empty()) {
+    std::string victim = order_.front();
+    order_.pop_front();
+    auto it = files_.find(victim);
+    if (it == files_.end()) continue;
+    bytes_ -= it->second->size();
+    files_.erase(it);
+    auto& dir = directories_[DirectoryOf(victim)];
+    dir.erase(std::remove(dir.begin(), dir.end(), victim), dir.end());
+  }
+  if (order_.size() > 4 * files_.size() + 64) {
+    std::deque<std::string> live;
+    for (const auto& p : order_)
+      if (files_.count(p)) live.push_back(p);
+    order_.swap(live);
+  }
+}
+
+std::shared_ptr<const std::string> MediaStore::Get(const std::string& path) const {
+  std::lock_guard lock(mu_);
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : it->second;
+}
+
+void MediaStore::RemoveDirectory(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  for (auto it = files_.begin(); it != files_.end();) {
+    if (it->first.rfind(prefix + "/", 0) == 0) {
+      bytes_ -= it->second->size();
+      directories_.erase(DirectoryOf(it->first));
+      it = files_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+size_t MediaStore::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
+}
+
+size_t MediaStore::files() const {
+  std::lock_guard lock(mu_);
+  return files_.size();
+}
+
+std::string MediaStore::ContentTypeFor(const std::string& path) {
+  auto ends = [&](const char* ext) {
+    std::string e(ext);
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".ts")) return "video/mp2t";
+  if (ends(".mp4")) return "video/mp4";
+  if (ends(".m3u8")) return "application/x-mpegURL";
+  if (ends(".png")) return "image/png";
+  if (ends(".wav")) return "audio/wav";
+  if (ends(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+}  // namespace baton::orchestrator

@@ -1,0 +1,54 @@
+#include "orchestrator/orchestrator_service.h"
+
+#include "crypto/address.h"
+
+namespace baton::orchestrator {
+namespace {}  // namespace
+
+absl::StatusOr<net::OrchestratorInfo> OrchestratorService::GetOrchestrator(
+    const net::OrchestratorRequest& req) {
+  // Go's BytesToAddress: the right-most 20 bytes, left-padded when shorter.
+  auto gateway = crypto::Address::FromBytesGoStyle(req.address());
+  // The gateway signs the EIP-55 checksummed "0x..." string of its address.
+  if (!deps_.identity->VerifySig(gateway.bytes(), gateway.ChecksumHex(), req.sig()))
+    return absl::UnknownError("Invalid orchestrator request: orchestrator req sig check failed");
+  // go-livepeer runs the capacity check even with ignoreCapacityCheck.
+  if (auto s = deps_.sessions->CheckCapacity(""); !s.ok())
+    return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
+  return Info(gateway.bytes(), "");
+}
+
+absl::StatusOr<net::OrchestratorInfo> OrchestratorService::Info(const std::string& sender,
+                                                                const std::string& manifest) {
+  net::OrchestratorInfo info;
+  info.set_transcoder(deps_.service_uri);
+  auto price = deps_.terms->Price(sender, manifest);
+  if (!price.ok()) return price.status();
+  *info.mutable_price_info() = *price;
+  auto params = deps_.terms->TicketParams(sender, *price);
+  if (!params.ok()) return params.status();
+  if (params->has_value()) *info.mutable_ticket_params() = **params;
+  info.set_address(deps_.identity->Address());
+  *info.mutable_capabilities() = deps_.capabilities();
+  *info.mutable_auth_token() = deps_.tokens->Issue();
+  for (const auto& n : deps_.nodes) info.add_nodes(n);
+  return info;
+}
+
+absl::StatusOr<net::PingPong> OrchestratorService::Ping(const net::PingPong& req) {
+  net::PingPong reply;
+  reply.set_value(deps_.identity->Sign(req.value()));
+  return reply;
+}
+
+absl::StatusOr<net::EndTranscodingSessionResponse> OrchestratorService::EndTranscodingSession(
+    const net::EndTranscodingSessionRequest& req) {
+  // A missing token panics upstream; an error is the better answer.
+  if (!req.has_auth_token() || !deps_.tokens->MacMatches(req.auth_token()))
+    return absl::UnknownError("Invalid auth token");
+  if (deps_.end_session) deps_.end_session(req.auth_token().session_id());
+  deps_.sessions->Release(req.auth_token().session_id());
+  return net::EndTranscodingSessionResponse();
+}
+
+}  // namespace baton::orchestrator

@@ -1,0 +1,42 @@
+#include "worker/local_transcoder.h"
+
+#include "transcode/profile_proto.h"
+
+namespace baton::worker {
+
+std::shared_ptr<transcode::TranscodeSession> LocalTranscoder::SessionFor(
+    const std::string& session) {
+  std::lock_guard lock(mu_);
+  auto& s = sessions_[session];
+  if (!s) s = std::make_shared<transcode::TranscodeSession>();
+  return s;
+}
+
+absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Transcode(
+    const std::string& session, const net::SegData& seg_data,
+    const std::vector<net::VideoProfile>& requested, std::string_view bytes) {
+  std::vector<transcode::VideoProfile> profiles;
+  for (const auto& p : requested) {
+    auto profile = transcode::ProfileFromProto(p);
+    if (!profile.ok()) return profile.status();
+    profiles.push_back(*std::move(profile));
+  }
+  auto input = transcode::SegmentInputFromSegData(seg_data, bytes);
+  if (!input.ok()) return input.status();
+  auto result = SessionFor(session)->Transcode(*input, profiles);
+  if (!result.ok()) return result.status();
+  std::vector<Rendition> out;
+  for (auto& r : result->renditions) {
+    // VP8 (and VP9 asked for in MPEG-TS) come back in Matroska, which MPEG-TS cannot carry.
+    std::string ext = r.container == "mp4" ? ".mp4" : r.container == "matroska" ? ".mkv" : ".ts";
+    out.push_back({std::move(r.bytes), r.pixels, ext});
+  }
+  return out;
+}
+
+void LocalTranscoder::EndSession(const std::string& session) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(session);
+}
+
+}  // namespace baton::worker

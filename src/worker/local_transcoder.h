@@ -1,0 +1,32 @@
+// The in-process video worker (-transcoder): a transcode::TranscodeSession per gateway
+// session, driven by the orchestrator's SegmentHandler on that session's loop thread.
+//
+// Thread-safe: the session map is guarded; each session's TranscodeSession is used by its
+// own loop thread only.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "transcode/transcode_session.h"
+#include "worker/segment_transcoder.h"
+
+namespace baton::worker {
+
+class LocalTranscoder : public SegmentTranscoder {
+ public:
+  absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
+                                                   const net::SegData& seg_data,
+                                                   const std::vector<net::VideoProfile>& profiles,
+                                                   std::string_view bytes) override;
+  void EndSession(const std::string& session) override;
+
+ private:
+  std::shared_ptr<transcode::TranscodeSession> SessionFor(const std::string& session);
+
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<transcode::TranscodeSession>> sessions_;
+};
+
+}  // namespace baton::worker
