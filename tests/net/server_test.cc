@@ -118,6 +118,8 @@ class NetServerTest : public ::testing::Test {
 
     ServerOptions clear_options = tls_options;
     clear_options.tls = false;
+    // ThousandsOfIdleConnections holds 1,500 from one address (the per-IP cap has its own test).
+    clear_options.max_connections_per_client = 0;
     clear_server_ = new Server(clear_options);
     app_->Install(*clear_server_);
     ASSERT_TRUE(clear_server_->Start().ok());
@@ -366,6 +368,27 @@ TEST(NetServerLifecycle, IdleConnectionsAreClosedAfterTheTimeout) {
   options.bind_address = "127.0.0.1:0";
   options.tls = false;
   options.idle_timeout = std::chrono::milliseconds(300);
+  options.header_timeout = std::chrono::seconds(30);
+  Server server(options);
+  server.router().Handle("/hello", {"GET"}, [](HttpRequest, std::shared_ptr<ResponseWriter> w) {
+    w->Respond(200, "text/plain", "hello");
+  });
+  ASSERT_TRUE(server.Start().ok());
+  // Idle between requests: closed after idle_timeout (not the 30 s header deadline).
+  const int fd = ConnectLoopback(server.port());
+  ASSERT_TRUE(SendAll(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_NE(ReadUntil(fd, "hello").find("hello"), std::string::npos);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ReadUntilClosed(fd).closed_by_peer);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  close(fd);
+}
+
+TEST(NetServerLifecycle, AConnectionThatSendsNothingIsClosedAtTheHeaderDeadline) {
+  ServerOptions options;
+  options.bind_address = "127.0.0.1:0";
+  options.tls = false;
+  options.header_timeout = std::chrono::milliseconds(300);
   Server server(options);
   ASSERT_TRUE(server.Start().ok());
   const int fd = ConnectLoopback(server.port());
