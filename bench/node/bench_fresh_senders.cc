@@ -8,6 +8,8 @@
 // event loops wait. Prints p50/p99/max of both and the answers' status codes.
 //
 // Usage: bench_fresh_senders <host:port> [calls per second=1000] [seconds=10] [threads=48]
+// Unfunded fresh keys get "insufficient sender reserve" (UNKNOWN), as from go-livepeer: the
+// chain reads are the same whether the answer is params or that error.
 // (bench/node/fresh_senders.sh starts a devnet and an on-chain node and runs this against it.)
 #include <algorithm>
 #include <atomic>
@@ -47,10 +49,13 @@ struct Outcomes {
   std::mutex mu;
   std::vector<double> latencies_ms;
   std::map<std::string, int> codes;
+  std::map<std::string, std::string> example;  // one message per code
   void Add(double ms, const absl::Status& status) {
     std::lock_guard lock(mu);
     latencies_ms.push_back(ms);
-    ++codes[status.ok() ? "OK" : absl::StatusCodeToString(status.code())];
+    const std::string code = status.ok() ? "OK" : absl::StatusCodeToString(status.code());
+    ++codes[code];
+    if (!status.ok()) example.emplace(code, std::string(status.message()));
   }
   void Print(const char* what) {
     std::lock_guard lock(mu);
@@ -58,6 +63,9 @@ struct Outcomes {
                 Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99),
                 Percentile(latencies_ms, 1.0));
     for (const auto& [code, count] : codes) std::printf(" %s %d", code.c_str(), count);
+    for (const auto& [code, message] : example) {
+      std::printf(" (%s: \"%s\")", code.c_str(), message.c_str());
+    }
     std::printf("\n");
   }
 };

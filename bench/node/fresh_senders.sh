@@ -6,6 +6,7 @@
 # path of GetOrchestrator (pool threads, bounded caches) rather than the offchain fast path.
 #
 # Usage: bench/node/fresh_senders.sh [calls per second=1000] [seconds=10]   (after make build)
+# BATON=path/to/baton measures another build of the node (e.g. to compare with an older one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -29,7 +30,7 @@ orch_key=$(node scripts/devnet-lib/chain.js --state-dir "$TMP/devnet" info |
 node scripts/devnet-lib/keystore.js "$orch_key" pw "$TMP/node/keystore" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cli=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN/baton" -orchestrator -transcoder -network devnet -ethUrl "$rpc_url" \
+"${BATON:-$BIN/baton}" -orchestrator -transcoder -network devnet -ethUrl "$rpc_url" \
   -ethController "$controller" -ethKeystorePath "$TMP/node/keystore" -ethPassword pw \
   -serviceAddr "127.0.0.1:$port" -cliAddr "127.0.0.1:$cli" -dataDir "$TMP/node" \
   -pricePerUnit 1000 -blockPollingInterval 1 -v 2 >"$TMP/node.log" 2>&1 &
