@@ -15,14 +15,15 @@
 //
 // Bounds: flow-control windows are not reopened on receipt (nghttp2's automatic WINDOW_UPDATE is
 // off) but as bodies are taken: appended to a request while the connection buffers at most
-// kMaxBufferedBodyBytes of undispatched bodies, else when a stream is dispatched; dropped DATA is
-// credited at once. Deadlines (ClientDeadline): a header block must complete within the header
-// time of its start (else GOAWAY: nothing else can use the connection meanwhile); a body must
-// average min_body_rate after that grace (else 408 on the stream, then RST_STREAM); a stream
-// answered early must be ended by the client within the header time (else RST_STREAM); with no
-// stream open the connection may idle for the idle time (the header time before its first
-// request), then gets GOAWAY. Output is pulled from nghttp2 only while the connection's unsent
-// output is under max_output_bytes.
+// kMaxBufferedBodyBytes of undispatched bodies, else when a stream is dispatched; the oldest
+// stream still receiving its body is always credited (so a body larger than the bound, up to its
+// route's limit, still completes); dropped DATA is credited at once. Deadlines (ClientDeadline): a
+// header block must complete within the header time of its start (else GOAWAY: nothing else can use
+// the connection meanwhile); a body must average min_body_rate after that grace (else 408 on the
+// stream, then RST_STREAM); a stream answered early must be ended by the client within the header
+// time (else RST_STREAM); with no stream open the connection may idle for the idle time (the header
+// time before its first request), then gets GOAWAY. Output is pulled from nghttp2 only while the
+// connection's unsent output is under max_output_bytes.
 #include <event2/buffer.h>
 #include <nghttp2/nghttp2.h>
 
@@ -47,8 +48,9 @@ constexpr int32_t kConnectionWindowBytes = 16 << 20;
 constexpr uint64_t kResetBurst = 100000;
 constexpr uint64_t kResetsPerSecond = 20000;
 // Request bodies a connection may hold before its handlers take them; past this the windows
-// stay shut until a stream is dispatched, so a connection holds at most this plus one
-// connection window of unread bodies whatever its streams' route limits.
+// stay shut until a stream is dispatched, except the oldest one receiving (it must be able to
+// finish), so a connection holds at most this, that stream's body (up to its route's limit)
+// and one connection window of unread bodies.
 constexpr size_t kMaxBufferedBodyBytes = 32u << 20;
 
 using Clock = std::chrono::steady_clock;
@@ -138,6 +140,9 @@ class Http2Codec final : public Codec {
   // `stream`'s buffered body left the connection (dispatched, dropped or closed): credit what
   // other streams were held back by kMaxBufferedBodyBytes.
   void ReleaseBody(Http2Stream& stream, bool closed = false);
+  // Credits held-back body bytes: the oldest receiving stream's always, others' while under
+  // kMaxBufferedBodyBytes.
+  void CreditHeldBodies();
 
   ConnectionIo& io_;
   nghttp2_session* session_ = nullptr;
@@ -389,11 +394,18 @@ void Http2Codec::ReleaseBody(Http2Stream& stream, bool closed) {
     }
     stream.unconsumed = 0;
   }
+  CreditHeldBodies();
+}
+
+void Http2Codec::CreditHeldBodies() {
+  bool oldest = true;
   for (auto& [id, other] : streams_) {
-    if (buffered_body_bytes_ > kMaxBufferedBodyBytes) break;
-    if (other->unconsumed == 0) continue;
-    nghttp2_session_consume(session_, id, other->unconsumed);
-    other->unconsumed = 0;
+    if (other->dispatched || !other->headers_complete) continue;
+    if (other->unconsumed > 0 && (oldest || buffered_body_bytes_ <= kMaxBufferedBodyBytes)) {
+      nghttp2_session_consume(session_, id, other->unconsumed);
+      other->unconsumed = 0;
+    }
+    oldest = false;
   }
 }
 
@@ -478,10 +490,12 @@ int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, 
   }
   stream->request.body.append(reinterpret_cast<const char*>(data), len);
   codec.buffered_body_bytes_ += len;
+  stream->unconsumed += len;
   if (codec.buffered_body_bytes_ <= kMaxBufferedBodyBytes) {
-    nghttp2_session_consume(codec.session_, stream_id, len);
+    nghttp2_session_consume(codec.session_, stream_id, stream->unconsumed);
+    stream->unconsumed = 0;
   } else {
-    stream->unconsumed += len;
+    codec.CreditHeldBodies();
   }
   return 0;
 }

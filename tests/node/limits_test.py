@@ -25,7 +25,7 @@ import grpc
 
 ARGS = None
 HANDSHAKE_S = 1.0  # -tlsHandshakeTimeout of the deadline node
-HEADER_S = 1.0     # -readHeaderTimeout of the deadline node
+HEADER_S = 2.0     # -readHeaderTimeout of the deadline node (unlike HANDSHAKE_S: which one ran)
 SLACK_S = 1.5      # scheduling slack on a loaded CI machine
 
 
@@ -110,11 +110,44 @@ def h2_frame(kind, flags, stream, payload=b""):
     return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
 
 
+def hpack_int(n, prefix_bits, flags=0):
+    limit = (1 << prefix_bits) - 1
+    if n < limit:
+        return bytes([flags | n])
+    out = [flags | limit]
+    n -= limit
+    while n >= 128:
+        out.append(n % 128 + 128)
+        n //= 128
+    return bytes(out + [n])
+
+
+def hpack_string(text):
+    data = text.encode() if isinstance(text, str) else text
+    return hpack_int(len(data), 7) + data  # no Huffman coding
+
+
 def hpack_literal(index, value):
     """A literal header field without indexing, its name from the static table."""
-    value = value.encode()
-    assert index < 15 and len(value) < 127
-    return bytes([index, len(value)]) + value
+    return hpack_int(index, 4) + hpack_string(value)
+
+
+def hpack_new_name(name, value):
+    """A literal header field without indexing, with a literal name."""
+    return b"\x00" + hpack_string(name) + hpack_string(value)
+
+
+def h2_frames(data):
+    """Splits received bytes into (type, flags, stream, payload); returns them and the rest."""
+    frames = []
+    while len(data) >= 9:
+        length = int.from_bytes(data[:3], "big")
+        if len(data) < 9 + length:
+            break
+        frames.append((data[3], data[4], int.from_bytes(data[5:9], "big") & 0x7FFFFFFF,
+                       data[9:9 + length]))
+        data = data[9 + length:]
+    return frames, data
 
 
 def h2_get(stream, path):
@@ -159,6 +192,16 @@ class DeadlineTest(unittest.TestCase):
         self.assertLess(waited, HEADER_S + SLACK_S)
         figure(f"half-written request header closed after {waited:.2f} s (deadline {HEADER_S} s)")
 
+    def test_h2_header_block_left_open_ends_the_connection(self):
+        s = tls_context("h2").wrap_socket(connect(self.node.port), server_hostname="localhost")
+        block = b"\x82\x87" + hpack_literal(4, "/healthz")  # no END_HEADERS, no CONTINUATION
+        s.sendall(H2_PREFACE + h2_frame(4, 0, 0) + h2_frame(1, 0x1, 1, block))
+        data, waited = read_until_closed(s)
+        frames, _ = h2_frames(data)
+        self.assertIn(7, [kind for kind, _, _, _ in frames], "no GOAWAY")
+        self.assertGreater(waited, HEADER_S - 0.2)
+        self.assertLess(waited, HEADER_S + SLACK_S)
+
     def test_a_trickled_header_does_not_extend_the_deadline(self):
         with tls_context().wrap_socket(connect(self.node.port), server_hostname="localhost") as s:
             start = time.monotonic()
@@ -188,6 +231,53 @@ class DeadlineTest(unittest.TestCase):
         self.assertEqual(data, b"")
         self.assertGreater(waited, 2.5)
         self.assertLess(waited, 3 + SLACK_S)
+
+    def segment_header(self):
+        """A valid Livepeer-Segment header (offchain: any sender gets an auth token)."""
+        info = get_orchestrator(self.channel)
+        m = pb()
+        sd = m.SegData(manifestId=b"manifest-" + info.auth_token.session_id.encode(), seq=0,
+                       hash=b"\x00" * 32, duration=2000, auth_token=info.auth_token)
+        sd.fullProfiles.add(name="P240p30fps16x9", width=426, height=240, bitrate=600000, fps=30,
+                            fpsDen=1)
+        sd.capabilities.bitstring.append(3)
+        return base64.b64encode(sd.SerializeToString()).decode()
+
+    def test_slow_h2_body_gets_408_and_its_stream_reset(self):
+        s = tls_context("h2").wrap_socket(connect(self.node.port), server_hostname="localhost")
+        self.assertEqual(s.selected_alpn_protocol(), "h2")
+        block = (b"\x83\x87" + hpack_literal(4, "/segment") + hpack_literal(1, "localhost") +
+                 hpack_new_name("content-type", "video/MP2T") +
+                 hpack_new_name("content-length", "1000000") +
+                 hpack_new_name("livepeer-segment", self.segment_header()))
+        s.sendall(H2_PREFACE + h2_frame(4, 0, 0) + h2_frame(1, 0x4, 1, block))  # END_HEADERS
+        start = time.monotonic()
+        s.settimeout(0.1)
+        received, status_frame, reset = b"", None, None
+        while time.monotonic() - start < HEADER_S + SLACK_S + 2 and reset is None:
+            try:
+                s.sendall(h2_frame(0, 0, 1, b"\x47" * 200))  # 2 kB/s
+            except OSError:
+                break
+            try:
+                received += s.recv(65536)
+            except socket.timeout:
+                pass
+            frames, _ = h2_frames(received)
+            for kind, flags, stream, payload in frames:
+                if kind == 1 and stream == 1 and status_frame is None:
+                    status_frame = time.monotonic() - start
+                if kind == 3 and stream == 1:
+                    reset = (time.monotonic() - start, int.from_bytes(payload, "big"))
+                if kind == 7:
+                    self.fail("the node ended the whole connection (GOAWAY)")
+        s.close()
+        self.assertIsNotNone(status_frame, "no answer on the slow stream")
+        self.assertIsNotNone(reset, "the slow stream was not reset")
+        self.assertEqual(reset[1], 0)  # NO_ERROR: the answer (408) is complete
+        self.assertGreater(reset[0], HEADER_S - 0.2)
+        self.assertLess(reset[0], HEADER_S + SLACK_S + 1)
+        figure(f"HTTP/2 body at 2 kB/s: 408 and RST_STREAM after {reset[0]:.2f} s")
 
     def test_slow_body_is_cut(self):
         info = get_orchestrator(self.channel)
