@@ -79,10 +79,13 @@ def raise_fd_limit():
     return hard
 
 
-def start_node(flags):
+def start_node(flags, prefix=()):
+    """A started node; `prefix` runs before the binary (e.g. prlimit)."""
     sys.path.insert(0, os.path.dirname(__file__))
     from baton_process import BatonProcess
-    return BatonProcess(ARGS.baton, flags).start()
+    node = BatonProcess(ARGS.baton, flags)
+    node.args = list(prefix) + node.args
+    return node.start()
 
 
 def grpc_channel(node):
@@ -426,9 +429,14 @@ class HeldSocketsTest(unittest.TestCase):
         limit = raise_fd_limit()
         if limit < self.HELD + 200:
             self.skipTest(f"open file limit {limit} is too low for {self.HELD} sockets")
-        # The default per-IP cap (64) stays on: the held sockets come from 40 addresses.
+        # The default per-IP cap (64) stays on: the held sockets come from 40 addresses. The node
+        # starts with a soft open-file limit of 1,024: it must raise it to the hard limit.
         node = start_node([f"-tlsHandshakeTimeout={self.DEADLINE_S}s",
-                           f"-readHeaderTimeout={self.DEADLINE_S}s"])
+                           f"-readHeaderTimeout={self.DEADLINE_S}s"],
+                          prefix=["prlimit", f"--nofile=1024:{limit}", "--"])
+        with open(f"/proc/{node.proc.pid}/limits") as f:
+            soft = [line.split()[3] for line in f if line.startswith("Max open files")][0]
+        self.assertEqual(int(soft), limit, "RLIMIT_NOFILE not raised to the hard limit")
         sources = [f"127.0.0.{10 + i}" for i in range(40)]
         held = []  # (socket, time its deadline started)
         lock = threading.Lock()
