@@ -13,6 +13,7 @@
 #include "net/server.h"
 #include "node/account_identity.h"
 #include "node/capabilities.h"
+#include "node/chain_read_routing.h"
 #include "node/grpc_services.h"
 #include "node/local_transcoder.h"
 #include "node/media_store.h"
@@ -315,14 +316,21 @@ absl::Status NodeImpl::Start() {
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc(), chain_reads);
   // The header check answers bad payment/credentials before a segment body is uploaded.
   auto check_headers = [this](http::HttpRequest& head) { return segments_->CheckHeaders(head); };
-  service_->router().Handle(
-      "/segment", {"POST"},
-      [this](http::HttpRequest r, auto w) { segments_->HandleSegment(std::move(r), std::move(w)); },
-      check_headers, kMaxSegmentBytes);
-  service_->router().Handle(
-      "/payment", {"POST"},
-      [this](http::HttpRequest r, auto w) { segments_->HandlePayment(std::move(r), std::move(w)); },
-      check_headers, /*max_body=*/0);  // the payment travels in a header
+  // A sender whose chain facts are not in memory is served off the loops (chain_read_routing.h).
+  service_->router().Handle("/segment", {"POST"},
+                            OffLoopWhenChainReads(
+                                [this](http::HttpRequest r, auto w) {
+                                  segments_->HandleSegment(std::move(r), std::move(w));
+                                },
+                                chain_reads.facts, chain_reads.pool),
+                            check_headers, kMaxSegmentBytes);
+  service_->router().Handle("/payment", {"POST"},
+                            OffLoopWhenChainReads(
+                                [this](http::HttpRequest r, auto w) {
+                                  segments_->HandlePayment(std::move(r), std::move(w));
+                                },
+                                chain_reads.facts, chain_reads.pool),
+                            check_headers, /*max_body=*/0);  // the payment travels in a header
   service_->router().HandlePrefix("/stream/", {"GET"}, [this](http::HttpRequest r, auto w) {
     segments_->HandleStream(std::move(r), std::move(w));
   });
