@@ -28,7 +28,10 @@ ChainWatcher::ChainWatcher(std::shared_ptr<const eth::EthClient> client,
       options_(std::move(options)),
       tracker_(
           [client = client_](std::optional<uint64_t> n) { return client->GetBlockByNumber(n); },
-          {options_.keep_blocks, options_.max_blocks_per_poll}) {}
+          {options_.keep_blocks, options_.max_blocks_per_poll}),
+      senders_(options_.max_cached_senders),
+      claimable_(options_.max_cached_senders),
+      activation_(options_.max_cached_senders) {}
 
 ChainWatcher::~ChainWatcher() { Stop(); }
 
@@ -109,9 +112,9 @@ uint64_t ChainWatcher::OnReorg(const BlockTracker::Reorg& reorg) {
 void ChainWatcher::ForgetAll() {
   std::lock_guard lock(mu_);
   ++epoch_;
-  senders_.clear();
-  claimable_.clear();
-  activation_.clear();
+  senders_.Clear();
+  claimable_.Clear();
+  activation_.Clear();
   round_hashes_.clear();
 }
 
@@ -121,15 +124,15 @@ absl::Status ChainWatcher::ForgetChangedSenders(uint64_t from_block, uint64_t to
   if (!senders.ok()) {
     // Whom the missed logs named is unknown: forget every sender rather than serve a stale one.
     ++epoch_;
-    senders_.clear();
-    claimable_.clear();
+    senders_.Clear();
+    claimable_.Clear();
     return Wrap(senders.status(), "reading TicketBroker events");
   }
   if (senders->empty()) return absl::OkStatus();
   ++epoch_;  // a read in flight may have been answered before these events
   for (const auto& sender : *senders) {
-    senders_.erase(sender);
-    claimable_.erase(sender);
+    senders_.Erase(sender);
+    claimable_.Erase(sender);
   }
   return absl::OkStatus();
 }
@@ -155,8 +158,8 @@ absl::Status ChainWatcher::ReadRounds() {
   std::lock_guard lock(mu_);
   if (round != last_initialized_round_) {
     ++epoch_;
-    senders_.clear();  // reserve claims reset with each round
-    claimable_.clear();
+    senders_.Clear();  // reserve claims reset with each round
+    claimable_.Clear();
   }
   last_initialized_round_ = round;
   current_round_ = ToInt64(*current);
@@ -210,20 +213,45 @@ std::string ChainWatcher::BlockHashForRound(int64_t round) const {
 }
 
 template <typename V, typename Fetch>
-absl::StatusOr<V> ChainWatcher::CachedRead(std::map<crypto::Address, Cached<V>>& cache,
+absl::StatusOr<V> ChainWatcher::CachedRead(LruMap<crypto::Address, Cached<V>>& cache,
                                            const crypto::Address& key, const Fetch& fetch) const {
   uint64_t epoch;
   {
     std::lock_guard lock(mu_);
-    auto it = cache.find(key);
-    if (it != cache.end() && Fresh(it->second.at)) return it->second.value;
+    const Cached<V>* cached = cache.Find(key);
+    if (cached != nullptr && Fresh(cached->at)) return cached->value;
     epoch = epoch_;
   }
   absl::StatusOr<V> value = fetch();
   if (!value.ok()) return value.status();
   std::lock_guard lock(mu_);
-  if (epoch == epoch_) cache[key] = {*value, std::chrono::steady_clock::now()};
+  if (epoch == epoch_) cache.Put(key, {*value, std::chrono::steady_clock::now()});
   return value;
+}
+
+template <typename V>
+bool ChainWatcher::FreshWithMargin(const Cached<V>* cached) const {
+  // A margin, so that an answer judged cached here is still cached when it is read.
+  const auto margin = std::min(options_.cache_ttl / 4, std::chrono::milliseconds(1000));
+  return cached != nullptr &&
+         std::chrono::steady_clock::now() + margin - cached->at < options_.cache_ttl;
+}
+
+bool ChainWatcher::SenderInfoCached(const crypto::Address& sender) const {
+  std::lock_guard lock(mu_);
+  return FreshWithMargin(senders_.Peek(sender));
+}
+
+bool ChainWatcher::SenderReadsCached(const crypto::Address& sender) const {
+  std::lock_guard lock(mu_);
+  if (!FreshWithMargin(claimable_.Peek(sender))) return false;
+  // The ticket expiration params name the last round's block hash (or the one before it).
+  auto hash = round_hashes_.find(last_initialized_round_);
+  if (hash == round_hashes_.end()) return false;
+  if (hash->second == std::string(32, '\0')) {
+    return round_hashes_.count(last_initialized_round_ - 1) != 0;
+  }
+  return true;
 }
 
 absl::StatusOr<pm::SenderInfo> ChainWatcher::GetSenderInfo(const crypto::Address& sender) const {

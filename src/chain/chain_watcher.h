@@ -13,7 +13,10 @@
 //  - the head's L1 block number (Arbitrum's l1BlockNumber), the last initialized round and its
 //    block hash, and the current round; a new round forgets the senders' reserve answers.
 // Senders' TicketBroker state, their claimable reserve and orchestrators' activation are read
-// on demand by eth_call and cached for at most cache_ttl.
+// on demand by eth_call and cached for at most cache_ttl, in caches of at most
+// max_cached_senders entries each (least recently used evicted). SenderReadsCached tells a
+// caller on an event-loop thread whether a sender's reads would block, so it can move them to a
+// thread that may wait (node: ChainReadPool).
 //
 // Listeners registered before Start run on the watcher's thread (on the caller's for Poll):
 // block listeners hear of every new L1 block (the recipient prunes its nonces, the redemption
@@ -36,6 +39,7 @@
 
 #include "chain/block_tracker.h"
 #include "chain/protocol_contracts.h"
+#include "common/lru_map.h"
 #include "eth/eth_client.h"
 #include "eth/gas_price_monitor.h"
 #include "pm/chain_facts.h"
@@ -50,6 +54,9 @@ class ChainWatcher : public pm::ChainFacts {
     crypto::Address recipient;           // the node's ticket recipient (for claimable reserve)
     size_t keep_blocks = 128;            // headers kept to walk a reorg back to its common ancestor
     uint64_t max_blocks_per_poll = 100;  // a node far behind catches up over several polls
+    // Entries per cache (senders, reserves, activation), least recently used evicted first:
+    // gateways choose the keys, so the caches must not grow with the keys ever asked about.
+    size_t max_cached_senders = 10000;
   };
   using BlockListener = std::function<void(uint64_t l1_block)>;
   // fork_block is a block number of the chain itself (an L2 number on Arbitrum, as in
@@ -78,6 +85,8 @@ class ChainWatcher : public pm::ChainFacts {
   std::optional<crypto::U256> GasPrice() const override;
   absl::StatusOr<bool> IsActiveOrchestrator(const crypto::Address& orchestrator,
                                             int64_t round) const override;
+  bool SenderReadsCached(const crypto::Address& sender) const override;
+  bool SenderInfoCached(const crypto::Address& sender) const override;
 
   int64_t CurrentRound() const;
   const ProtocolContracts& contracts() const { return contracts_; }
@@ -90,10 +99,13 @@ class ChainWatcher : public pm::ChainFacts {
   };
   void Run();
   bool Fresh(std::chrono::steady_clock::time_point at) const;
+  // Fresh for a while yet (REQUIRES: mu_ held).
+  template <typename V>
+  bool FreshWithMargin(const Cached<V>* cached) const;
   // The cached answer for `key` while fresh; else fetch()'s, cached unless the chain changed
   // (the epoch moved) while it was being read, so a stale answer never lands in the cache.
   template <typename V, typename Fetch>
-  absl::StatusOr<V> CachedRead(std::map<crypto::Address, Cached<V>>& cache,
+  absl::StatusOr<V> CachedRead(LruMap<crypto::Address, Cached<V>>& cache,
                                const crypto::Address& key, const Fetch& fetch) const;
   // Logs the reorg and forgets every cached answer; returns the fork block for the listeners.
   uint64_t OnReorg(const BlockTracker::Reorg& reorg);
@@ -121,9 +133,9 @@ class ChainWatcher : public pm::ChainFacts {
   // out of the cache, since it may predate the change.
   uint64_t epoch_ = 0;
   mutable std::map<int64_t, std::string> round_hashes_;
-  mutable std::map<crypto::Address, Cached<pm::SenderInfo>> senders_;
-  mutable std::map<crypto::Address, Cached<crypto::U256>> claimable_;
-  mutable std::map<crypto::Address, Cached<std::pair<int64_t, int64_t>>> activation_;
+  mutable LruMap<crypto::Address, Cached<pm::SenderInfo>> senders_;
+  mutable LruMap<crypto::Address, Cached<crypto::U256>> claimable_;
+  mutable LruMap<crypto::Address, Cached<std::pair<int64_t, int64_t>>> activation_;
 
   std::mutex run_mu_;
   std::condition_variable wake_;

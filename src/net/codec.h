@@ -5,7 +5,9 @@
 // ConnectionIo. Threads: everything here runs on the connection's loop thread.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,8 @@ class ConnectionIo {
   virtual void LingeringClose() = 0;
   virtual void PauseReading() = 0;
   virtual void ResumeReading() = 0;
+  // Bytes written but not yet taken by the socket.
+  virtual size_t OutputBacklog() const { return 0; }
   virtual const std::string& peer_address() const = 0;
   virtual bool tls() const = 0;
   virtual const std::shared_ptr<EventLoop>& loop() const = 0;
@@ -40,10 +44,15 @@ class Codec {
   virtual ~Codec() = default;
   // Consumes readable bytes (the codec drains what it uses from `input`).
   virtual void OnInput(evbuffer* input) = 0;
-  // True while some request is being received or answered (idle timeout waits for these).
-  virtual bool HasActiveStreams() const = 0;
-  // The idle timeout fired with no active streams; the codec may say goodbye (h2 GOAWAY).
-  virtual void OnIdleTimeout() = 0;
+  // When the client must next have sent something: the header deadline of a request being
+  // received, the body-rate deadline of a body being received, or the end of the keep-alive idle
+  // time. nullopt while only the server has work to do (a handler is answering).
+  virtual std::optional<std::chrono::steady_clock::time_point> ClientDeadline() const = 0;
+  // ClientDeadline() has passed: the codec answers what it can (408 on HTTP/1.1, RST_STREAM or
+  // GOAWAY on HTTP/2) and closes what must be closed.
+  virtual void OnClientDeadline() = 0;
+  // The connection's output drained (after a pause for too much unsent output).
+  virtual void OnOutputDrained() {}
   // The connection is going away: abort every unfinished exchange.
   virtual void OnConnectionClosed() = 0;
 };

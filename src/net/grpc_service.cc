@@ -180,6 +180,10 @@ absl::StatusOr<std::string> DecodeSingleMessage(const std::string& body) {
 
 }  // namespace
 
+void GrpcService::RespondUnknownMethod(ResponseWriter& response, const std::string& path) {
+  RespondStatus(response, GrpcCode::kUnimplemented, UnknownMethodMessage(path));
+}
+
 void GrpcService::Serve(HttpRequest request, std::shared_ptr<ResponseWriter> response) const {
   auto method = methods_.find(request.path);
   if (method == methods_.end()) {

@@ -112,6 +112,8 @@ class GrpcService {
 
   // A trailers-only gRPC error response.
   static void RespondStatus(ResponseWriter& response, GrpcCode code, std::string_view message);
+  // UNIMPLEMENTED for a method not registered here, worded as grpc-go does.
+  static void RespondUnknownMethod(ResponseWriter& response, const std::string& path);
 
  private:
   struct Method {

@@ -9,9 +9,15 @@
 // body unread (a rejected "Expect: 100-continue" request never gets the 100); without a body it
 // is answered like any request and the connection stays open. Parse errors, oversized headers and
 // a chunked body over the limit also answer and close this way.
+//
+// Deadlines (ClientDeadline): a request's headers within the header time of its first byte, its
+// body at min_body_rate after that grace (else 408 and close, the same way), and between
+// requests the keep-alive idle time (the header time before the first), after which the
+// connection closes.
 #include <event2/buffer.h>
 #include <http_parser.h>
 
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -30,6 +36,7 @@ namespace {
 constexpr size_t kMaxPendingInput = 1 << 20;
 
 class Http1Codec;
+using Clock = std::chrono::steady_clock;
 
 // One request/response exchange; the ResponseWriter posts into it.
 class Http1Exchange final : public StreamSink {
@@ -54,8 +61,8 @@ class Http1Codec final : public Codec {
   ~Http1Codec() override { OnConnectionClosed(); }
 
   void OnInput(evbuffer* input) override;
-  bool HasActiveStreams() const override { return exchange_ != nullptr || message_started_; }
-  void OnIdleTimeout() override {}
+  std::optional<Clock::time_point> ClientDeadline() const override;
+  void OnClientDeadline() override;
   void OnConnectionClosed() override;
 
   // Exchange side.
@@ -89,6 +96,14 @@ class Http1Codec final : public Codec {
   std::string url_, field_, value_;
   bool in_value_ = false;
   bool message_started_ = false;
+  bool headers_complete_ = false;
+  Clock::time_point message_started_at_;
+  Clock::time_point headers_at_;
+  Clock::time_point last_input_at_;
+  // Since when no request is in progress; the first request gets the header deadline, later
+  // ones the keep-alive idle time.
+  Clock::time_point idle_since_ = Clock::now();
+  bool first_request_ = true;
   size_t header_bytes_ = 0;
   size_t body_limit_ = 0;
   int error_status_ = 0;
@@ -211,7 +226,30 @@ Http1Codec::Http1Codec(ConnectionIo& io) : io_(io) {
   settings_.on_message_complete = &Http1Codec::OnMessageComplete;
 }
 
+std::optional<Clock::time_point> Http1Codec::ClientDeadline() const {
+  const ClientDeadlines& deadlines = io_.server().deadlines;
+  if (failed_ || exchange_ != nullptr) return std::nullopt;  // the connection or a handler acts
+  if (!message_started_) {
+    return idle_since_ + (first_request_ ? deadlines.header : deadlines.idle);
+  }
+  if (!headers_complete_) return message_started_at_ + deadlines.header;
+  // The body: after a grace of the header time, at least min_body_rate bytes per second.
+  if (deadlines.min_body_rate == 0) return last_input_at_ + deadlines.idle;
+  const auto owed =
+      std::chrono::milliseconds(request_.body.size() * 1000 / deadlines.min_body_rate);
+  return headers_at_ + deadlines.header + owed;
+}
+
+void Http1Codec::OnClientDeadline() {
+  if (!message_started_) {
+    io_.CloseAfterWrite();  // idle keep-alive connection, or no request in time
+    return;
+  }
+  FailConnection({408, "408 Request Timeout", {}});
+}
+
 void Http1Codec::OnInput(evbuffer* input) {
+  last_input_at_ = Clock::now();
   const size_t length = evbuffer_get_length(input);
   const size_t old_size = pending_input_.size();
   pending_input_.resize(old_size + length);
@@ -277,6 +315,9 @@ int Http1Codec::OnMessageBegin(http_parser* parser) {
   self.value_.clear();
   self.in_value_ = false;
   self.message_started_ = true;
+  self.headers_complete_ = false;
+  self.message_started_at_ = Clock::now();
+  self.first_request_ = false;
   self.header_bytes_ = 0;
   self.error_status_ = 0;
   self.rejection_.reset();
@@ -323,6 +364,8 @@ int Http1Codec::OnHeaderValue(http_parser* parser, const char* at, size_t length
 int Http1Codec::OnHeadersComplete(http_parser* parser) {
   Http1Codec& self = Self(parser);
   self.CommitHeader();
+  self.headers_complete_ = true;
+  self.headers_at_ = Clock::now();
   HttpRequest& request = self.request_;
   request.method = http_method_str(static_cast<http_method>(parser->method));
   std::string_view url = self.url_;
@@ -390,6 +433,7 @@ void Http1Codec::FinishExchange() {
   std::shared_ptr<Http1Exchange> finished = std::move(exchange_);
   std::shared_ptr<LoopResponseWriter> writer = std::move(writer_);
   if (writer) writer->MarkClosed(/*aborted=*/false);
+  idle_since_ = Clock::now();
   if (close_after_response_) {
     failed_ = true;
     io_.CloseAfterWrite();

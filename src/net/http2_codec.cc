@@ -12,13 +12,27 @@
 // does: curl 7.88 fails a transfer whose stream is reset right after its answer arrives, and curl
 // and Go clients stop uploading on an error answer by themselves. The 431 for an oversized
 // header list and the answer to a body over the limit end their streams the same way.
+//
+// Bounds: flow-control windows are not reopened on receipt (nghttp2's automatic WINDOW_UPDATE is
+// off) but as bodies are taken: appended to a request while the connection buffers at most
+// kMaxBufferedBodyBytes of undispatched bodies, else when a stream is dispatched; the oldest
+// stream still receiving its body is always credited (so a body larger than the bound, up to its
+// route's limit, still completes); dropped DATA is credited at once. Deadlines (ClientDeadline): a
+// header block must complete within the header time of its start (else GOAWAY: nothing else can use
+// the connection meanwhile); a body must average min_body_rate after that grace (else 408 on the
+// stream, then RST_STREAM); a stream answered early must be ended by the client within the header
+// time (else RST_STREAM); with no stream open the connection may idle for the idle time (the header
+// time before its first request), then gets GOAWAY. Output is pulled from nghttp2 only while the
+// connection's unsent output is under max_output_bytes.
 #include <event2/buffer.h>
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "net/codec.h"
 #include "net/event_loop.h"
@@ -33,6 +47,13 @@ constexpr int32_t kStreamWindowBytes = 1 << 20;
 constexpr int32_t kConnectionWindowBytes = 16 << 20;
 constexpr uint64_t kResetBurst = 100000;
 constexpr uint64_t kResetsPerSecond = 20000;
+// Request bodies a connection may hold before its handlers take them; past this the windows
+// stay shut until a stream is dispatched, except the oldest one receiving (it must be able to
+// finish), so a connection holds at most this, that stream's body (up to its route's limit)
+// and one connection window of unread bodies.
+constexpr size_t kMaxBufferedBodyBytes = 32u << 20;
+
+using Clock = std::chrono::steady_clock;
 
 class Http2Codec;
 
@@ -61,6 +82,12 @@ class Http2Stream final : public StreamSink {
   bool answer_complete = false;     // ... and the answer's END_STREAM has been sent
   size_t dropped_after_answer = 0;  // DATA bytes received since then
   bool reset_sent = false;
+  bool reset_after_answer = false;  // the client was too slow: reset once the answer is out
+  Clock::time_point begin_at = Clock::now();
+  bool headers_complete = false;
+  Clock::time_point headers_at;
+  Clock::time_point answered_at;  // when answer_complete became true
+  size_t unconsumed = 0;          // body bytes received but not yet credited to the windows
   std::shared_ptr<LoopResponseWriter> writer;
 
  private:
@@ -81,8 +108,9 @@ class Http2Codec final : public Codec {
   ~Http2Codec() override;
 
   void OnInput(evbuffer* input) override;
-  bool HasActiveStreams() const override { return !streams_.empty(); }
-  void OnIdleTimeout() override;
+  std::optional<Clock::time_point> ClientDeadline() const override;
+  void OnClientDeadline() override;
+  void OnOutputDrained() override { Flush(); }
   void OnConnectionClosed() override;
 
   nghttp2_session* session() const { return session_; }
@@ -107,11 +135,24 @@ class Http2Codec final : public Codec {
   void Reject(Http2Stream& stream, const Rejection& rejection, bool body_follows);
   // DATA for a stream answered before its end: dropped; resets a client that keeps sending.
   void DropLateData(Http2Stream& stream, size_t length);
+  // The deadline `stream` puts on the client, if any.
+  std::optional<Clock::time_point> StreamDeadline(const Http2Stream& stream) const;
+  // `stream`'s buffered body left the connection (dispatched, dropped or closed): credit what
+  // other streams were held back by kMaxBufferedBodyBytes.
+  void ReleaseBody(Http2Stream& stream, bool closed = false);
+  // Credits held-back body bytes: the oldest receiving stream's always, others' while under
+  // kMaxBufferedBodyBytes.
+  void CreditHeldBodies();
 
   ConnectionIo& io_;
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::shared_ptr<Http2Stream>> streams_;
   bool closing_ = false;
+  size_t buffered_body_bytes_ = 0;  // bodies of streams not yet dispatched
+  // Since when no stream is open: the first request gets the header deadline, later ones the
+  // keep-alive idle time.
+  Clock::time_point idle_since_ = Clock::now();
+  bool first_request_ = true;
 };
 
 std::vector<nghttp2_nv> MakeNv(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -223,6 +264,8 @@ Http2Codec::Http2Codec(ConnectionIo& io) : io_(io) {
   // then end busy kept-alive connections. Resetting finished streams costs us nothing, so the
   // guard is widened rather than removed.
   nghttp2_option_set_stream_reset_rate_limit(option, kResetBurst, kResetsPerSecond);
+  // Windows reopen only as bodies are taken (ReleaseBody, OnDataChunk), not on receipt.
+  nghttp2_option_set_no_auto_window_update(option, 1);
   nghttp2_session_server_new2(&session_, callbacks, this, option);
   nghttp2_option_del(option);
   nghttp2_session_callbacks_del(callbacks);
@@ -260,7 +303,9 @@ void Http2Codec::OnInput(evbuffer* input) {
 }
 
 void Http2Codec::Flush() {
-  for (;;) {
+  // A client that does not read its answers leaves them in nghttp2 (bounded by its windows
+  // and the streams it may open) rather than in our output buffer; reading has stopped too.
+  while (io_.OutputBacklog() <= io_.server().max_output_bytes) {
     const uint8_t* data;
     const ssize_t n = nghttp2_session_mem_send(session_, &data);
     if (n <= 0) {
@@ -275,9 +320,93 @@ void Http2Codec::Flush() {
   }
 }
 
-void Http2Codec::OnIdleTimeout() {
-  nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+std::optional<Clock::time_point> Http2Codec::StreamDeadline(const Http2Stream& stream) const {
+  const ClientDeadlines& deadlines = io_.server().deadlines;
+  if (!stream.headers_complete) return stream.begin_at + deadlines.header;
+  if (stream.dispatched) {
+    // Answered before the client ended its side: it has the header time to end it.
+    if (stream.answer_complete && !stream.reset_sent) return stream.answered_at + deadlines.header;
+    return std::nullopt;  // a handler is answering
+  }
+  // Held back by our own buffering bound: not the client's fault.
+  if (stream.unconsumed > 0) return std::nullopt;
+  if (deadlines.min_body_rate == 0) return std::nullopt;
+  const auto owed =
+      std::chrono::milliseconds(stream.request.body.size() * 1000 / deadlines.min_body_rate);
+  return stream.headers_at + deadlines.header + owed;
+}
+
+std::optional<Clock::time_point> Http2Codec::ClientDeadline() const {
+  const ClientDeadlines& deadlines = io_.server().deadlines;
+  if (closing_) return std::nullopt;
+  if (streams_.empty()) {
+    return idle_since_ + (first_request_ ? deadlines.header : deadlines.idle);
+  }
+  std::optional<Clock::time_point> earliest;
+  for (const auto& [id, stream] : streams_) {
+    std::optional<Clock::time_point> deadline = StreamDeadline(*stream);
+    if (deadline && (!earliest || *deadline < *earliest)) earliest = deadline;
+  }
+  return earliest;
+}
+
+void Http2Codec::OnClientDeadline() {
+  if (streams_.empty()) {
+    nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);  // idle: GOAWAY, then close
+    Flush();
+    return;
+  }
+  const Clock::time_point now = Clock::now();
+  std::vector<std::shared_ptr<Http2Stream>> expired;
+  for (const auto& [id, stream] : streams_) {
+    std::optional<Clock::time_point> deadline = StreamDeadline(*stream);
+    if (deadline && *deadline <= now) expired.push_back(stream);
+  }
+  for (const std::shared_ptr<Http2Stream>& stream : expired) {
+    if (!stream->headers_complete) {
+      // Stalled inside a header block: nothing else can use the connection meanwhile.
+      nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+      closing_ = true;
+      break;
+    }
+    if (stream->dispatched) {
+      stream->reset_sent = true;
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream->id_, NGHTTP2_NO_ERROR);
+      continue;
+    }
+    // Too slow a body: 408 on the stream, then reset it once that answer is out.
+    ReleaseBody(*stream);
+    stream->request.body.clear();
+    stream->reset_after_answer = true;
+    Reject(*stream, {408, "408 Request Timeout", {}}, /*body_follows=*/true);
+  }
   Flush();
+}
+
+void Http2Codec::ReleaseBody(Http2Stream& stream, bool closed) {
+  buffered_body_bytes_ -= std::min(buffered_body_bytes_, stream.request.body.size());
+  if (stream.unconsumed > 0) {
+    // A closed stream's own window is gone with it; the connection's still counts the bytes.
+    if (closed) {
+      nghttp2_session_consume_connection(session_, stream.unconsumed);
+    } else {
+      nghttp2_session_consume(session_, stream.id_, stream.unconsumed);
+    }
+    stream.unconsumed = 0;
+  }
+  CreditHeldBodies();
+}
+
+void Http2Codec::CreditHeldBodies() {
+  bool oldest = true;
+  for (auto& [id, other] : streams_) {
+    if (other->dispatched || !other->headers_complete) continue;
+    if (other->unconsumed > 0 && (oldest || buffered_body_bytes_ <= kMaxBufferedBodyBytes)) {
+      nghttp2_session_consume(session_, id, other->unconsumed);
+      other->unconsumed = 0;
+    }
+    oldest = false;
+  }
 }
 
 void Http2Codec::OnConnectionClosed() {
@@ -303,6 +432,7 @@ int Http2Codec::OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, voi
   stream->request.peer_address = codec.io_.peer_address();
   stream->request.tls = codec.io_.tls();
   codec.streams_[id] = std::move(stream);
+  codec.first_request_ = false;
   return 0;
 }
 
@@ -340,12 +470,18 @@ int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, 
                             size_t len, void* self) {
   auto& codec = *static_cast<Http2Codec*>(self);
   Http2Stream* stream = codec.Find(stream_id);
-  if (stream == nullptr) return 0;
+  if (stream == nullptr) {
+    nghttp2_session_consume_connection(codec.session_, len);
+    return 0;
+  }
   if (stream->dispatched) {
+    nghttp2_session_consume(codec.session_, stream_id, len);  // dropped, never buffered
     codec.DropLateData(*stream, len);
     return 0;
   }
   if (stream->request.body.size() + len > stream->body_limit) {
+    nghttp2_session_consume(codec.session_, stream_id, len);
+    codec.ReleaseBody(*stream);
     stream->body_too_large = true;
     stream->request.body.clear();
     stream->answered_early = !(flags & NGHTTP2_FLAG_END_STREAM);
@@ -353,6 +489,14 @@ int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, 
     return 0;
   }
   stream->request.body.append(reinterpret_cast<const char*>(data), len);
+  codec.buffered_body_bytes_ += len;
+  stream->unconsumed += len;
+  if (codec.buffered_body_bytes_ <= kMaxBufferedBodyBytes) {
+    nghttp2_session_consume(codec.session_, stream_id, stream->unconsumed);
+    stream->unconsumed = 0;
+  } else {
+    codec.CreditHeldBodies();
+  }
   return 0;
 }
 
@@ -361,6 +505,8 @@ int Http2Codec::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* 
   Http2Stream* stream = codec.Find(frame->hd.stream_id);
   if (stream == nullptr) return 0;
   if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+    stream->headers_complete = true;
+    stream->headers_at = Clock::now();
     stream->body_limit = codec.io_.server().body_limit(stream->request);
     const bool body_follows = !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM);
     std::optional<Rejection> rejection;
@@ -403,6 +549,7 @@ void Http2Codec::DropLateData(Http2Stream& stream, size_t length) {
 }
 
 void Http2Codec::Dispatch(Http2Stream& stream) {
+  ReleaseBody(stream);  // the handler takes the body: its window credit is given back
   std::shared_ptr<ResponseWriter> writer = StartResponse(stream);
   if (stream.body_too_large) {
     io_.server().reject_oversized_body(stream.request, *writer);
@@ -411,11 +558,18 @@ void Http2Codec::Dispatch(Http2Stream& stream) {
   }
 }
 
-int Http2Codec::OnFrameSend(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+int Http2Codec::OnFrameSend(nghttp2_session* session, const nghttp2_frame* frame, void* self) {
   auto& codec = *static_cast<Http2Codec*>(self);
   const bool data_or_headers = frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS;
   if (!data_or_headers || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) return 0;
-  if (Http2Stream* stream = codec.Find(frame->hd.stream_id)) stream->answer_complete = true;
+  Http2Stream* stream = codec.Find(frame->hd.stream_id);
+  if (stream == nullptr) return 0;
+  stream->answer_complete = true;
+  stream->answered_at = Clock::now();
+  if (stream->reset_after_answer && !stream->reset_sent) {
+    stream->reset_sent = true;
+    nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream->id_, NGHTTP2_NO_ERROR);
+  }
   return 0;
 }
 
@@ -426,6 +580,9 @@ int Http2Codec::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
   if (it == codec.streams_.end()) return 0;
   std::shared_ptr<Http2Stream> stream = std::move(it->second);
   codec.streams_.erase(it);
+  // Reset or abandoned mid-body: its buffered body goes.
+  if (!stream->dispatched) codec.ReleaseBody(*stream, /*closed=*/true);
+  if (codec.streams_.empty()) codec.idle_since_ = Clock::now();
   if (stream->writer) {
     stream->writer->MarkClosed(/*aborted=*/error_code != NGHTTP2_NO_ERROR ||
                                !stream->response_done());

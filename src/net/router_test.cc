@@ -183,5 +183,47 @@ TEST(ResponseWriter, RespondErrorCarriesARejectionsHeaders) {
   EXPECT_EQ(writer.headers.Get("x-content-type-options"), "nosniff");
 }
 
+TEST(RouterBodyLimitTest, EachRouteDecidesItsBodyLimitFromTheHead) {
+  Router router;
+  router.SetDefaultMaxBody(1000);
+  auto ok = [](HttpRequest, std::shared_ptr<ResponseWriter> w) {
+    w->Respond(200, "text/plain", "");
+  };
+  router.Handle("/upload", {"POST"}, ok, nullptr, 5000);
+  router.Handle("/pay", {"POST"}, ok, nullptr, 0);
+  router.Handle("/form", {"POST"}, ok);
+  router.Handle("/health", {"GET"}, ok);
+  router.HandlePrefix("/stream/", {"GET", "HEAD"}, ok);
+  auto head = [](std::string method, std::string path, std::string length = "") {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    if (!length.empty()) request.headers.Add("content-length", length);
+    return request;
+  };
+  EXPECT_EQ(router.MaxBody(head("POST", "/upload")), 5000u);
+  EXPECT_EQ(router.MaxBody(head("POST", "/pay")), 0u);
+  EXPECT_EQ(router.MaxBody(head("POST", "/form")), 1000u);  // the default
+  EXPECT_EQ(router.MaxBody(head("GET", "/health")), 0u);    // GET-only: no body
+  EXPECT_EQ(router.MaxBody(head("GET", "/stream/a/b.ts")), 0u);
+  EXPECT_EQ(router.MaxBody(head("POST", "/nowhere")), 0u);  // answered 404 without one
+  EXPECT_EQ(router.MaxBody(head("POST", "/health")), 0u);   // answered 405 without one
+
+  HttpRequest over = head("GET", "/health", "1");
+  std::optional<Rejection> rejection = router.CheckHead(over);
+  ASSERT_TRUE(rejection);
+  EXPECT_EQ(rejection->status, 413);
+  HttpRequest empty = head("GET", "/health", "0");
+  EXPECT_FALSE(router.CheckHead(empty));
+  HttpRequest fits = head("POST", "/upload", "5000");
+  EXPECT_FALSE(router.CheckHead(fits));
+  HttpRequest too_big = head("POST", "/upload", "5001");
+  ASSERT_TRUE(router.CheckHead(too_big));
+  HttpRequest huge = head("POST", "/form", "99999999999999999999999");  // out of range
+  EXPECT_EQ(router.CheckHead(huge)->status, 413);
+  HttpRequest unknown = head("POST", "/nowhere", "5");
+  EXPECT_EQ(router.CheckHead(unknown)->status, 404);  // 404 before 413
+}
+
 }  // namespace
 }  // namespace baton::http

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "net/connection.h"
+#include "net/connection_limiter.h"
 #include "net/event_loop.h"
 #include "net/server_context.h"
 #include "net/tls_context.h"
@@ -143,13 +145,21 @@ bool IsGrpc(const HttpRequest& request) {
   return content_type && content_type->rfind("application/grpc", 0) == 0;
 }
 
-// The content-length a request announces (0 when absent; the codecs reject malformed ones).
-uint64_t DeclaredLength(const HttpRequest& request) {
-  const std::optional<std::string> value = request.headers.Get("content-length");
-  uint64_t length = 0;
-  if (!value) return 0;
-  const auto parsed = std::from_chars(value->data(), value->data() + value->size(), length);
-  return parsed.ec == std::errc::result_out_of_range ? UINT64_MAX : length;
+// Every connection is a descriptor: take all the kernel allows this process.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::debug("open file limit raised from {} to {}", before, limit.rlim_max);
+  }
+}
+
+size_t FileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+  return static_cast<size_t>(limit.rlim_cur);
 }
 
 }  // namespace
@@ -180,14 +190,23 @@ class Server::Impl {
 
   static void OnAccept(evconnlistener*, evutil_socket_t fd, sockaddr* address, int, void* arg) {
     auto& self = *static_cast<Impl*>(arg);
+    std::unique_ptr<ConnectionSlot> slot =
+        self.limiter->TryAcquire(ConnectionLimiter::ClientKey(address));
+    if (!slot) {
+      ::close(fd);  // over a cap: accepted and closed at once, so the backlog keeps moving
+      return;
+    }
     const int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     Worker& worker = self.workers_[self.next_worker_++ % self.workers_.size()];
     ConnectionSet* connections = worker.connections.get();
     // The socket is closed if the task is dropped because the worker is stopping.
     auto socket = std::make_shared<AcceptedSocket>(fd);
-    worker.loop->Post([connections, socket, peer = FormatPeer(address)]() mutable {
-      connections->Accept(socket->Release(), std::move(peer));
+    // The slot is shared so that a dropped task still gives its place back.
+    std::shared_ptr<ConnectionSlot> shared_slot(slot.release());
+    worker.loop->Post([connections, socket, shared_slot, peer = FormatPeer(address)]() mutable {
+      connections->Accept(socket->Release(), std::move(peer),
+                          std::make_unique<ConnectionSlot>(std::move(*shared_slot)));
     });
   }
 
@@ -202,6 +221,7 @@ class Server::Impl {
   }
 
   ServerContext context;
+  std::shared_ptr<ConnectionLimiter> limiter;
   std::unique_ptr<TlsServerContext> tls;
   std::shared_ptr<EventLoop> acceptor_;
   evconnlistener* listener_ = nullptr;
@@ -209,7 +229,13 @@ class Server::Impl {
   size_t next_worker_ = 0;
 };
 
-Server::Server(ServerOptions options) : options_(std::move(options)) {}
+Server::Server(ServerOptions options) : options_(std::move(options)) {
+  router_.SetDefaultMaxBody(options_.max_body_bytes);
+}
+
+size_t Server::open_connections() const { return impl_ ? impl_->limiter->total() : 0; }
+
+size_t Server::refused_connections() const { return impl_ ? impl_->limiter->refused() : 0; }
 
 Server::~Server() { Stop(); }
 
@@ -218,7 +244,21 @@ absl::StatusOr<int> Server::Start() {
   // A peer that vanishes mid-write must cost an error code, not the process (libevent and
   // OpenSSL write with plain send/write).
   std::signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();
   auto impl = std::make_unique<Impl>();
+  size_t max_connections = options_.max_connections;
+  // Keep descriptors for the node's own files, clients and the chain.
+  const size_t file_limit = FileLimit();
+  const size_t usable = file_limit > 256 ? file_limit - 256 : file_limit / 2;
+  if (max_connections == 0 || max_connections > usable) {
+    if (max_connections != 0) {
+      spdlog::warn("connection cap {} lowered to {}: the open file limit is {}", max_connections,
+                   usable, file_limit);
+    }
+    max_connections = usable;
+  }
+  impl->limiter =
+      std::make_shared<ConnectionLimiter>(max_connections, options_.max_connections_per_client);
   if (options_.tls) {
     if (options_.cert_dir.empty()) {
       return absl::InvalidArgumentError("TLS needs a directory for cert.pem/key.pem");
@@ -232,26 +272,33 @@ absl::StatusOr<int> Server::Start() {
   }
   ServerContext& context = impl->context;
   context.max_header_bytes = options_.max_header_bytes;
-  context.idle_timeout = options_.idle_timeout;
-  const size_t max_body = options_.max_body_bytes;
-  context.body_limit = [max_body](const HttpRequest& request) {
-    return IsGrpc(request) ? kGrpcDefaultMaxMessageBytes + kGrpcFramePrefixBytes : max_body;
+  context.deadlines.handshake = options_.handshake_timeout;
+  context.deadlines.header = options_.header_timeout;
+  context.deadlines.min_body_rate = options_.min_body_rate;
+  context.deadlines.idle = options_.idle_timeout;
+  context.max_output_bytes = options_.max_output_bytes;
+  // Decided from the head: a registered gRPC method takes one message, an unknown one nothing
+  // (it is answered UNIMPLEMENTED without reading a body); routes have their own limits.
+  context.body_limit = [this](const HttpRequest& request) -> size_t {
+    if (!IsGrpc(request)) return router_.MaxBody(request);
+    return grpc_.Has(request.path) ? kGrpcDefaultMaxMessageBytes + kGrpcFramePrefixBytes : 0;
   };
-  context.reject_oversized_body = [](const HttpRequest& request, ResponseWriter& response) {
-    if (IsGrpc(request)) {
+  context.reject_oversized_body = [this](const HttpRequest& request, ResponseWriter& response) {
+    if (!IsGrpc(request)) {
+      response.RespondError(413, kBodyTooLarge);
+    } else if (grpc_.Has(request.path)) {
       GrpcService::RespondStatus(response, GrpcCode::kResourceExhausted,
                                  "grpc: received message larger than max");
     } else {
-      response.RespondError(413, kBodyTooLarge);
+      GrpcService::RespondUnknownMethod(response, request.path);
     }
   };
-  context.check_head = [this, max_body](HttpRequest& head) -> std::optional<Rejection> {
+  context.check_head = [this](HttpRequest& head) -> std::optional<Rejection> {
     // gRPC answers with its own statuses; its message limit is checked on the frames.
     if (IsGrpc(head)) {
       if (head.protocol == "HTTP/2") return std::nullopt;
       return Rejection{400, "gRPC requires HTTP/2", {}};
     }
-    if (DeclaredLength(head) > max_body) return Rejection{413, std::string(kBodyTooLarge), {}};
     return router_.CheckHead(head);
   };
   context.dispatch = [this](HttpRequest request, std::shared_ptr<ResponseWriter> response) {

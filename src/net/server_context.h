@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,9 +22,20 @@ namespace baton::http {
 // The text of a 413 for a plain HTTP request, early (content-length) or late (the body itself).
 inline constexpr std::string_view kBodyTooLarge = "413 Request Entity Too Large";
 
+// The deadlines a client must meet (ServerOptions documents each one).
+struct ClientDeadlines {
+  std::chrono::milliseconds handshake{10'000};
+  std::chrono::milliseconds header{20'000};
+  // Body bytes per second after a grace of `header` from the end of the headers; 0 = no floor.
+  uint64_t min_body_rate = 16 * 1024;
+  std::chrono::milliseconds idle{120'000};
+};
+
 struct ServerContext {
   size_t max_header_bytes = 1 << 20;
-  std::chrono::milliseconds idle_timeout{10 * 60 * 1000};
+  ClientDeadlines deadlines;
+  // Above this much unsent output a connection stops being read until the output drains.
+  size_t max_output_bytes = 4u << 20;
   // Body limit for a request, decided from its method, path and headers.
   std::function<size_t(const HttpRequest&)> body_limit;
   // Answers a request whose body went over body_limit (413, or a gRPC status).

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "chain/read_pool.h"
 #include "common/metrics.h"
 #include "eth/account.h"
 #include "ledger/ticket_ledger.h"
@@ -89,6 +90,8 @@ class NodeImpl : public Node {
   std::optional<pm::PriceBook> prices_;
   std::unique_ptr<OnChain> onchain_;
   std::unique_ptr<pm::PendingAwareChainFacts> chain_facts_;  // on chain: watcher + ledger
+  // On chain: GetOrchestrator for a sender the watcher's caches lack runs here, off the loops.
+  std::unique_ptr<chain::ReadPool> chain_reads_;
   std::unique_ptr<pm::Recipient> recipient_;
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
@@ -237,10 +240,23 @@ absl::Status NodeImpl::Start() {
   service_options.tls = config_.service_tls;
   service_options.cert_dir = config_.data_dir;
   service_options.cert_host = ServiceHost(config_.service_uri);
-  service_options.max_body_bytes = 300'000'000;  // go-livepeer's MaxSegSize
+  // Bounded resources (README "Limits"); routes set their own body limits below.
+  const NodeConfig::ServiceLimits& limits = config_.service_limits;
+  service_options.handshake_timeout = limits.tls_handshake_timeout;
+  service_options.header_timeout = limits.read_header_timeout;
+  service_options.min_body_rate = limits.min_body_rate;
+  service_options.idle_timeout = limits.idle_timeout;
+  service_options.max_connections = limits.max_conns;
+  service_options.max_connections_per_client = limits.max_conns_per_ip;
+  service_options.max_body_bytes = 0;  // a route takes a body only where it says so
   service_ = std::make_unique<http::Server>(service_options);
-  RegisterOrchestratorService(orchestrator_.get(), service_->grpc());
-  segments_->Register(service_->router());
+  ChainReads chain_reads;
+  if (chain_facts_) {
+    chain_reads_ = std::make_unique<chain::ReadPool>(chain::ReadPool::Options{});
+    chain_reads = {chain_facts_.get(), chain_reads_.get()};
+  }
+  RegisterOrchestratorService(orchestrator_.get(), service_->grpc(), chain_reads);
+  segments_->Register(service_->router(), chain_reads);
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
   });
@@ -281,6 +297,7 @@ absl::Status NodeImpl::Start() {
 
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
+  if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
   payment_executor_.Stop();  // payments under way finish (their tickets are stored)
   loops_.reset();            // joins the session threads
   if (cli_) cli_->Stop();

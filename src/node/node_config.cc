@@ -78,6 +78,25 @@ absl::Status LoadSessions(const FlagSet& f, NodeConfig& c) {
   return absl::OkStatus();
 }
 
+// Service-port limits (net/server.h). Durations are Go durations; 0 turns a cap or floor off.
+absl::Status LoadServiceLimits(const FlagSet& f, NodeConfig& c) {
+  NodeConfig::ServiceLimits& limits = c.service_limits;
+  for (auto [flag, out] : {std::pair{"tlsHandshakeTimeout", &limits.tls_handshake_timeout},
+                           std::pair{"readHeaderTimeout", &limits.read_header_timeout},
+                           std::pair{"idleTimeout", &limits.idle_timeout}}) {
+    const double seconds = f.GetDurationSeconds(flag);
+    if (seconds <= 0 || seconds > 86400) return FlagError(flag, "must be between 1ms and 24h");
+    *out = std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(seconds * 1000)));
+  }
+  for (const char* flag : {"minBodyRate", "maxConns", "maxConnsPerIP"}) {
+    if (f.GetInt(flag) < 0) return FlagError(flag, "must not be negative");
+  }
+  limits.min_body_rate = static_cast<uint64_t>(f.GetInt("minBodyRate"));
+  limits.max_conns = static_cast<size_t>(f.GetInt("maxConns"));
+  limits.max_conns_per_ip = static_cast<size_t>(f.GetInt("maxConnsPerIP"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string HostPort::ToString() const { return host + ":" + std::to_string(port); }
@@ -145,6 +164,16 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
+  // Service-port limits for clients that never authenticate.
+  f.Define(
+      {"tlsHandshakeTimeout", K::kDuration, "10s", "Time from accept to a done TLS handshake"});
+  f.Define({"readHeaderTimeout", K::kDuration, "20s",
+            "Time to send a request's headers; also the grace before -minBodyRate applies"});
+  f.Define({"minBodyRate", K::kInt, "16384", "Minimum request body rate, bytes/s (0 = none)"});
+  f.Define({"idleTimeout", K::kDuration, "2m", "Keep-alive: close connections idle this long"});
+  f.Define({"maxConns", K::kInt, "10000", "Open service connections in all (0 = file limit)"});
+  f.Define(
+      {"maxConnsPerIP", K::kInt, "64", "Open service connections per IP or IPv6 /64 (0 = no cap)"});
   f.Define({"v", K::kInt, "3", "Log verbosity 0..6"});
   f.Define({"version", K::kBool, "false", "Print the version and exit"});
 }
@@ -182,6 +211,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   if (c.network.empty()) return FlagError("network", "must not be empty");
   if (auto s = LoadAddresses(f, c); !s.ok()) return s;
   if (auto s = LoadSessions(f, c); !s.ok()) return s;
+  if (auto s = LoadServiceLimits(f, c); !s.ok()) return s;
 
   c.data_dir = f.GetString("dataDir");
   if (c.data_dir.empty()) {

@@ -63,6 +63,15 @@ struct NodeConfig {
   int verbosity = 3;
   bool print_version = false;
   std::vector<std::string> nodes;
+  // Service-port limits for clients that never authenticate (net/server.h, README "Limits").
+  struct ServiceLimits {
+    std::chrono::milliseconds tls_handshake_timeout{10'000};  // -tlsHandshakeTimeout
+    std::chrono::milliseconds read_header_timeout{20'000};    // -readHeaderTimeout
+    uint64_t min_body_rate = 16 * 1024;                       // -minBodyRate, bytes/s
+    std::chrono::milliseconds idle_timeout{120'000};          // -idleTimeout
+    size_t max_conns = 10000;                                 // -maxConns
+    size_t max_conns_per_ip = 64;                             // -maxConnsPerIP
+  } service_limits;
 
   std::vector<std::pair<std::string, std::string>> non_default_flags;  // secrets masked
 };

@@ -6,9 +6,13 @@
 
 #include "common/hex.h"
 #include "crypto/keccak.h"
+#include "orchestrator/chain_read_routing.h"
 
 namespace baton::orchestrator {
 namespace {
+
+// go-livepeer's MaxSegSize: the largest /segment body.
+constexpr size_t kMaxSegmentBytes = 300'000'000;
 
 constexpr int64_t kMinRenditionBytes = 25;  // go-livepeer's "ZeroSegments" threshold
 
@@ -18,17 +22,19 @@ std::string Header(const http::HttpRequest& r, const char* name) {
 
 }  // namespace
 
-void SegmentHandler::Register(http::Router& router) {
+void SegmentHandler::Register(http::Router& router, ChainReads chain_reads) {
   // The header check answers bad payment/credentials before a segment body is uploaded.
   auto check_headers = [this](http::HttpRequest& head) { return CheckHeaders(head); };
-  router.Handle(
-      "/segment", {"POST"},
-      [this](http::HttpRequest r, auto w) { HandleSegment(std::move(r), std::move(w)); },
-      check_headers);
-  router.Handle(
-      "/payment", {"POST"},
-      [this](http::HttpRequest r, auto w) { HandlePayment(std::move(r), std::move(w)); },
-      check_headers);
+  router.Handle("/segment", {"POST"},
+                OffLoopWhenChainReads(
+                    [this](http::HttpRequest r, auto w) { HandleSegment(std::move(r), std::move(w)); },
+                    chain_reads.facts, chain_reads.pool),
+                check_headers, kMaxSegmentBytes);
+  router.Handle("/payment", {"POST"},
+                OffLoopWhenChainReads(
+                    [this](http::HttpRequest r, auto w) { HandlePayment(std::move(r), std::move(w)); },
+                    chain_reads.facts, chain_reads.pool),
+                check_headers, /*max_body=*/0);  // the payment travels in a header
   router.HandlePrefix("/stream/", {"GET"},
                       [this](http::HttpRequest r, auto w) { HandleStream(r, w); });
 }

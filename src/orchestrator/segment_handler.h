@@ -23,6 +23,7 @@
 #include "net/http_message.h"
 #include "net/router.h"
 #include "orchestrator/admission.h"
+#include "orchestrator/grpc_services.h"
 #include "orchestrator/media_store.h"
 #include "worker/segment_transcoder.h"
 #include "worker/session_loops.h"
@@ -41,8 +42,10 @@ class SegmentHandler {
  public:
   explicit SegmentHandler(SegmentHandlerDeps deps) : deps_(std::move(deps)) {}
 
-  // Routes /segment, /payment (with the header check) and /stream/ on `router`.
-  void Register(http::Router& router);
+  // Routes /segment, /payment (with the header check and their body limits) and /stream/ on
+  // `router`; a sender whose chain facts are not in memory is served on `chain_reads`' pool
+  // (chain_read_routing.h).
+  void Register(http::Router& router, ChainReads chain_reads = {});
 
   // The router's HeaderCheck for /segment and /payment: their header-only checks.
   std::optional<http::Rejection> CheckHeaders(http::HttpRequest& head) const {

@@ -43,6 +43,12 @@ class ChainFacts {
   // Whether `orchestrator` is in the active set in `round` (activation ≤ round < deactivation).
   virtual absl::StatusOr<bool> IsActiveOrchestrator(const crypto::Address& orchestrator,
                                                     int64_t round) const = 0;
+  // True when MaxFloat(sender) and the current round's block hash would be answered from
+  // memory, without a chain read. Event-loop threads ask before building an OrchestratorInfo
+  // and hand the work to a thread that may block when this is false.
+  virtual bool SenderReadsCached(const crypto::Address& /*sender*/) const { return true; }
+  // The same for GetSenderInfo(sender).
+  virtual bool SenderInfoCached(const crypto::Address& /*sender*/) const { return true; }
 };
 
 }  // namespace baton::pm

@@ -21,4 +21,10 @@ absl::StatusOr<crypto::U256> PendingAwareChainFacts::MaxFloat(const crypto::Addr
   return MaxFloatAfterPending(*reserve_alloc, info->deposit, *pending);
 }
 
+bool PendingAwareChainFacts::SenderReadsCached(const crypto::Address& sender) const {
+  if (!inner_.SenderReadsCached(sender)) return false;
+  absl::StatusOr<crypto::U256> pending = pending_(sender);
+  return pending.ok() && (*pending == 0 || inner_.SenderInfoCached(sender));
+}
+
 }  // namespace baton::pm

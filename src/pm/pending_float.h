@@ -45,6 +45,11 @@ class PendingAwareChainFacts : public ChainFacts {
                                             int64_t round) const override {
     return inner_.IsActiveOrchestrator(orchestrator, round);
   }
+  // MaxFloat also reads the sender's deposit when the node holds unsettled winners of theirs.
+  bool SenderReadsCached(const crypto::Address& sender) const override;
+  bool SenderInfoCached(const crypto::Address& sender) const override {
+    return inner_.SenderInfoCached(sender);
+  }
 
  private:
   const ChainFacts& inner_;

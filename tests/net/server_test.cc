@@ -57,6 +57,13 @@ struct TestApp {
     router.Handle("/echo", {"POST"}, [](HttpRequest request, auto response) {
       response->Respond(200, "application/octet-stream", request.body);
     });
+    // A route with its own, larger body limit; answers with the body's size.
+    router.Handle(
+        "/upload", {"POST"},
+        [](HttpRequest request, auto response) {
+          response->Respond(200, "text/plain", std::to_string(request.body.size()));
+        },
+        nullptr, size_t{64} << 20);
     router.Handle("/headers", {"GET"}, [](HttpRequest request, auto response) {
       response->Respond(200, "text/plain",
                         absl::StrCat("big=", request.headers.Get("X-Big").value_or("").size()));
@@ -118,6 +125,8 @@ class NetServerTest : public ::testing::Test {
 
     ServerOptions clear_options = tls_options;
     clear_options.tls = false;
+    // ThousandsOfIdleConnections holds 1,500 from one address (the per-IP cap has its own test).
+    clear_options.max_connections_per_client = 0;
     clear_server_ = new Server(clear_options);
     app_->Install(*clear_server_);
     ASSERT_TRUE(clear_server_->Start().ok());
@@ -211,6 +220,18 @@ TEST_F(NetServerTest, BodyOverLimitIs413AndServerKeepsServing) {
             "413 Request Entity Too Large\n|1.1|413");
   const std::string h2 = Curl("--http2 --data-binary @" + file, Https("/echo")).output;
   EXPECT_EQ(h2.substr(h2.size() - 4), "|413") << h2;
+  ExpectServing();
+}
+
+// A route's own limit wins over the default; over HTTP/2 a body larger than what a connection
+// buffers before its windows stay shut (32 MiB) still completes: the oldest receiving stream
+// always gets its window back.
+TEST_F(NetServerTest, RouteBodyLimitAndAnHttp2BodyOverTheConnectionBufferBound) {
+  const std::string file = WriteFile("upload.bin", std::string(40u << 20, 'u'));
+  EXPECT_EQ(Curl("--http2 --data-binary @" + file, Https("/upload")).output, "41943040|2|200");
+  EXPECT_EQ(Curl("--http1.1 --data-binary @" + file, Https("/upload")).output, "41943040|1.1|200");
+  const std::string h2 = Curl("--http2 --data-binary @" + file, Https("/echo")).output;
+  EXPECT_EQ(h2.substr(h2.size() - 4), "|413") << h2.substr(0, 200);
   ExpectServing();
 }
 
@@ -366,6 +387,27 @@ TEST(NetServerLifecycle, IdleConnectionsAreClosedAfterTheTimeout) {
   options.bind_address = "127.0.0.1:0";
   options.tls = false;
   options.idle_timeout = std::chrono::milliseconds(300);
+  options.header_timeout = std::chrono::seconds(30);
+  Server server(options);
+  server.router().Handle("/hello", {"GET"}, [](HttpRequest, std::shared_ptr<ResponseWriter> w) {
+    w->Respond(200, "text/plain", "hello");
+  });
+  ASSERT_TRUE(server.Start().ok());
+  // Idle between requests: closed after idle_timeout (not the 30 s header deadline).
+  const int fd = ConnectLoopback(server.port());
+  ASSERT_TRUE(SendAll(fd, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_NE(ReadUntil(fd, "hello").find("hello"), std::string::npos);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ReadUntilClosed(fd).closed_by_peer);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  close(fd);
+}
+
+TEST(NetServerLifecycle, AConnectionThatSendsNothingIsClosedAtTheHeaderDeadline) {
+  ServerOptions options;
+  options.bind_address = "127.0.0.1:0";
+  options.tls = false;
+  options.header_timeout = std::chrono::milliseconds(300);
   Server server(options);
   ASSERT_TRUE(server.Start().ok());
   const int fd = ConnectLoopback(server.port());
