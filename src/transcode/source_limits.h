@@ -9,9 +9,11 @@
 //   allocation, and on every decoded frame, since the size may change mid-stream);
 // - the number of decoded frames against the gateway's declared duration (at most max_fps
 //   frames a second plus frame_slack), so a "2 s" segment cannot carry minutes of video;
-// - a wall-clock deadline per segment: max(min_deadline, deadline_factor x duration), the same
-//   time a go-livepeer gateway waits for the result (transcode.md 4), after which the work
-//   would be useless.
+// - a wall-clock deadline per segment: max(min_deadline, deadline_factor x duration), twice
+//   the time a go-livepeer gateway waits for the result (max(8 s, 4 x duration), transcode.md
+//   4). Past the gateway's wait the work is useless; the factor of two keeps a slow or loaded
+//   machine from failing segments a gateway would still have taken, and still bounds what one
+//   segment can cost.
 // Each refusal is an error whose message names the limit; it ends only that segment.
 // A plain value type; thread-compatible.
 #pragma once
@@ -31,8 +33,8 @@ struct SourceLimits {
   static constexpr int64_t kDefaultMaxPixels = 139'264LL * 256;
   static constexpr int kDefaultMaxFps = 240;
   static constexpr int64_t kDefaultFrameSlack = 120;  // half a second at the maximum rate
-  static constexpr std::chrono::milliseconds kDefaultMinDeadline{8000};
-  static constexpr int kDefaultDeadlineFactor = 4;
+  static constexpr std::chrono::milliseconds kDefaultMinDeadline{16'000};
+  static constexpr int kDefaultDeadlineFactor = 8;
 
   int max_side = kDefaultMaxSide;
   int64_t max_pixels = kDefaultMaxPixels;
