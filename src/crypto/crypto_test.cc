@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "common/hex.h"
@@ -69,6 +70,10 @@ TEST(ConstantTimeEquals, TimeDoesNotDependOnTheFirstDifference) {
   auto early_exit = [](const std::string& a, const std::string& b) { return a == b; };
   const double eq_first = FastestSeconds(0, early_exit), eq_end = FastestSeconds(last, early_exit);
   EXPECT_LT(eq_first, eq_end / 4) << "the measurement cannot tell an early exit apart";
+  std::printf(
+      "1 MiB, first vs last byte differing: constant-time %.1f / %.1f us, "
+      "operator== %.2f / %.1f us\n",
+      first * 1e6, at_end * 1e6, eq_first * 1e6, eq_end * 1e6);
 }
 
 TEST(U256, BigEndianRoundTripsAndGoStyleTruncation) {
