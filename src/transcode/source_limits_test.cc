@@ -55,7 +55,7 @@ absl::StatusOr<TranscodeResult> Transcode(TranscodeSession& session, const std::
 TEST(SourceLimitsTest, Arithmetic) {
   SourceLimits limits;
   EXPECT_EQ(limits.MaxFrames(2000), 2 * 240 + 120);
-  EXPECT_EQ(limits.MaxFrames(1001), 241 + 120);                       // rounded up
+  EXPECT_EQ(limits.MaxFrames(1001), 241 + 120);                         // rounded up
   EXPECT_EQ(limits.Deadline(2000), std::chrono::milliseconds(16'000));  // the 16 s floor
   EXPECT_EQ(limits.Deadline(10'000), std::chrono::milliseconds(80'000));
   EXPECT_EQ(SegmentGuard::Start(limits, 0).duration_ms, 2000);  // 0 on the wire is 2 s
