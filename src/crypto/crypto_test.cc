@@ -2,6 +2,11 @@
 // pm.md 1.5). Random cross-checks against ethers live in tests/pm.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
 #include "common/hex.h"
 #include "crypto/address.h"
 #include "crypto/eth_sign.h"
@@ -28,6 +33,47 @@ TEST(Hmac, MatchesRfc4231Case2) {
   EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(HmacSha256("", "x").size(), 32u);
+}
+
+TEST(ConstantTimeEquals, ComparesContentsAndLengths) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
+  EXPECT_FALSE(ConstantTimeEquals("xbc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_FALSE(ConstantTimeEquals("", "a"));
+}
+
+// Fastest of many runs of cmp over two 1 MiB buffers that differ at byte `at`.
+template <typename Cmp>
+double FastestSeconds(size_t at, Cmp cmp) {
+  std::string a(1 << 20, 'k'), b = a;
+  b[at] ^= 1;
+  double best = 1e9;
+  for (int i = 0; i < 30; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    volatile bool equal = cmp(a, b);
+    (void)equal;
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+// The time does not depend on where the first difference is. The same measurement tells an
+// early-exit comparison apart by a factor in the thousands, so the bound below is loose.
+TEST(ConstantTimeEquals, TimeDoesNotDependOnTheFirstDifference) {
+  const size_t last = (1 << 20) - 1;
+  auto ct = [](const std::string& a, const std::string& b) { return ConstantTimeEquals(a, b); };
+  const double first = FastestSeconds(0, ct), at_end = FastestSeconds(last, ct);
+  EXPECT_GT(first, at_end / 4) << first << " s vs " << at_end << " s";
+  auto early_exit = [](const std::string& a, const std::string& b) { return a == b; };
+  const double eq_first = FastestSeconds(0, early_exit), eq_end = FastestSeconds(last, early_exit);
+  EXPECT_LT(eq_first, eq_end / 4) << "the measurement cannot tell an early exit apart";
+  std::printf(
+      "1 MiB, first vs last byte differing: constant-time %.1f / %.1f us, "
+      "operator== %.2f / %.1f us\n",
+      first * 1e6, at_end * 1e6, eq_first * 1e6, eq_end * 1e6);
 }
 
 TEST(U256, BigEndianRoundTripsAndGoStyleTruncation) {

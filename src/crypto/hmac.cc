@@ -1,5 +1,6 @@
 #include "crypto/hmac.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -15,6 +16,13 @@ std::string HmacSha256(std::string_view key, std::string_view msg) {
        reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
        reinterpret_cast<unsigned char*>(out.data()), &len);
   return out;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  // Lengths are public (a MAC's or hash's size is fixed); only the contents are compared in
+  // constant time.
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace baton::crypto

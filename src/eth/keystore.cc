@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/hex.h"
+#include "common/private_file.h"
+#include "crypto/hmac.h"
 #include "crypto/keccak.h"
 
 namespace baton::eth {
@@ -149,24 +151,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-absl::Status WritePrivateFile(const fs::path& path, const std::string& content) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      return absl::PermissionDeniedError(absl::StrCat("keystore: cannot write ", tmp.string()));
-    out << content;
-    if (!out.flush())
-      return absl::DataLossError(absl::StrCat("keystore: write failed ", tmp.string()));
-  }
-  std::error_code ec;
-  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
-  fs::rename(tmp, path, ec);
-  if (ec) return absl::InternalError(absl::StrCat("keystore: ", ec.message()));
-  return absl::OkStatus();
-}
-
 absl::StatusOr<crypto::PrivateKey> DecryptKeyFile(std::string_view text,
                                                   std::string_view password) {
   auto j = ParseKeyFile(text);
@@ -183,8 +167,7 @@ absl::StatusOr<crypto::PrivateKey> DecryptKeyFile(std::string_view text,
   auto dk = DeriveKey(section, password);
   if (!dk.ok()) return dk.status();
   std::string expected = Mac(*dk, *ciphertext);
-  if (mac->size() != expected.size() ||
-      CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0)
+  if (!crypto::ConstantTimeEquals(*mac, expected))
     return absl::PermissionDeniedError("could not decrypt key with given password");
   auto plain = Aes128Ctr(dk->substr(0, 16), *iv, *ciphertext);
   OPENSSL_cleanse(dk->data(), dk->size());
@@ -297,7 +280,10 @@ absl::StatusOr<Keystore::Entry> Keystore::Store(const crypto::PrivateKey& key,
   auto json = EncryptKey(key, password, params_);
   if (!json.ok()) return json.status();
   fs::path file = fs::path(path_) / GethFileName(key.address());
-  if (auto s = WritePrivateFile(file, *json); !s.ok()) return s;
+  // O_EXCL|O_NOFOLLOW, mode 0600: never over an existing file, never through a link.
+  if (auto s = baton::WritePrivateFile(file.string(), *json, baton::Existing::kRefuse); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("keystore: ", s.message()));
+  }
   return Entry{key.address(), file.string()};
 }
 

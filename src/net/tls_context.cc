@@ -8,12 +8,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sys/stat.h>
 
-#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/private_file.h"
 
 namespace baton::http {
 
@@ -90,15 +93,13 @@ absl::StatusOr<std::unique_ptr<X509, CertDeleter>> MakeCertificate(EVP_PKEY* key
   return cert;
 }
 
-absl::Status WritePem(const std::string& path, mode_t mode,
-                      const std::function<int(FILE*)>& write) {
-  FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr) return absl::InternalError(absl::StrCat("cannot write ", path));
-  chmod(path.c_str(), mode);
-  const int written = write(file);
-  const bool closed = std::fclose(file) == 0;
-  if (written != 1 || !closed) return absl::InternalError(OpenSslError("writing " + path));
-  return absl::OkStatus();
+// PEM text of whatever `write` puts into a memory BIO; empty on failure.
+std::string ToPem(const std::function<int(BIO*)>& write) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!bio || write(bio.get()) != 1) return "";
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return size > 0 ? std::string(data, static_cast<size_t>(size)) : "";
 }
 
 int SelectAlpn(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in,
@@ -123,18 +124,20 @@ absl::StatusOr<CertificatePaths> WriteSelfSignedCertificate(const std::string& d
   auto cert = MakeCertificate(key.get(), host);
   if (!cert.ok()) return cert.status();
   CertificatePaths paths{dir + "/cert.pem", dir + "/key.pem"};
-  absl::Status status =
-      WritePem(paths.cert_pem, 0644, [&](FILE* f) { return PEM_write_X509(f, cert->get()); });
-  if (!status.ok()) return status;
-  status = WritePem(paths.key_pem, 0600, [&](FILE* f) {
-    BIO* bio = BIO_new_fp(f, BIO_NOCLOSE);
-    // "EC PRIVATE KEY" (SEC1), the form Go writes.
-    const int written =
-        PEM_write_bio_PrivateKey_traditional(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    BIO_free(bio);
-    return written;
+  const std::string cert_pem = ToPem([&](BIO* b) { return PEM_write_bio_X509(b, cert->get()); });
+  // "EC PRIVATE KEY" (SEC1), the form Go writes.
+  const std::string key_pem = ToPem([&](BIO* b) {
+    return PEM_write_bio_PrivateKey_traditional(b, key.get(), nullptr, nullptr, 0, nullptr,
+                                                nullptr);
   });
-  if (!status.ok()) return status;
+  if (cert_pem.empty() || key_pem.empty()) {
+    return absl::InternalError(OpenSslError("encoding the certificate and key"));
+  }
+  // Both are new each start and replace the last ones: created O_EXCL|O_NOFOLLOW with mode
+  // 0600 under a temporary name, then renamed over the old file (or a planted symlink).
+  for (const auto& [path, pem] : {std::pair{paths.cert_pem, cert_pem}, {paths.key_pem, key_pem}}) {
+    if (absl::Status s = WritePrivateFile(path, pem, Existing::kReplace); !s.ok()) return s;
+  }
   return paths;
 }
 

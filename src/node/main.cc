@@ -1,6 +1,7 @@
 // baton: the orchestrator daemon. Parses flags (go-livepeer's names and precedence), starts
 // the node and serves until SIGINT or SIGTERM.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
@@ -34,11 +35,15 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace baton::node;
+  // Everything the node creates (keys, certificates, ledger, cookies, directories) is for its
+  // own user only, whatever the caller's umask.
+  umask(077);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto config = LoadNodeConfig(args, Environment());
   if (!config.ok()) return Fail(std::string(config.status().message()));
   if (config->print_version) {
-    std::printf("Baton version %s\n", kVersion);
+    std::printf("Baton version %s (go-livepeer %s compatible; advertises %s)\n", kVersion,
+                kLivepeerCompatibleVersion, kCapabilityVersion);
     return 0;
   }
   if (!config->orchestrator) {

@@ -75,7 +75,9 @@ class NodeImpl : public Node {
   int cli_port() const override { return cli_ ? cli_->port() : 0; }
 
  private:
-  net::Capabilities Capabilities() const { return MakeCapabilities(capabilities_, kVersion); }
+  net::Capabilities Capabilities() const {
+    return MakeCapabilities(capabilities_, kCapabilityVersion);
+  }
 
   NodeConfig config_;
   Metrics metrics_;
@@ -267,8 +269,11 @@ absl::Status NodeImpl::Start() {
   cli_options.worker_threads = 1;
   cli_ = std::make_unique<http::Server>(cli_options);
   ops::OperatorState state;
-  state.facts = {kVersion, config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
-                 config_.network, config_.service_uri, config_.transcoder};
+  state.facts = {
+      kVersion,           config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
+      config_.network,    config_.service_uri,
+      config_.transcoder, kLivepeerCompatibleVersion,
+      kCapabilityVersion};
   state.sessions = &sessions_;
   state.metrics = config_.monitor ? &metrics_ : nullptr;
   state.capabilities = [this] { return capabilities_; };

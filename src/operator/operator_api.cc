@@ -14,6 +14,8 @@ nlohmann::json Status(const OperatorState& s) {
   for (int c : s.capabilities()) caps.push_back(orchestrator::CapabilityName(c));
   return {
       {"Version", s.facts.version},
+      {"LivepeerCompatibleVersion", s.facts.livepeer_compatible_version},
+      {"CapabilityVersion", s.facts.capability_version},
       {"Role", s.facts.role},
       {"Network", s.facts.network},
       {"ServiceURI", s.facts.service_uri},

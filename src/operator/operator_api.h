@@ -27,6 +27,8 @@ struct NodeFacts {
   std::string network;
   std::string service_uri;
   bool local_transcoding = false;
+  std::string livepeer_compatible_version;  // the go-livepeer release whose protocol it speaks
+  std::string capability_version;           // what gateways' -orchMinLivepeerVersion compares
 };
 
 struct OperatorState {

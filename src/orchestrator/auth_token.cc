@@ -1,10 +1,10 @@
 #include "orchestrator/auth_token.h"
 
-#include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "common/hex.h"
+#include "crypto/hmac.h"
 
 namespace baton::orchestrator {
 namespace {
@@ -60,8 +60,7 @@ net::AuthToken AuthTokenIssuer::IssueFor(const std::string& session_id) const {
 
 bool AuthTokenIssuer::MacMatches(const net::AuthToken& token) const {
   std::string expected = Mac(token.session_id(), token.expiration());
-  return token.token().size() == expected.size() &&
-         CRYPTO_memcmp(token.token().data(), expected.data(), expected.size()) == 0;
+  return crypto::ConstantTimeEquals(token.token(), expected);
 }
 
 absl::Status AuthTokenIssuer::Verify(const net::AuthToken* token) const {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace baton::orchestrator {
 namespace {
 
@@ -91,6 +93,28 @@ TEST(Capabilities, Versions) {
   EXPECT_TRUE(VersionAtLeast("1.0.0", "0.99.99"));
   EXPECT_FALSE(VersionAtLeast("garbage", "0.1.0"));
   EXPECT_TRUE(VersionAtLeast("0.1.0", "garbage"));
+}
+
+// What a go-livepeer gateway's -orchMinLivepeerVersion sees (wire.md 6.4) with the version
+// Baton advertises (node/version.h): a minimum of the go-livepeer release Baton matches, or
+// any earlier one, passes; Baton's own version alone would not.
+TEST(Capabilities, AdvertisedVersionPassesGatewaysAskingForTheCurrentRelease) {
+  const std::string advertised = "0.9.2+baton.0.1.0";
+  net::Capabilities provider = MakeCapabilities({0, 1}, advertised);
+  EXPECT_EQ(provider.version(), advertised);
+  for (const char* min : {"0.9.2", "v0.9.2", "0.9.2-ai.1", "0.9.1", "0.8.10", "0.5.0"}) {
+    net::Capabilities gateway = WithBits({1});
+    gateway.mutable_constraints()->set_minversion(min);
+    EXPECT_TRUE(CompatibleWith(gateway, provider)) << min;
+  }
+  for (const char* min : {"0.9.3", "0.10.0", "1.0.0"}) {
+    net::Capabilities gateway = WithBits({1});
+    gateway.mutable_constraints()->set_minversion(min);
+    EXPECT_FALSE(CompatibleWith(gateway, provider)) << min;
+  }
+  net::Capabilities gateway = WithBits({1});
+  gateway.mutable_constraints()->set_minversion("0.9.2");
+  EXPECT_FALSE(CompatibleWith(gateway, MakeCapabilities({0, 1}, "0.1.0")));
 }
 
 }  // namespace

@@ -186,8 +186,8 @@ ReceiveResult Recipient::ReceiveTicket(const ReceivedTicket& in) {
   const std::string rand32 = crypto::U256ToBE32(result.recipient_rand);
   unsigned char rand_hash[32];
   crypto::Keccak256Into(rand32, rand_hash);
-  if (std::string_view(reinterpret_cast<const char*>(rand_hash), 32) !=
-      ticket.recipient_rand_hash) {
+  if (!crypto::ConstantTimeEquals(std::string_view(reinterpret_cast<const char*>(rand_hash), 32),
+                                  ticket.recipient_rand_hash)) {
     return Fail(result,
                 absl::InvalidArgumentError("invalid recipientRand for ticket recipientRandHash"),
                 true);

@@ -2,7 +2,8 @@
 
 namespace baton::transcode {
 
-RenditionWorker::RenditionWorker(bool threaded) : threaded_(threaded) {}
+RenditionWorker::RenditionWorker(bool threaded, const SegmentGuard* guard)
+    : threaded_(threaded), guard_(guard) {}
 
 RenditionWorker::~RenditionWorker() { Abort(); }
 
@@ -44,6 +45,10 @@ void RenditionWorker::Push(Item item) {
 
 void RenditionWorker::Process(Item& item) {
   if (!status_.ok()) return;  // a failed rendition group just drains its input
+  if (guard_ != nullptr && guard_->Expired()) {
+    status_ = guard_->DeadlineExceeded();
+    return;
+  }
   for (auto& [index, rendition] : renditions_) {
     absl::Status s = item.frame ? rendition->AddVideoFrame(*item.frame)
                                 : rendition->AddAudioPacket(*item.packet);

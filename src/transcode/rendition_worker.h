@@ -6,7 +6,8 @@
 // each, which waits for the outputs. A worker
 // created with `threaded = false` runs its renditions inline on the caller's thread (used
 // when the session's budget is one thread). After the first error a worker drops what is
-// pushed to it and reports that error from Finish.
+// pushed to it and reports that error from Finish, as it does once the segment's deadline
+// (the guard given at construction, if any) has passed.
 // Thread-safety: Push*, Finish and Abort are for the single producer thread only.
 #pragma once
 
@@ -20,12 +21,14 @@
 #include "absl/status/status.h"
 #include "transcode/av_util.h"
 #include "transcode/rendition.h"
+#include "transcode/source_limits.h"
 
 namespace baton::transcode {
 
 class RenditionWorker {
  public:
-  explicit RenditionWorker(bool threaded);
+  // `guard`, when given, must outlive the worker.
+  explicit RenditionWorker(bool threaded, const SegmentGuard* guard = nullptr);
   ~RenditionWorker();  // aborts if still running
 
   // REQUIRES: called before the first Push. `index` is the rendition's output position.
@@ -55,6 +58,7 @@ class RenditionWorker {
   void Stop(bool flush);
 
   const bool threaded_;
+  const SegmentGuard* const guard_;
   std::vector<std::pair<size_t, std::unique_ptr<Rendition>>> renditions_;
   std::vector<std::pair<size_t, RenditionOutput>> outputs_;
   absl::Status status_;       // first error; written by the worker thread, read after join

@@ -1,5 +1,10 @@
-// SegmentDecoder: demuxes one segment (MPEG-TS, MP4 or anything FFmpeg probes) from memory and
-// decodes its video once, handing every decoded frame and every audio packet to a sink.
+// SegmentDecoder: demuxes one segment (MPEG-TS, MP4/MOV, Matroska/WebM or FLV, nothing else)
+// from memory and decodes its video once, handing every decoded frame and every audio packet
+// to a sink.
+//
+// The bytes are untrusted: the segment's SegmentGuard (source_limits.h) decides which
+// demuxers may open them (and no demuxer may open a file or URL), how large the frames and
+// how many they may be, and when decoding must stop.
 //
 // Video frames get repaired, strictly increasing timestamps (transcode.md 2.6: missing pts
 // come from best_effort_timestamp or the previous frame plus one frame duration; a pts at or
@@ -17,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "transcode/memory_io.h"
+#include "transcode/source_limits.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -48,11 +54,11 @@ class SegmentDecoder {
   // Longest segment accepted, as go-livepeer's ErrTranscoderDuration.
   static constexpr int64_t kMaxDurationMs = 300'000;
 
-  // Opens and probes the segment. Errors: not a media file, no video stream, too long,
-  // no decoder for the video codec.
+  // Opens and probes the segment. Errors: not a media file, a container off the whitelist,
+  // no video stream, too long, frames too large, no decoder for the video codec, deadline.
   // `threads` > 1 lets the video decoder use frame threads.
-  static absl::StatusOr<std::unique_ptr<SegmentDecoder>> Open(std::string_view bytes,
-                                                              int threads = 1);
+  static absl::StatusOr<std::unique_ptr<SegmentDecoder>> Open(
+      std::string_view bytes, int threads = 1, const SegmentGuard& guard = SegmentGuard());
   ~SegmentDecoder();
 
   const SourceInfo& source() const { return source_; }
@@ -64,13 +70,20 @@ class SegmentDecoder {
   int64_t decoded_pixels() const { return decoded_pixels_; }
 
  private:
-  explicit SegmentDecoder(std::string_view bytes);
+  SegmentDecoder(std::string_view bytes, const SegmentGuard& guard);
   absl::Status Probe();
+  // AVIOInterruptCB: FFmpeg's long loops (stream probing) stop once the deadline passes.
+  static int Interrupted(void* opaque);
+  // io_open: demuxers must not open anything beyond the segment's own bytes.
+  static int RefuseOpen(AVFormatContext* fmt, AVIOContext** pb, const char* url, int flags,
+                        AVDictionary** options);
   absl::Status OpenVideoDecoder(int threads);
   absl::Status DecodePacket(const AVPacket* pkt, SegmentSink& sink);
+  absl::Status DecodeError(int rc) const;
   void RepairTimestamp(AVFrame& frame);
 
   MemoryInput input_;
+  SegmentGuard guard_;
   AVFormatContext* format_ = nullptr;
   AVCodecContext* video_decoder_ = nullptr;
   int video_index_ = -1;

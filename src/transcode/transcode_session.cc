@@ -128,14 +128,17 @@ absl::Status CheckRequest(const SegmentInput& input, const std::vector<VideoProf
 
 }  // namespace
 
-TranscodeSession::TranscodeSession(ThreadBudget* budget) : budget_(budget) {}
+TranscodeSession::TranscodeSession(ThreadBudget* budget, const SourceLimits& limits)
+    : budget_(budget), limits_(limits) {}
 
 absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
     const SegmentInput& input, const std::vector<VideoProfile>& profiles) {
   if (absl::Status s = CheckRequest(input, profiles); !s.ok()) return s;
+  // The deadline counts from here: waiting for threads is part of the segment's time.
+  const SegmentGuard guard = SegmentGuard::Start(limits_, input.duration_ms);
   ThreadBudget::Lease lease = budget_->Acquire();
   absl::StatusOr<std::unique_ptr<SegmentDecoder>> decoder =
-      SegmentDecoder::Open(input.bytes, lease.threads());
+      SegmentDecoder::Open(input.bytes, lease.threads(), guard);
   if (!decoder.ok()) return decoder.status();
   const SourceInfo& source = (*decoder)->source();
 
@@ -144,7 +147,7 @@ absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
   const int encoder_threads = std::max(1, lease.threads() / renditions);
   std::vector<std::unique_ptr<RenditionWorker>> workers;
   for (int i = 0; i < worker_count; ++i) {
-    workers.push_back(std::make_unique<RenditionWorker>(/*threaded=*/worker_count > 1));
+    workers.push_back(std::make_unique<RenditionWorker>(/*threaded=*/worker_count > 1, &guard));
   }
   std::vector<int> group = BalanceGroups(profiles, source, worker_count);
   for (size_t i = 0; i < profiles.size(); ++i) {
@@ -164,6 +167,9 @@ absl::StatusOr<TranscodeResult> TranscodeSession::Transcode(
     if (first_error.ok()) first_error = s;
   }
   if (!first_error.ok()) return first_error;
+  // Flushing the encoders is the last stretch of work; a result past the deadline is one the
+  // gateway has stopped waiting for.
+  if (guard.Expired()) return guard.DeadlineExceeded();
   result.decoded_frames = (*decoder)->decoded_frames();
   result.decoded_pixels = (*decoder)->decoded_pixels();
   for (RenditionOutput& out : outputs) {

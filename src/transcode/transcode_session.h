@@ -13,6 +13,10 @@
 // What survives between segments is only the session's bookkeeping, so a bad segment returns
 // an error with a readable message and never poisons the next one.
 //
+// The segment is untrusted input: it is held to the session's SourceLimits (containers, frame
+// size, frames for its declared duration, a wall-clock deadline), and a segment over any of
+// them fails with a message naming the limit.
+//
 // Not thread-safe: call Transcode from one thread at a time (the node serializes a session's
 // segments). Different sessions may run concurrently on different threads.
 #pragma once
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "transcode/source_limits.h"
 #include "transcode/thread_budget.h"
 #include "transcode/video_profile.h"
 
@@ -57,7 +62,8 @@ class TranscodeSession {
  public:
   static constexpr size_t kMaxOutputs = 10;
 
-  explicit TranscodeSession(ThreadBudget* budget = &ThreadBudget::Global());
+  explicit TranscodeSession(ThreadBudget* budget = &ThreadBudget::Global(),
+                            const SourceLimits& limits = SourceLimits());
 
   absl::StatusOr<TranscodeResult> Transcode(const SegmentInput& input,
                                             const std::vector<VideoProfile>& profiles);
@@ -66,6 +72,7 @@ class TranscodeSession {
 
  private:
   ThreadBudget* budget_;
+  SourceLimits limits_;
   int64_t segments_done_ = 0;
 };
 

@@ -3,10 +3,12 @@
 #include "net/server.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -457,6 +459,33 @@ TEST(NetServerLifecycle, CertificateHasGoLivepeerShape) {
   const std::string dates =
       RunCommand("openssl x509 -noout -startdate -enddate -in " + server.cert_path()).output;
   EXPECT_FALSE(dates.empty());
+}
+
+// cert.pem and key.pem are written fresh each start, mode 0600, and never through a link that
+// someone planted in the directory.
+TEST(NetServerLifecycle, CertificateFilesArePrivateAndNotWrittenThroughLinks) {
+  TempDir dir;
+  const std::string victim = dir.path() + "/victim";
+  std::ofstream(victim) << "victim";
+  ASSERT_EQ(symlink(victim.c_str(), (dir.path() + "/key.pem").c_str()), 0);
+  ASSERT_EQ(symlink(victim.c_str(), (dir.path() + "/cert.pem").c_str()), 0);
+  const mode_t old_umask = umask(0);  // the mode must not depend on the umask
+  ServerOptions options;
+  options.bind_address = "127.0.0.1:0";
+  options.cert_dir = dir.path();
+  Server server(options);
+  absl::Status started = server.Start().status();
+  umask(old_umask);
+  ASSERT_TRUE(started.ok()) << started;
+  std::ifstream in(victim);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "victim");
+  for (const char* name : {"/key.pem", "/cert.pem"}) {
+    struct stat st {};
+    ASSERT_EQ(lstat((dir.path() + name).c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode)) << name;
+    EXPECT_EQ(st.st_mode & 07777, 0600u) << name;
+  }
 }
 
 }  // namespace
