@@ -5,6 +5,7 @@
 #include <any>
 #include <memory>
 
+#include "pm/payment_admission.h"
 #include "pm/payment_decoder.h"
 
 namespace baton::orchestrator {
@@ -54,45 +55,56 @@ std::optional<http::Rejection> Admission::TakeCredentials(http::HttpRequest& req
 
 std::optional<http::Rejection> Admission::Pay(const Credentials& c,
                                               const net::OrchestratorInfo& info,
-                                              const std::string& credit_to, bool work) {
-  if (deps_.recipient == nullptr) return std::nullopt;  // offchain: accept
-  // go-livepeer treats a payment without tickets as "price 0" and works for free even when
-  // it quotes a price; Baton refuses work it was not offered a way to be paid for.
-  if (work && !c.payment.has_ticket_params() && info.price_info().priceperunit() > 0)
-    return http::Rejection{400, "Insufficient balance", {}};
-  pm::PaymentOutcome outcome = deps_.recipient->ProcessPayment(c.payment, credit_to);
+                                              const std::string& credit_to, bool work,
+                                              pm::Rat& price) {
+  if (deps_.recipient == nullptr) return std::nullopt;  // offchain: accept, charge nothing
+  // Our own quote for the session; a malformed one would be a bug, and charging as a priced
+  // node is the safe reading.
+  const pm::Rat quoted = pm::PriceInfoToRat(info.price_info()).value_or(pm::Rat(1));
+  pm::PaymentDecision decision =
+      work ? pm::AdmitWork(*deps_.recipient, *deps_.balances, c.payment, credit_to, quoted)
+           : pm::AdmitPayment(*deps_.recipient, *deps_.balances, c.payment, credit_to, quoted);
+  const pm::PaymentOutcome& outcome = decision.payment;
   if (deps_.metrics != nullptr) {
     deps_.metrics->Add("livepeer_tickets_recv", c.payment.ticket_sender_params_size());
     deps_.metrics->Add("livepeer_winning_tickets_recv", outcome.winners);
     deps_.metrics->Add("livepeer_ticket_value_recv", static_cast<double>(outcome.credited) / 1e9);
+    if (outcome.ticketless && decision.ok())
+      deps_.metrics->Add("livepeer_ticketless_payments_recv", 1);
     if (!outcome.status.ok())
       deps_.metrics->Add("livepeer_payment_recv_errors", 1, {{"error_code", "PaymentError"}});
   }
   if (!outcome.sink_status.ok())
-    spdlog::error("winning ticket not stored: {}", std::string(outcome.sink_status.message()));
-  if (!outcome.status.ok()) return http::Rejection{400, Text(outcome.status.message()), {}};
-  // Balance, only when the gateway pays a non-zero price.
-  if (work && c.payment.expected_price().priceperunit() > 0 &&
-      !deps_.balances->SufficientBalance(crypto::Address::FromBytesGoStyle(c.sender), credit_to,
-                                         deps_.recipient->ticket_ev_rat()))
-    return http::Rejection{400, "Insufficient balance", {}};
+    spdlog::error("winning ticket not stored, payment refused: {}",
+                  std::string(outcome.sink_status.message()));
+  if (!decision.ok()) return http::Rejection{decision.http_status, decision.error, {}};
+  price = decision.price;
   return std::nullopt;
 }
 
 void Admission::Debit(const Admitted& admitted, int64_t pixels) {
   const Credentials& c = admitted.credentials;
-  if (deps_.recipient == nullptr || !c.payment.has_expected_price()) return;
-  auto price = pm::PriceInfoToRat(c.payment.expected_price());
-  if (price.ok())
-    deps_.balances->DebitFees(crypto::Address::FromBytesGoStyle(c.sender), c.session(), *price,
-                              static_cast<uint64_t>(pixels));
+  if (deps_.recipient == nullptr) return;
+  pm::DebitWork(*deps_.balances, crypto::Address::FromBytesGoStyle(c.sender), c.session(),
+                admitted.price, static_cast<uint64_t>(pixels));
 }
 
 Admission::Decision Admission::Finish(Admitted admitted, const Policy& policy) {
   const Credentials& c = admitted.credentials;
   // 4. Payment.
   const std::string& credit_to = policy.credit_manifest ? c.segment.manifest_id() : c.session();
-  if (auto rejection = Pay(c, admitted.info, credit_to, policy.work)) return {{}, rejection};
+  if (auto rejection = Pay(c, admitted.info, credit_to, policy.work, admitted.price))
+    return {{}, rejection};
+  // This payment pinned a price other than the one just quoted (its tickets' params were
+  // issued before a price change): the refreshed info must quote the session's price, which
+  // the gateway's payments without tickets then name.
+  if (deps_.recipient != nullptr && policy.work &&
+      pm::PriceInfoToRat(admitted.info.price_info()).value_or(pm::Rat(-1)) != admitted.price) {
+    if (auto fresh = deps_.orchestrator->Info(c.sender, c.session()); fresh.ok()) {
+      *fresh->mutable_auth_token() = c.segment.seg_data.auth_token();
+      admitted.info = *std::move(fresh);
+    }
+  }
   // 5. The request's own body checks.
   if (policy.check_body)
     if (auto rejection = policy.check_body()) return {{}, rejection};

@@ -9,7 +9,9 @@
 //        capabilities, auth token, capacity)                                    else 403
 //   with the body (Admit):
 //     3. the refreshed OrchestratorInfo for the session                         else 500
-//     4. the payment: tickets checked and credited, winners stored (Pay)       else 400
+//     4. the payment: tickets checked and credited, winners stored, and for
+//        work the session's balance (Pay, pm/payment_admission.h)            else 400
+//                                             (503 when a winner cannot be stored)
 //     5. the request's own body checks (a segment's hash), Policy::check_body
 //     6. capacity: the session takes a slot on its first job                    else 403
 // Pay is the whole payment rule in one function; Debit charges the work done afterwards.
@@ -49,6 +51,7 @@ struct Credentials {
 struct Admitted {
   Credentials credentials;
   net::OrchestratorInfo info;  // refreshed, carrying the request's own auth token
+  pm::Rat price = 0;           // what its work is debited at: the session's price
 };
 
 struct AdmissionDeps {
@@ -87,8 +90,8 @@ class Admission {
   // Steps 3-6; `done` runs once with the decision (see the threads note above).
   void Admit(Credentials credentials, Policy policy, Done done);
 
-  // Charges the work done for an admitted request: price × output pixels, at the price the
-  // gateway paid with (0 pixels when the work failed).
+  // Charges the work done for an admitted request: price × output pixels, at the session's
+  // price, never the gateway's claim (0 pixels when the work failed).
   void Debit(const Admitted& admitted, int64_t pixels);
 
   const OrchestratorService& orchestrator() const { return *deps_.orchestrator; }
@@ -96,9 +99,10 @@ class Admission {
  private:
   std::optional<http::Rejection> ReadCredentials(const http::HttpRequest& request,
                                                  Credentials& out) const;
-  // Step 4, the payment rules: returns the rejection, or nullopt once credited.
+  // Step 4, the payment rules: returns the rejection, or nullopt once credited, with the
+  // price the work is debited at in `price`.
   std::optional<http::Rejection> Pay(const Credentials& c, const net::OrchestratorInfo& info,
-                                     const std::string& credit_to, bool work);
+                                     const std::string& credit_to, bool work, pm::Rat& price);
   Decision Finish(Admitted admitted, const Policy& policy);
 
   AdmissionDeps deps_;

@@ -17,6 +17,8 @@ void DefineOrchestratorMetrics(Metrics& m, const std::string& version, int max_s
   m.DefineCounter("livepeer_tickets_recv", "Tickets received");
   m.DefineCounter("livepeer_winning_tickets_recv", "Winning tickets received");
   m.DefineCounter("livepeer_payment_recv_errors", "Errors when receiving payments");
+  m.DefineCounter("livepeer_ticketless_payments_recv",
+                  "Payments without tickets accepted (credit covered the work)");
   m.DefineGauge("livepeer_transcoding_price", "Transcoding price per pixel (wei)");
   m.DefineCounter("livepeer_value_redeemed", "Winning ticket value redeemed (gwei)");
   m.DefineCounter("livepeer_ticket_redemption_errors", "Errors redeeming winning tickets");

@@ -224,7 +224,41 @@ ReceiveResult Recipient::ReceiveTicket(const ReceivedTicket& in) {
   return result;
 }
 
-PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::string_view manifest) {
+PaymentOutcome Recipient::ProcessTicketless(const DecodedPayment& payment,
+                                            std::string_view manifest, const Rat& quoted) {
+  PaymentOutcome outcome;
+  outcome.ticketless = true;
+  std::optional<Rat> pinned = balances_.FixedPrice(payment.sender, manifest);
+  if (!pinned) {
+    // go-livepeer pins 0 here whatever the node charges: a free session for anyone who asks.
+    // Only a node that quotes 0 gives one; elsewhere nothing has paid for this session yet,
+    // so nothing is pinned and the balance check refuses the work.
+    if (quoted == 0) balances_.SetFixedPriceIfUnset(payment.sender, manifest, Rat(0));
+    return outcome;
+  }
+  // Nothing binds a ticketless payment's price, so it must be the session's: the price every
+  // refreshed OrchestratorInfo of the session quotes, which an honest gateway sends back.
+  Rat claimed = 0;
+  if (payment.expected_price) {
+    absl::StatusOr<Rat> price = PriceInfoToRat(*payment.expected_price);
+    if (!price.ok()) {
+      outcome.status =
+          absl::InvalidArgumentError("invalid expected price sent with payment err=\"" +
+                                     std::string(price.status().message()) + "\"");
+      return outcome;
+    }
+    claimed = *price;
+  }
+  if (claimed != *pinned) {
+    outcome.status = absl::InvalidArgumentError(
+        "invalid expected price sent with payment err=\"expected price " + RatString(claimed) +
+        " does not match the session's price " + RatString(*pinned) + "\"");
+  }
+  return outcome;
+}
+
+PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::string_view manifest,
+                                         const Rat& quoted) {
   PaymentOutcome outcome;
   if (payment.sender().empty() && payment.has_ticket_params()) {
     outcome.status = absl::InvalidArgumentError("Could not find Sender for payment: " +
@@ -232,11 +266,8 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
     return outcome;
   }
   const DecodedPayment decoded = DecodePayment(payment);
-  if (!decoded.has_ticket_params) {
-    // A payment without tickets means a free session.
-    balances_.SetFixedPriceIfUnset(decoded.sender, manifest, Rat(0));
-    return outcome;
-  }
+  // Ticket params without a ticket pay nothing either: the same rules as no params at all.
+  if (decoded.tickets.empty()) return ProcessTicketless(decoded, manifest, quoted);
   const int64_t round = chain_.LastInitializedRound();
   absl::StatusOr<bool> active = chain_.IsActiveOrchestrator(decoded.params.recipient, round);
   if (!active.ok()) {
@@ -257,7 +288,6 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
                                                 std::string(price.status().message()) + "\"");
     return outcome;
   }
-  balances_.SetFixedPriceIfUnset(decoded.sender, manifest, *price);
 
   // Every ticket of a payment shares face value and win probability, so the EV (a GMP
   // rational with a 512-bit gcd) is computed once and credited once per exit, which leaves the
@@ -265,6 +295,9 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
   const Rat ev = TicketEV(decoded.params.face_value.value, decoded.params.win_prob.value);
   auto credit = [&] {
     if (outcome.tickets_credited == 0) return;
+    // An accepted ticket proves this node issued its params at this price (the recipientRand
+    // commitment covers it): only now may the price become the session's.
+    balances_.SetFixedPriceIfUnset(decoded.sender, manifest, *price);
     outcome.credited = ev * outcome.tickets_credited;
     balances_.Credit(decoded.sender, manifest, outcome.credited);
   };
@@ -286,7 +319,16 @@ PaymentOutcome Recipient::ProcessPayment(const net::Payment& payment, std::strin
       absl::Status queued =
           sink_.Accept(WinningTicket{std::move(r.ticket), t.sig, r.recipient_rand,
                                      decoded.params.expiration_block.value, std::string(manifest)});
-      if (!queued.ok() && outcome.sink_status.ok()) outcome.sink_status = queued;
+      if (!queued.ok()) {
+        // A winner that is not stored cannot be redeemed: the payment is worth nothing to
+        // this node, so none of it is credited and the work is refused. The gateway keeps
+        // its session and pays again; the node keeps serving.
+        outcome.sink_status = queued;
+        outcome.tickets_credited = 0;
+        outcome.status = absl::UnavailableError("winning ticket not stored, payment refused: " +
+                                                std::string(queued.message()));
+        return outcome;
+      }
     }
   }
   credit();

@@ -64,12 +64,17 @@ struct ReceiveResult {
 };
 
 struct PaymentOutcome {
-  absl::Status status;  // what the HTTP handler answers (400 with this text on error)
-  Rat credited = 0;     // total EV credited by this payment
+  // What the HTTP handler answers: 400 with this text on error, except kUnavailable (a winning
+  // ticket could not be stored), which is the node's fault and answered 503.
+  absl::Status status;
+  Rat credited = 0;  // total EV credited by this payment
   int tickets_credited = 0;
   int winners = 0;
-  // The first error the WinningTicketSink returned, if any (logged by the caller; it does not
-  // fail the payment).
+  // The payment carried no ticket (with or without ticket_params): a gateway spending credit
+  // it already has with this session.
+  bool ticketless = false;
+  // The first error the WinningTicketSink returned, if any. It fails the whole payment
+  // (status kUnavailable) and nothing of that payment is credited.
   absl::Status sink_status;
 };
 
@@ -93,9 +98,24 @@ class Recipient {
   // Checks one ticket (pm.md 2.3). Does not credit or queue it; ProcessPayment does.
   ReceiveResult ReceiveTicket(const ReceivedTicket& ticket);
 
-  // The whole of pm.md 2.4 for one Payment of session `manifest`: pins the session price,
-  // receives each ticket in order, credits EV until the first error, hands winners to the sink.
-  PaymentOutcome ProcessPayment(const net::Payment& payment, std::string_view manifest);
+  // pm.md 2.4 for one Payment of session `manifest`, with Baton's rules where go-livepeer
+  // would work unpaid (pm/payment_admission.h adds the balance check):
+  // - Tickets are received in order; EV is credited until the first error; winners go to the
+  //   sink. A winner the sink cannot store fails the payment (kUnavailable) and nothing of
+  //   the payment is credited.
+  // - The session's fixed price is pinned from expected_price only once a ticket of the
+  //   payment was accepted: the recipientRand commitment binds that price to params this node
+  //   issued, so a price quoted earlier stays good until those params expire.
+  // - A payment without tickets binds nothing: at a session with a pinned price, its
+  //   expected_price must be that price; at a session without one it pins 0 only if the node
+  //   quotes 0 (`quoted`, the price this node quotes the session now), and otherwise does
+  //   nothing (the balance check then refuses the work).
+  PaymentOutcome ProcessPayment(const net::Payment& payment, std::string_view manifest,
+                                const Rat& quoted);
+  // The same at a node that charges (any quote above zero): for fuzzing and benchmarks.
+  PaymentOutcome ProcessPayment(const net::Payment& payment, std::string_view manifest) {
+    return ProcessPayment(payment, manifest, Rat(1));
+  }
 
   // Forget nonces of params that expired at or before `block`; call on each new L1 block.
   void OnNewL1Block(const crypto::U256& block) { nonces_.Prune(block); }
@@ -116,6 +136,8 @@ class Recipient {
   crypto::U256 WinProb(const crypto::U256& face_value) const;
   TicketExpiration CurrentExpiration() const;
   absl::Status ValidateSender(const crypto::Address& sender) const;
+  PaymentOutcome ProcessTicketless(const DecodedPayment& payment, std::string_view manifest,
+                                   const Rat& quoted);
 
   RecipientConfig config_;
   const ChainFacts& chain_;

@@ -389,10 +389,16 @@ TEST_F(RecipientTest, PaymentLevelChecks) {
             "cannot process payments");
 }
 
-TEST_F(RecipientTest, NoTicketParamsPinsAFreeSession) {
+TEST_F(RecipientTest, NoTicketParamsPinsAFreeSessionOnlyAtAFreeNode) {
   net::Payment p;
   p.set_sender(sender_.address().bytes());
-  EXPECT_TRUE(Process(p).status.ok());
+  // A node quoting a price pins nothing for a payment that pays nothing.
+  PaymentOutcome out = recipient_.ProcessPayment(p, "sess", Rat(3, 2));
+  EXPECT_TRUE(out.status.ok());
+  EXPECT_TRUE(out.ticketless);
+  EXPECT_FALSE(balances_.FixedPrice(sender_.address(), "sess").has_value());
+  // A node quoting 0 pins 0, as go-livepeer does.
+  EXPECT_TRUE(recipient_.ProcessPayment(p, "sess", Rat(0)).status.ok());
   EXPECT_EQ(balances_.FixedPrice(sender_.address(), "sess").value(), Rat(0));
   // The first pinned price stays.
   EXPECT_TRUE(Process(Pay(Info())).status.ok());

@@ -1,5 +1,7 @@
 #include "pm/sender.h"
 
+#include <algorithm>
+
 #include "crypto/eth_sign.h"
 #include "pm/payment_decoder.h"
 #include "pm/ticket.h"
@@ -11,6 +13,23 @@ uint32_t Sender::NextNonce(const std::string& recipient_rand_hash) {
   return ++nonces_[recipient_rand_hash];
 }
 
+absl::StatusOr<int> Sender::TicketsFor(const Rat& gap, const Rat& ev) {
+  if (gap <= 0) return 0;
+  if (ev <= 0) return absl::InvalidArgumentError("the ticket EV is 0");
+  Rat ratio = gap / ev;
+  BigInt count =
+      boost::multiprecision::numerator(ratio) / boost::multiprecision::denominator(ratio);
+  if (count * boost::multiprecision::denominator(ratio) !=
+      boost::multiprecision::numerator(ratio)) {
+    count += 1;
+  }
+  if (count > 100000) {
+    return absl::InvalidArgumentError("expected fee needs " + count.str() +
+                                      " tickets; the ticket EV is too small");
+  }
+  return count.convert_to<int>();
+}
+
 absl::StatusOr<net::Payment> Sender::CreatePayment(const net::OrchestratorInfo& info,
                                                    const Rat& expected_fee) {
   if (!info.has_ticket_params()) return CreatePaymentWithTickets(info, 0);
@@ -18,19 +37,9 @@ absl::StatusOr<net::Payment> Sender::CreatePayment(const net::OrchestratorInfo& 
   Rat ev = TicketEV(WireUint::FromBytes(tp.face_value()).value,
                     WireUint::FromBytes(tp.win_prob()).value);
   if (ev <= 0) return CreatePaymentWithTickets(info, 1);
-  Rat ratio = expected_fee / ev;
-  BigInt count =
-      boost::multiprecision::numerator(ratio) / boost::multiprecision::denominator(ratio);
-  if (count * boost::multiprecision::denominator(ratio) !=
-      boost::multiprecision::numerator(ratio)) {
-    count += 1;
-  }
-  if (count < 1) count = 1;
-  if (count > 100000) {
-    return absl::InvalidArgumentError("expected fee needs " + count.str() +
-                                      " tickets; the ticket EV is too small");
-  }
-  return CreatePaymentWithTickets(info, count.convert_to<int>());
+  absl::StatusOr<int> count = TicketsFor(expected_fee, ev);
+  if (!count.ok()) return count.status();
+  return CreatePaymentWithTickets(info, std::max(*count, 1));
 }
 
 absl::StatusOr<net::Payment> Sender::CreatePaymentWithTickets(const net::OrchestratorInfo& info,
@@ -38,7 +47,7 @@ absl::StatusOr<net::Payment> Sender::CreatePaymentWithTickets(const net::Orchest
   net::Payment payment;
   payment.set_sender(address_.bytes());
   if (info.has_price_info()) *payment.mutable_expected_price() = info.price_info();
-  if (!info.has_ticket_params()) return payment;
+  if (!info.has_ticket_params() || count == 0) return payment;
 
   const net::TicketParams& tp = info.ticket_params();
   *payment.mutable_ticket_params() = tp;

@@ -30,9 +30,14 @@ class Sender {
   // the Payment carries only the sender and the expected price.
   absl::StatusOr<net::Payment> CreatePayment(const net::OrchestratorInfo& info,
                                              const Rat& expected_fee);
-  // Exactly `count` tickets.
+  // Exactly `count` tickets. With 0 the Payment carries only the sender and the expected
+  // price, no ticket_params, as a go-livepeer gateway sends when its credit with the session
+  // covers the segment (server/segment_rpc.go genPayment).
   absl::StatusOr<net::Payment> CreatePaymentWithTickets(const net::OrchestratorInfo& info,
                                                         int count);
+  // How many tickets of `ev` cover `gap` wei: ceil(gap / ev), 0 when gap ≤ 0 (go-livepeer
+  // core/accounting.go StageUpdate). Fails when it would take more than 100,000 tickets.
+  static absl::StatusOr<int> TicketsFor(const Rat& gap, const Rat& ev);
 
  private:
   uint32_t NextNonce(const std::string& recipient_rand_hash);

@@ -4,8 +4,9 @@
 //
 // Accept is called synchronously on the connection thread that processed the payment, before
 // the job response is sent, so a durable implementation can persist first. Implementations must
-// be thread-safe. An error from Accept is logged by the caller and does not fail the payment
-// (go-livepeer redeems asynchronously and never fails the payment for it).
+// be thread-safe. An error from Accept (disk full, database locked) fails the payment that
+// carried the ticket: nothing of it is credited and the work is refused, since a ticket that
+// is not stored can never be redeemed (go-livepeer stores asynchronously and credits anyway).
 #pragma once
 
 #include <mutex>

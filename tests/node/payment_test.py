@@ -178,21 +178,55 @@ class PaymentTest(unittest.TestCase):
         self.assertEqual((code, body.decode().strip()),
                          (400, "invalid recipientRand for ticket recipientRandHash"))
 
-    def test_no_free_work_without_tickets(self):
-        # go-livepeer would pin a price of 0 for a payment without tickets; Baton refuses.
-        info = self.get_orchestrator()
-        data = b"\x47" + b"\x00" * 187
-        flat = b"m-free" + be32(0) + keccak256(data)
-        sd = self.pb.SegData(manifestId=b"m-free", seq=0, hash=keccak256(data),
+    def post_segment(self, info, payment, seq=0, manifest=b"m-free"):
+        """POST /segment with a tiny (untranscodable) body; the answer before any work."""
+        data = b"\x47" + bytes([seq]) + b"\x00" * 186
+        flat = manifest + be32(seq) + keccak256(data)
+        sd = self.pb.SegData(manifestId=manifest, seq=seq, hash=keccak256(data),
                              sig=personal_sign(GATEWAY_KEY, flat)[0], auth_token=info.auth_token)
-        empty_payment = base64.b64encode(self.pb.Payment(sender=GATEWAY).SerializeToString()).decode()
+        if not isinstance(payment, str):
+            payment = base64.b64encode(payment.SerializeToString()).decode()
         r = subprocess.run(["curl", "-sk", "--http2", "-o", "-", "-w", "\n%{http_code}",
-                            "-H", f"Livepeer-Payment: {empty_payment}",
+                            "-H", f"Livepeer-Payment: {payment}",
                             "-H", "Livepeer-Segment: " + base64.b64encode(sd.SerializeToString()).decode(),
                             "--data-binary", "@-", f"https://localhost:{self.node.port}/segment"],
                            input=data, capture_output=True)
         body, _, code = r.stdout.rpartition(b"\n")
-        self.assertEqual((int(code), body.decode().strip()), (400, "Insufficient balance"))
+        return int(code), body
+
+    def ticketless(self, info, price=None):
+        return self.pb.Payment(sender=GATEWAY, expected_price=price or info.price_info)
+
+    def test_no_free_work_without_tickets(self):
+        # go-livepeer pins a price of 0 for a first payment without tickets; Baton refuses.
+        info = self.get_orchestrator()
+        code, body = self.post_segment(info, self.pb.Payment(sender=GATEWAY))
+        self.assertEqual((code, body.decode().strip()), (400, "Insufficient balance"))
+        code, body = self.post_segment(info, self.ticketless(info))
+        self.assertEqual((code, body.decode().strip()), (400, "Insufficient balance"))
+
+    def test_free_work_request_with_the_nodes_params_and_price_zero_is_refused(self):
+        info = self.get_orchestrator()
+        p = self.pb.Payment(sender=GATEWAY, ticket_params=info.ticket_params,
+                            expiration_params=info.ticket_params.expiration_params,
+                            expected_price=self.pb.PriceInfo(pricePerUnit=0, pixelsPerUnit=1))
+        code, body = self.post_segment(info, p)
+        self.assertEqual((code, body.decode().strip()), (400, "Insufficient balance"))
+
+    def test_ticketless_payment_spends_the_sessions_credit(self):
+        # One ticket (EV = -ticketEV) pays the first segment; the untranscodable body costs 0
+        # pixels, so the balance still covers one EV and the next payment needs no ticket.
+        info = self.get_orchestrator()
+        code, body = self.post_segment(info, self.payment(info, [1]), seq=0, manifest=b"m-credit")
+        self.assertEqual(code, 200, body)
+        code, body = self.post_segment(info, self.ticketless(info), seq=1, manifest=b"m-credit")
+        self.assertEqual(code, 200, body)
+        # It must name the session's price: nothing binds a ticketless payment's claim.
+        cheaper = self.pb.PriceInfo(pricePerUnit=1, pixelsPerUnit=1)
+        code, body = self.post_segment(info, self.ticketless(info, cheaper), seq=2,
+                                       manifest=b"m-credit")
+        self.assertEqual(code, 400, body)
+        self.assertIn("does not match the session's price 1000/1", body.decode())
 
     def test_segment_signature_must_be_the_payment_senders(self):
         info = self.get_orchestrator()
