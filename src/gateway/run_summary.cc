@@ -18,8 +18,10 @@ struct RunSummary::Totals {
   double wall_s = 0;
   double realtime_ratio = 0;
   int tickets = 0;
+  int ticketless = 0;
   pm::Rat ev_sent = 0;
   pm::Rat fees = 0;
+  pm::Rat credit_left = 0;
   int64_t pixels = 0;
   int64_t bytes_up = 0;
   int64_t bytes_down = 0;
@@ -46,6 +48,11 @@ void RunSummary::SetWallSeconds(double seconds) {
   wall_s_ = seconds;
 }
 
+void RunSummary::AddCreditLeft(const pm::Rat& wei) {
+  std::lock_guard<std::mutex> lock(mu_);
+  credit_left_ += wei;
+}
+
 int RunSummary::ok_count() const { return Compute().ok; }
 int RunSummary::failed_count() const { return Compute().failed; }
 
@@ -69,6 +76,7 @@ RunSummary::Totals RunSummary::Compute() const {
     }
     if (o.latency_s > 0) latencies.push_back(o.latency_s);
     t.tickets += o.tickets;
+    t.ticketless += o.ticketless;
     t.ev_sent += o.ev_sent;
     t.fees += o.fee;
     t.pixels += o.pixels;
@@ -81,6 +89,7 @@ RunSummary::Totals RunSummary::Compute() const {
   t.p50 = Percentile(latencies, 50);
   t.p99 = Percentile(latencies, 99);
   t.wall_s = wall_s_;
+  t.credit_left = credit_left_;
   t.realtime_ratio = wall_s_ > 0 ? t.content_s / wall_s_ : 0;
   return t;
 }
@@ -119,6 +128,9 @@ std::string RunSummary::ToText() const {
          " s of content in " + Fixed(t.wall_s, 1) + " s)\n";
   out += "payments: " + std::to_string(t.tickets) + " tickets, EV sent " + Wei(t.ev_sent) +
          " wei, fees " + Wei(t.fees) + " wei for " + std::to_string(t.pixels) + " pixels\n";
+  out += "ticketless payments: " + std::to_string(t.ticketless) + " of " +
+         std::to_string(t.ok + t.failed) + " (credit covered the segment), credit left " +
+         Wei(t.credit_left) + " wei\n";
   out +=
       "bytes: " + std::to_string(t.bytes_up) + " up, " + std::to_string(t.bytes_down) + " down\n";
   return out;
@@ -143,6 +155,8 @@ std::string RunSummary::ToJson() const {
       {"tickets", t.tickets},
       {"ev_sent_wei", t.ev_sent.convert_to<double>()},
       {"fees_wei", t.fees.convert_to<double>()},
+      {"ticketless_payments", t.ticketless},
+      {"credit_left_wei", t.credit_left.convert_to<double>()},
       {"pixels", t.pixels},
       {"bytes_up", t.bytes_up},
       {"bytes_down", t.bytes_down},

@@ -1,7 +1,8 @@
 // RunSummary: what one gateway run did, segment by segment, and the figures printed at the
 // end: segments ok/failed (failures grouped by kind, with an example message), latency
 // p50/p99 (submit → complete response), real-time ratio, tickets sent, expected value sent,
-// fees (price × pixels the orchestrator reported), bytes up/down, verification counts.
+// fees (price × pixels the orchestrator reported), payments without tickets and the credit
+// left with the orchestrator, bytes up/down, verification counts.
 //
 // Thread-safety: Add() may be called from several threads; the other methods too (they lock).
 #pragma once
@@ -27,6 +28,8 @@ struct SegmentOutcome {
   std::string failure;       // the full message
   double latency_s = 0;      // POST /segment start → last response byte; 0 if none came
   int tickets = 0;
+  // A payment without tickets: the session's credit with the orchestrator covered the segment.
+  bool ticketless = false;
   pm::Rat ev_sent = 0;  // Σ ticket EV in wei
   pm::Rat fee = 0;      // expected price × Σ reported pixels, in wei
   int64_t pixels = 0;   // Σ reported pixels
@@ -43,6 +46,8 @@ class RunSummary {
  public:
   void Add(SegmentOutcome outcome);
   void SetWallSeconds(double seconds);
+  // A session's credit with its orchestrator when it ended (summed over sessions).
+  void AddCreditLeft(const pm::Rat& wei);
 
   int ok_count() const;
   int failed_count() const;
@@ -52,7 +57,8 @@ class RunSummary {
   std::string ToText() const;
   // One JSON object (keys: segments, ok, failed, failures{kind: {count, example}},
   // latency_p50_s, latency_p99_s, content_s, wall_s, realtime_ratio, tickets, ev_sent_wei,
-  // fees_wei, pixels, bytes_up, bytes_down, signatures_verified, unsigned, pixels_verified).
+  // fees_wei, ticketless_payments, credit_left_wei, pixels, bytes_up, bytes_down,
+  // signatures_verified, unsigned, pixels_verified).
   std::string ToJson() const;
 
  private:
@@ -62,6 +68,7 @@ class RunSummary {
   mutable std::mutex mu_;
   std::vector<SegmentOutcome> outcomes_;
   double wall_s_ = 0;
+  pm::Rat credit_left_ = 0;
 };
 
 }  // namespace baton::gateway

@@ -82,6 +82,29 @@ TEST(RunSummaryTest, TotalsAndGroupedFailures) {
   EXPECT_NE(text.find("real-time ratio: 4.00"), std::string::npos) << text;
 }
 
+TEST(RunSummaryTest, CountsTicketlessPaymentsAndTheCreditLeft) {
+  RunSummary summary;
+  summary.Add(Ok(0, 0.1));
+  for (int i = 1; i < 4; ++i) {
+    SegmentOutcome o = Ok(i, 0.1);
+    o.tickets = 0;
+    o.ev_sent = 0;
+    o.ticketless = true;
+    summary.Add(o);
+  }
+  summary.AddCreditLeft(pm::Rat(1500));
+  summary.AddCreditLeft(pm::Rat(500));
+  nlohmann::json j = nlohmann::json::parse(summary.ToJson());
+  EXPECT_EQ(j["ticketless_payments"], 3);
+  EXPECT_EQ(j["tickets"], 2);
+  EXPECT_DOUBLE_EQ(j["credit_left_wei"].get<double>(), 2000);
+  std::string text = summary.ToText();
+  EXPECT_NE(text.find("ticketless payments: 3 of 4 (credit covered the segment), credit left "
+                      "2000 wei"),
+            std::string::npos)
+      << text;
+}
+
 TEST(RunSummaryTest, ConcurrentAddsAreAllKept) {
   RunSummary summary;
   std::vector<std::thread> threads;

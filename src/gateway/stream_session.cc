@@ -33,12 +33,9 @@ pm::Rat PricePerPixel(const ::net::PriceInfo& price) {
   return pm::Rat(price.priceperunit(), price.pixelsperunit());
 }
 
-pm::Rat EvSent(const ::net::Payment& payment) {
-  if (!payment.has_ticket_params() || payment.ticket_sender_params_size() == 0) return 0;
-  const ::net::TicketParams& tp = payment.ticket_params();
+pm::Rat TicketEv(const ::net::TicketParams& tp) {
   return pm::TicketEV(pm::WireUint::FromBytes(tp.face_value()).value,
-                      pm::WireUint::FromBytes(tp.win_prob()).value) *
-         payment.ticket_sender_params_size();
+                      pm::WireUint::FromBytes(tp.win_prob()).value);
 }
 
 SegmentOutcome NewOutcome(int session, const SourceSegment& segment) {
@@ -61,6 +58,11 @@ struct StreamSession::Prepared {
   SegmentHeaders headers;
   ::net::OrchestratorInfo info;  // the info the segment was paid and signed under
   pm::Rat price_per_pixel = 0;
+  // The staged credit update (go-livepeer BalanceUpdate); none without ticket params.
+  bool staged = false;
+  std::string session_id;
+  pm::Rat existing_credit = 0;  // reserved from the session's credit
+  pm::Rat new_credit = 0;       // EV of the tickets sent
 };
 
 StreamSession::StreamSession(int index, SessionConfig config, const crypto::PrivateKey& key,
@@ -93,6 +95,8 @@ absl::Status StreamSession::Run(const std::vector<SourceSegment>& segments) {
     workers.emplace_back([this, &segments] { Work(segments); });
   }
   for (std::thread& worker : workers) worker.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  summary_.AddCreditLeft(credit_);
   return absl::OkStatus();
 }
 
@@ -160,10 +164,8 @@ absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(OrchestratorClien
   prepared.price_per_pixel = PricePerPixel(prepared.info.price_info());
   const pm::Rat fee =
       EstimatedPixels(config_.profiles, segment.duration_s) * prepared.price_per_pixel;
-  absl::StatusOr<::net::Payment> payment = sender_.CreatePayment(prepared.info, fee);
+  absl::StatusOr<::net::Payment> payment = StagePayment(prepared, fee, outcome);
   if (!payment.ok()) return payment.status();
-  outcome.tickets = payment->ticket_sender_params_size();
-  outcome.ev_sent = EvSent(*payment);
 
   SegmentIdentity identity{manifest_id_, segment.seq, crypto::Keccak256(segment.bytes),
                            static_cast<int32_t>(std::lround(segment.duration_s * 1000))};
@@ -171,6 +173,49 @@ absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(OrchestratorClien
       BuildSegData(identity, config_.profiles, prepared.info.auth_token(), key_);
   prepared.headers = EncodeHeaders(seg_data, *payment);
   return prepared;
+}
+
+pm::Rat StreamSession::ReserveCredit(const std::string& session_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (session_id != credit_session_) {
+    // The node keys balances by session id: a new session starts from nothing.
+    credit_session_ = session_id;
+    credit_ = 0;
+  }
+  pm::Rat existing = credit_;
+  credit_ = 0;
+  return existing;
+}
+
+void StreamSession::CompleteCredit(const std::string& session_id, const pm::Rat& change) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (session_id == credit_session_) credit_ += change;
+}
+
+absl::StatusOr<::net::Payment> StreamSession::StagePayment(Prepared& prepared, const pm::Rat& fee,
+                                                           SegmentOutcome& outcome) {
+  const ::net::OrchestratorInfo& info = prepared.info;
+  // An orchestrator without ticket params takes no tickets (offchain): sender and price only.
+  if (!info.has_ticket_params()) return sender_.CreatePaymentWithTickets(info, 0);
+  const pm::Rat ev = TicketEv(info.ticket_params());
+  // The node works only with a balance of one ticket's EV, so the credit must cover that
+  // even when the segment costs less (newBalanceUpdate's safeMinCredit).
+  const pm::Rat min_credit = fee > ev ? fee : ev;
+  prepared.session_id = info.auth_token().session_id();
+  prepared.existing_credit = ReserveCredit(prepared.session_id);
+  absl::StatusOr<int> count = pm::Sender::TicketsFor(min_credit - prepared.existing_credit, ev);
+  absl::StatusOr<::net::Payment> payment =
+      count.ok() ? sender_.CreatePaymentWithTickets(info, *count) : count.status();
+  if (!payment.ok()) {
+    CompleteCredit(prepared.session_id, prepared.existing_credit);  // nothing was spent
+    return payment.status();
+  }
+  prepared.staged = true;
+  prepared.new_credit = ev * *count;
+  outcome.tickets = *count;
+  outcome.ev_sent = prepared.new_credit;
+  outcome.ticketless = *count == 0;
+  return payment;
 }
 
 SegmentOutcome StreamSession::Process(OrchestratorClient& client, const SourceSegment& segment) {
@@ -203,6 +248,12 @@ SegmentOutcome StreamSession::Process(OrchestratorClient& client, const SourceSe
   }
   for (const auto& rendition : result.data().segments()) outcome.pixels += rendition.pixels();
   outcome.fee = prepared->price_per_pixel * outcome.pixels;
+  // The change: what was credited for this segment minus what the node debits for it. Without
+  // a result (above) the credit is spent, as a go-livepeer gateway counts it.
+  if (prepared->staged) {
+    CompleteCredit(prepared->session_id,
+                   prepared->existing_credit + prepared->new_credit - outcome.fee);
+  }
   outcome.ok = true;
   CheckResults(client, result.data(), prepared->info, outcome);
   spdlog::debug("session {} seq {}: {} in {:.3f} s", index_, segment.seq,
