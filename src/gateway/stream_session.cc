@@ -59,10 +59,7 @@ struct StreamSession::Prepared {
   ::net::OrchestratorInfo info;  // the info the segment was paid and signed under
   pm::Rat price_per_pixel = 0;
   // The staged credit update (go-livepeer BalanceUpdate); none without ticket params.
-  bool staged = false;
-  std::string session_id;
-  pm::Rat existing_credit = 0;  // reserved from the session's credit
-  pm::Rat new_credit = 0;       // EV of the tickets sent
+  std::optional<SessionCredit::Update> credit;
 };
 
 StreamSession::StreamSession(int index, SessionConfig config, const crypto::PrivateKey& key,
@@ -95,8 +92,7 @@ absl::Status StreamSession::Run(const std::vector<SourceSegment>& segments) {
     workers.emplace_back([this, &segments] { Work(segments); });
   }
   for (std::thread& worker : workers) worker.join();
-  std::lock_guard<std::mutex> lock(mu_);
-  summary_.AddCreditLeft(credit_);
+  summary_.AddCreditLeft(credit_.balance());
   return absl::OkStatus();
 }
 
@@ -175,46 +171,23 @@ absl::StatusOr<StreamSession::Prepared> StreamSession::Prepare(OrchestratorClien
   return prepared;
 }
 
-pm::Rat StreamSession::ReserveCredit(const std::string& session_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (session_id != credit_session_) {
-    // The node keys balances by session id: a new session starts from nothing.
-    credit_session_ = session_id;
-    credit_ = 0;
-  }
-  pm::Rat existing = credit_;
-  credit_ = 0;
-  return existing;
-}
-
-void StreamSession::CompleteCredit(const std::string& session_id, const pm::Rat& change) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (session_id == credit_session_) credit_ += change;
-}
-
 absl::StatusOr<::net::Payment> StreamSession::StagePayment(Prepared& prepared, const pm::Rat& fee,
                                                            SegmentOutcome& outcome) {
   const ::net::OrchestratorInfo& info = prepared.info;
   // An orchestrator without ticket params takes no tickets (offchain): sender and price only.
   if (!info.has_ticket_params()) return sender_.CreatePaymentWithTickets(info, 0);
-  const pm::Rat ev = TicketEv(info.ticket_params());
-  // The node works only with a balance of one ticket's EV, so the credit must cover that
-  // even when the segment costs less (newBalanceUpdate's safeMinCredit).
-  const pm::Rat min_credit = fee > ev ? fee : ev;
-  prepared.session_id = info.auth_token().session_id();
-  prepared.existing_credit = ReserveCredit(prepared.session_id);
-  absl::StatusOr<int> count = pm::Sender::TicketsFor(min_credit - prepared.existing_credit, ev);
-  absl::StatusOr<::net::Payment> payment =
-      count.ok() ? sender_.CreatePaymentWithTickets(info, *count) : count.status();
+  absl::StatusOr<SessionCredit::Update> update =
+      credit_.Stage(info.auth_token().session_id(), fee, TicketEv(info.ticket_params()));
+  if (!update.ok()) return update.status();
+  absl::StatusOr<::net::Payment> payment = sender_.CreatePaymentWithTickets(info, update->tickets);
   if (!payment.ok()) {
-    CompleteCredit(prepared.session_id, prepared.existing_credit);  // nothing was spent
+    credit_.Cancel(*update);  // nothing was sent
     return payment.status();
   }
-  prepared.staged = true;
-  prepared.new_credit = ev * *count;
-  outcome.tickets = *count;
-  outcome.ev_sent = prepared.new_credit;
-  outcome.ticketless = *count == 0;
+  prepared.credit = *std::move(update);
+  outcome.tickets = prepared.credit->tickets;
+  outcome.ev_sent = prepared.credit->new_credit;
+  outcome.ticketless = prepared.credit->tickets == 0;
   return payment;
 }
 
@@ -250,10 +223,7 @@ SegmentOutcome StreamSession::Process(OrchestratorClient& client, const SourceSe
   outcome.fee = prepared->price_per_pixel * outcome.pixels;
   // The change: what was credited for this segment minus what the node debits for it. Without
   // a result (above) the credit is spent, as a go-livepeer gateway counts it.
-  if (prepared->staged) {
-    CompleteCredit(prepared->session_id,
-                   prepared->existing_credit + prepared->new_credit - outcome.fee);
-  }
+  if (prepared->credit) credit_.Complete(*prepared->credit, outcome.fee);
   outcome.ok = true;
   CheckResults(client, result.data(), prepared->info, outcome);
   spdlog::debug("session {} seq {}: {} in {:.3f} s", index_, segment.seq,

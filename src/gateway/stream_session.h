@@ -3,14 +3,10 @@
 // segment in seq order on POST /segment with a signed SegData and a Payment, the results
 // downloaded and verified, and the session's OrchestratorInfo replaced by each response's.
 //
-// Payments follow a go-livepeer gateway (core/accounting.go, server/segment_rpc.go): the
-// session carries credit with the orchestrator between segments (EV paid − price × reported
-// pixels). Each segment's fee is estimated as Σ w·h·⌈fps⌉·⌈duration⌉ × 1.02 × price; the
-// credit must cover max(fee, one ticket's EV) (the node checks its balance against one EV),
-// and tickets are sent only for the shortfall, ceil(shortfall / EV). When the credit already
-// covers it, the Payment carries no ticket at all. The credit is reserved while a segment is
-// in flight, restored if nothing was sent, lost if no result came back (the node may have
-// spent it), and credited with the change after a result. A new session id starts at zero.
+// Payments follow a go-livepeer gateway: each segment's fee is estimated as
+// Σ w·h·⌈fps⌉·⌈duration⌉ × 1.02 × price (segment_rpc.go estimateFee), and the session's
+// SessionCredit decides how many tickets it needs, none when the credit carried from earlier
+// tickets covers it (the Payment then carries no ticket).
 //
 // With concurrency N, N worker threads take segments in seq order, so at most N of this
 // session's segments are in flight (the node queues at most 4 per session). Each outcome goes
@@ -29,6 +25,7 @@
 #include "crypto/secp256k1.h"
 #include "gateway/orchestrator_client.h"
 #include "gateway/run_summary.h"
+#include "gateway/session_credit.h"
 #include "gateway/source_segments.h"
 #include "lp_rpc.pb.h"
 #include "pm/rational.h"
@@ -74,10 +71,6 @@ class StreamSession {
   // `prepared` (go-livepeer newBalanceUpdate + genPayment).
   absl::StatusOr<::net::Payment> StagePayment(Prepared& prepared, const pm::Rat& fee,
                                               SegmentOutcome& outcome);
-  // Takes the session's credit for one segment (it is zero while reserved).
-  pm::Rat ReserveCredit(const std::string& session_id);
-  // Adds `change` to the credit unless the session id changed meanwhile.
-  void CompleteCredit(const std::string& session_id, const pm::Rat& change);
   void KeepRenditions(int64_t seq, const std::vector<std::string>& renditions);
   absl::Status CheckPrice(const ::net::OrchestratorInfo& info) const;
 
@@ -91,8 +84,7 @@ class StreamSession {
   std::mutex mu_;
   ::net::OrchestratorInfo info_;  // guarded by mu_
   size_t next_segment_ = 0;       // guarded by mu_
-  pm::Rat credit_ = 0;            // guarded by mu_: wei of credit with the orchestrator
-  std::string credit_session_;    // guarded by mu_: the session id credit_ belongs to
+  SessionCredit credit_;          // thread-safe itself
 };
 
 }  // namespace baton::gateway
