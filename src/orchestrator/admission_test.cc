@@ -27,9 +27,11 @@ class SlowSink : public pm::WinningTicketSink {
   absl::Status Accept(const pm::WinningTicket&) override {
     if (!entered_once.exchange(true)) entered.set_value();
     release.wait();
+    if (fail) return absl::InternalError("database is locked");
     stored = true;
     return absl::OkStatus();
   }
+  std::atomic<bool> fail{false};  // a full disk or a locked database
   std::promise<void> entered;
   std::atomic<bool> entered_once{false};
   std::shared_future<void> release;
@@ -183,6 +185,63 @@ TEST_F(AdmissionTest, OrderOfRefusalsAsTheSegmentHandlerHadThem) {
   full.Admit(PaidCredentials("s4"), {}, [&](Admission::Decision x) { out = x; });
   ASSERT_TRUE(out && out->rejection);
   EXPECT_EQ(out->rejection->status, 403);
+}
+
+TEST_F(AdmissionTest, TicketlessWorkSpendsTheSessionsCreditAtTheSessionsPrice) {
+  release_.set_value();
+  Admission admission({&service_, &recipient_, &balances_, nullptr, nullptr});
+  auto decide = [&](Credentials c) {
+    std::optional<Admission::Decision> out;
+    admission.Admit(std::move(c), {}, [&](Admission::Decision d) { out = d; });
+    return *out;
+  };
+  // Two tickets: credit for two EVs.
+  Credentials paid = PaidCredentials("s5");
+  auto info = service_.Info(sender_.address().bytes(), "s5").value();
+  paid.payment = sender_.CreatePaymentWithTickets(info, 2).value();
+  auto d = decide(paid);
+  ASSERT_TRUE(d.admitted) << d.rejection->message;
+  EXPECT_EQ(d.admitted->price, pm::Rat(1));
+  admission.Debit(*d.admitted, 1000);
+  // The credit covers one EV: a payment without tickets is admitted, and debited.
+  Credentials ticketless = paid;
+  ticketless.payment = sender_.CreatePaymentWithTickets(info, 0).value();
+  ASSERT_FALSE(ticketless.payment.has_ticket_params());
+  d = decide(ticketless);
+  ASSERT_TRUE(d.admitted) << d.rejection->message;
+  admission.Debit(*d.admitted, 8000000000);
+  EXPECT_EQ(balances_.Balance(sender_.address(), "s5").value(),
+            pm::Rat(16000000000) - pm::Rat(8000001000));
+  // Under one EV now: refused.
+  d = decide(ticketless);
+  ASSERT_TRUE(d.rejection);
+  EXPECT_EQ(d.rejection->status, 400);
+  EXPECT_EQ(d.rejection->message, "Insufficient balance");
+}
+
+TEST_F(AdmissionTest, AWinnerThatCannotBeStoredIsRefusedWith503AndCreditsNothing) {
+  sink_.fail = true;
+  release_.set_value();
+  Admission admission({&service_, &recipient_, &balances_, nullptr, &executor_});
+  std::promise<Admission::Decision> decided;
+  admission.Admit(PaidCredentials("s6"), {},
+                  [&](Admission::Decision d) { decided.set_value(std::move(d)); });
+  auto future = decided.get_future();
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  Admission::Decision d = future.get();
+  ASSERT_TRUE(d.rejection);
+  EXPECT_EQ(d.rejection->status, 503);
+  EXPECT_EQ(d.rejection->message, "winning ticket not stored, payment refused: database is locked");
+  EXPECT_FALSE(balances_.Balance(sender_.address(), "s6").has_value());
+  EXPECT_EQ(sessions_.in_use(), 0);
+  // Storage works again: the next payment is taken.
+  sink_.fail = false;
+  std::promise<Admission::Decision> again;
+  admission.Admit(PaidCredentials("s6"), {},
+                  [&](Admission::Decision x) { again.set_value(std::move(x)); });
+  auto next = again.get_future();
+  ASSERT_EQ(next.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(next.get().admitted.has_value());
 }
 
 }  // namespace
