@@ -84,6 +84,9 @@ size_t Router::MaxBody(const HttpRequest& head) const {
 }
 
 std::optional<Rejection> Router::CheckHead(HttpRequest& head) const {
+  if (guard_) {
+    if (auto refused = guard_(head)) return refused;
+  }
   Rejection unrouted;
   const Route* route = Match(head, unrouted);
   if (route == nullptr) return unrouted;

@@ -45,6 +45,9 @@ class Router {
                     HeaderCheck check = nullptr, std::optional<size_t> max_body = std::nullopt);
   // The limit of routes registered without one that take more than GET/HEAD (default: none).
   void SetDefaultMaxBody(size_t bytes) { default_max_body_ = bytes; }
+  // A check run on every request's head before routing (the operator port's access guard); its
+  // answer wins over 404/405/413 and the route's own check. The server runs it through CheckHead.
+  void SetGuard(HeaderCheck guard) { guard_ = std::move(guard); }
 
   // The body limit for a request with this head (0 for unknown paths and methods).
   size_t MaxBody(const HttpRequest& head) const;
@@ -66,6 +69,7 @@ class Router {
   // The route for the request's path and method, or nullptr with the 404/405 in `unrouted`.
   const Route* Match(const HttpRequest& request, Rejection& unrouted) const;
 
+  HeaderCheck guard_;
   std::map<std::string, std::vector<Route>, std::less<>> exact_;
   // Sorted longest first so the most specific prefix matches.
   std::vector<std::pair<std::string, std::vector<Route>>> prefixes_;

@@ -13,8 +13,10 @@
 #include "net/server.h"
 #include "node/onchain.h"
 #include "node/version.h"
+#include "operator/access_guard.h"
 #include "operator/operator_api.h"
 #include "operator/operator_chain_api.h"
+#include "operator/settings_api.h"
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
 #include "orchestrator/capabilities.h"
@@ -104,6 +106,7 @@ class NodeImpl : public Node {
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
   std::unique_ptr<http::Server> service_;
+  ops::OperatorAccess cli_access_;  // outlives cli_: the cookie is removed after it stops
   std::unique_ptr<http::Server> cli_;
   // Last, so they are joined first: their tasks use the members above.
   // Payments (a winning ticket's ledger fsync) run here, off the loop threads.
@@ -268,6 +271,10 @@ absl::Status NodeImpl::Start() {
   cli_options.tls = false;
   cli_options.worker_threads = 1;
   cli_ = std::make_unique<http::Server>(cli_options);
+  auto access = ops::InstallOperatorAccess(config_.cli_bind.host, config_.cli_bind.port,
+                                           config_.cli_auth, config_.data_dir, cli_->router());
+  if (!access.ok()) return access.status();
+  cli_access_ = std::move(*access);
   ops::OperatorState state;
   state.facts = {
       kVersion,           config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
@@ -282,6 +289,7 @@ absl::Status NodeImpl::Start() {
   state.redeemer = redeemer_.get();
   state.executor = &operator_executor_;
   ops::RegisterOperatorApi(state, cli_->router());
+  ops::RegisterOperatorSettings({[this](int n) { sessions_.set_max(n); }}, cli_->router());
   if (onchain_)
     ops::RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri,
                                   &operator_executor_, cli_->router());
@@ -294,6 +302,7 @@ absl::Status NodeImpl::Start() {
   if (!cli_port.ok())
     return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
                                   std::string(cli_port.status().message()));
+  if (auto s = cli_access_.Started(*cli_port); !s.ok()) return s;
   spdlog::info("Serving gateways at {} (listening on {}, {})", config_.service_uri,
                service_options.bind_address, config_.service_tls ? "TLS" : "cleartext");
   spdlog::info("Operator API on http://{}", cli_options.bind_address);
@@ -306,6 +315,7 @@ void NodeImpl::Stop() {
   payment_executor_.Stop();  // payments under way finish (their tickets are stored)
   loops_.reset();            // joins the session threads
   if (cli_) cli_->Stop();
+  cli_access_.cookie.reset();  // removes the operator token's file
   if (redeemer_) redeemer_->Stop();
   operator_executor_.Stop();  // transactions waiting for receipts give up
   if (onchain_) onchain_->Stop();

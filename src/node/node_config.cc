@@ -133,6 +133,8 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"httpAddr", K::kString, "",
             "Bind address of the service port; http://host:port serves cleartext"});
   f.Define({"cliAddr", K::kString, "127.0.0.1:7935", "Operator API bind address"});
+  f.Define({"cliAuth", K::kBool, "false",
+            "Require the operator token (<dataDir>/operator.cookie) on a loopback -cliAddr too"});
   f.Define({"dataDir", K::kString, "", "Data directory (default $HOME/.lpData/<network>)"});
   f.DefineAlias("datadir", "dataDir");
   f.Define({"pricePerUnit", K::kString, "0", "Price in wei per pixelsPerUnit pixels"});
@@ -191,6 +193,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.transcoder = f.GetBool("transcoder");
   c.network = f.GetString("network");
   c.monitor = f.GetBool("monitor");
+  c.cli_auth = f.GetBool("cliAuth");
   c.nvidia = f.GetString("nvidia");
   c.verbosity = static_cast<int>(f.GetInt("v"));
   c.print_version = f.GetBool("version");

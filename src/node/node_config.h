@@ -31,6 +31,7 @@ struct NodeConfig {
   HostPort service_bind;    // where the service port listens
   bool service_tls = true;  // false with -httpAddr http://...
   HostPort cli_bind;        // operator port
+  bool cli_auth = false;    // -cliAuth: the operator token even on loopback
   std::string data_dir;
   std::string price_per_unit;   // as given; parsed by the payments layer
   std::string pixels_per_unit;  // as given

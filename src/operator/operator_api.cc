@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "operator/form_params.h"
 #include "operator/routes.h"
 #include "operator/ticket_handlers.h"
 #include "orchestrator/capabilities.h"
@@ -30,17 +31,7 @@ nlohmann::json Status(const OperatorState& s) {
 }  // namespace
 
 std::string FormParam(const http::HttpRequest& r, const std::string& name) {
-  for (const std::string* src : {&r.query, &r.body}) {
-    size_t pos = 0;
-    while (pos <= src->size()) {
-      size_t end = src->find('&', pos);
-      std::string pair = src->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-      if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
-      if (end == std::string::npos) break;
-      pos = end + 1;
-    }
-  }
-  return "";
+  return ops::FormValue(r, name).value_or("");
 }
 
 void HandleRoute(http::Router& router, const std::string& path, http::HttpHandler handler) {

@@ -1,6 +1,6 @@
 // The operator port (-cliAddr): what go-livepeer's CLI web server offers an operator, over
 // plain HTTP on loopback by default. GET /status (JSON), GET /metrics (Prometheus text, only
-// with -monitor), GET /tickets (the winning-ticket ledger) and POST /redeemTicket?id=N (redeem
+// with -monitor), GET /tickets (the winning-ticket ledger) and POST /redeemTicket id=N (redeem
 // now, whatever the gas price threshold says).
 //
 // Routes, methods and answers are described in operator/routes.h. Handlers read the node's
@@ -47,7 +47,7 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router);
 // Registers `handler` for `path` with the methods operator/routes.cc describes for it.
 void HandleRoute(http::Router& router, const std::string& path, http::HttpHandler handler);
 
-// A query or urlencoded form parameter (livepeer_cli posts forms, scripts use the query).
+// A GET's query parameter or a POST's urlencoded form parameter (operator/form_params.h).
 std::string FormParam(const http::HttpRequest& request, const std::string& name);
 
 }  // namespace baton::ops

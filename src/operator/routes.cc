@@ -38,6 +38,13 @@ const std::vector<RouteInfo>& OperatorRoutes() {
        "ticket, 409 settled or refused by a safety check, 500 ledger or chain error, or offchain "
        "(\"missing ETH client\")",
        ""},
+      {"/setMaxSessions",
+       {"POST"},
+       {{"maxSessions", "sessions this node takes at most, 1..1000000 (\"auto\" is not offered)",
+         true}},
+       "text/plain",
+       "\"Max sessions set to N\"; 400 on a missing or bad value",
+       ""},
       {"/orchestratorInfo",
        {},
        {},

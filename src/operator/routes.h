@@ -2,8 +2,9 @@
 // parameters and the answer each gives. operator_api.cc and operator_chain_api.cc register
 // their handlers through OperatorRoute, so a route cannot be served with other methods than
 // described here; an operator CLI reads the same table to build its requests and to print
-// help. Parameters come from the query string or a urlencoded form body (livepeer_cli posts
-// forms, scripts use the query).
+// help. A GET's parameters come from the query string, a POST's only from its urlencoded form
+// body (livepeer_cli posts forms; operator/form_params.h). Who may call at all:
+// operator/access_guard.h.
 //
 // Plain constant data; thread-safe.
 #pragma once

@@ -22,11 +22,16 @@ TEST(OperatorRoutes, EveryRouteIsDescribedOnceWithItsAnswer) {
   EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 4u);
 }
 
-TEST(OperatorRoutes, FormParamsFromQueryOrBody) {
+TEST(OperatorRoutes, FormParamsFromTheQueryOfAGetOrTheBodyOfAPost) {
   http::HttpRequest r;
+  r.method = "GET";
   r.query = "id=7&x=1";
   r.body = "sig=0xab";
   EXPECT_EQ(FormParam(r, "id"), "7");
+  EXPECT_EQ(FormParam(r, "sig"), "");
+  r.method = "POST";
+  r.headers.Add("content-type", "application/x-www-form-urlencoded");
+  EXPECT_EQ(FormParam(r, "id"), "");
   EXPECT_EQ(FormParam(r, "sig"), "0xab");
   EXPECT_EQ(FormParam(r, "missing"), "");
 }

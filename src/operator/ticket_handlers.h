@@ -5,7 +5,7 @@
 //   GET  /tickets[?state=queued|submitted|redeemed|failed|expired][&sender=0x…][&limit=N]
 //        → 200 {"counts": {...,"total"}, "faceValues": {state: wei}, "tickets": [...]}, newest
 //          first (limit 500 by default, at most 10000); 400 on a bad parameter.
-//   POST /redeemTicket?id=N  or  ?sig=0x…(65 bytes)
+//   POST /redeemTicket, form body id=N  or  sig=0x…(65 bytes)
 //        → 200 {"redeemed": entry}; 400 bad parameter; 404 unknown ticket; 409 settled already
 //          or refused by a safety check (the body says which); 500 ledger error.
 // A ticket in the JSON: id, state, sender, recipient, faceValue and winProb (wei, decimal),

@@ -36,4 +36,9 @@ int SessionRegistry::max() const {
   return max_;
 }
 
+void SessionRegistry::set_max(int max_sessions) {
+  std::lock_guard lock(mu_);
+  max_ = max_sessions;
+}
+
 }  // namespace baton::orchestrator

@@ -25,6 +25,8 @@ class SessionRegistry {
 
   int in_use() const;
   int max() const;
+  // The operator's /setMaxSessions; sessions already open stay open.
+  void set_max(int max_sessions);
 
  private:
   mutable std::mutex mu_;

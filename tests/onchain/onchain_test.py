@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 
 ARGS = None
@@ -96,8 +97,10 @@ class OnChainTest(unittest.TestCase):
         cls.proc = None
 
     @classmethod
-    def cli_get(cls, path, method="GET"):
-        req = urllib.request.Request(f"http://127.0.0.1:{cls.cli}{path}", method=method)
+    def cli_get(cls, path, method="GET", form=None):
+        """A GET, or with `form` a POST of that urlencoded body (as livepeer_cli sends)."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{cls.cli}{path}", data=data, method=method)
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.read().decode()
 
@@ -141,7 +144,7 @@ class OnChainTest(unittest.TestCase):
         # A second redemption is refused and changes nothing on chain.
         first = self.tickets()["tickets"][0]["id"]
         with self.assertRaises(urllib.error.HTTPError) as err:
-            self.cli_get(f"/redeemTicket?id={first}", method="POST")
+            self.cli_get("/redeemTicket", method="POST", form={"id": first})
         self.assertEqual(err.exception.code, 409)
         self.chain("mine", "5")
         time.sleep(2)
@@ -206,11 +209,17 @@ class OnChainTest(unittest.TestCase):
         self.assertEqual(self.cli_get("/ethAddr").lower(), self.orch["address"].lower())
         self.assertEqual(int(self.cli_get("/currentRound")), int(self.chain("round")["currentRound"]))
         with self.assertRaises(urllib.error.HTTPError) as err:
-            self.cli_get("/activateOrchestrator?blockRewardCut=10&feeShare=50", method="POST")
+            self.cli_get("/activateOrchestrator", method="POST",
+                         form={"blockRewardCut": 10, "feeShare": 50})
         self.assertEqual(err.exception.code, 400)
         self.assertEqual(err.exception.read().decode().strip(), "orchestrator already registered")
         with self.assertRaises(urllib.error.HTTPError) as err:
-            self.cli_get("/activateOrchestrator?feeShare=50", method="POST")
+            self.cli_get("/activateOrchestrator", method="POST", form={"feeShare": 50})
+        self.assertEqual(err.exception.read().decode().strip(), "missing form param: blockRewardCut")
+        # A POST's parameters come from its body only: the query string is not read.
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            self.cli_get("/activateOrchestrator?blockRewardCut=10&feeShare=50", method="POST",
+                         form={})
         self.assertEqual(err.exception.read().decode().strip(), "missing form param: blockRewardCut")
         before = int(json.loads(self.cli_get("/orchestratorInfo"))["Transcoder"]["LastRewardRound"])
         self.chain("next-round")
