@@ -1,9 +1,12 @@
-# The two commands a new user needs: `make run` (set up, build, start a node) and
-# `make test` (set up, build, run every test). Every target sets itself up.
+# The two commands a new user needs (README): `scripts/demo` (set up, build, run a whole
+# Livepeer network locally) and `scripts/test` (set up, build, run every test). Both run on a
+# fresh Debian 12 with only git and bash; this Makefile is a convenience over the same scripts
+# once `make` is installed (scripts/setup installs it): `make demo`, `make test`, ...
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 RUN_FLAGS ?= -orchestrator -transcoder -network offchain -serviceAddr 127.0.0.1:8935 -monitor
+export BUILD_DIR BUILD_TYPE JOBS CMAKE_EXTRA
 
 .PHONY: setup configure build test test-long run bench format tidy asan clean demo
 
@@ -13,19 +16,19 @@ setup:
 configure: setup
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_EXTRA)
 
-build: configure
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+build:
+	@scripts/build
 
 # The default suite leaves out checks labelled "long" (the 60 s stream); `make test-long` runs them.
-test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600 -LE long
+test:
+	@scripts/test
 
-test-long: build
-	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 900 -L long
+test-long:
+	@scripts/test -L long
 
 # The whole network on this machine: devnet, an on-chain node, a paying gateway, redemption.
-demo: build
-	scripts/demo
+demo:
+	@scripts/demo
 
 run: build
 	$(BUILD_DIR)/bin/baton $(RUN_FLAGS)
