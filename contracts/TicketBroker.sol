@@ -2,7 +2,7 @@
 // Baton devnet: the TicketBroker of Livepeer's probabilistic micropayments.
 // Senders fund a deposit and a reserve (the ETH goes to the Minter);
 // recipients redeem winning tickets, which are checked in the same order and
-// with the same revert strings as Livepeer's (docs pm.md 4.3), paid from the
+// with the same revert strings as Livepeer's (doc/pm.md 4.3), paid from the
 // deposit and then from the recipient's share of the reserve, and credited
 // as fees through BondingManager.updateTranscoderWithFees. Same ABI and events.
 pragma solidity ^0.8.9;

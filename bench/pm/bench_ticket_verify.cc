@@ -1,5 +1,5 @@
 // Tickets verified per second on one core through Recipient::ReceiveTicket (every check of
-// pm.md 2.3, a fresh nonce each), next to a bare loop of libsecp256k1 recovery + keccak over
+// doc/pm.md 2.3, a fresh nonce each), next to a bare loop of libsecp256k1 recovery + keccak over
 // the same signatures: the practical limit. Also ProcessPayment per ticket (with crediting).
 //
 // Usage: bench_ticket_verify [tickets per round (10000)] [rounds (3)]

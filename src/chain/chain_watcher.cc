@@ -168,7 +168,7 @@ absl::Status ChainWatcher::ReadRounds() {
 }
 
 std::optional<uint64_t> ChainWatcher::NoteHead(const eth::BlockHeader& head) {
-  // On Arbitrum, tickets and rounds count L1 blocks (pm.md 2.2).
+  // On Arbitrum, tickets and rounds count L1 blocks (doc/pm.md 2.2).
   uint64_t l1 = head.l1_block_number.value_or(head.number);
   std::lock_guard lock(mu_);
   if (l1 <= l1_block_) return std::nullopt;

@@ -1,5 +1,5 @@
 // The Livepeer contracts this node talks to, resolved once at start-up through the
-// Controller (pm.md 5: only the Controller is configured; every other address comes from
+// Controller (doc/pm.md 5: only the Controller is configured; every other address comes from
 // Controller.getContract(keccak256(name))). Plain data after Resolve; thread-safe to share.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The TicketBroker sender events (eth::contracts::SenderEventTopics / DecodeSenderEvent) that
-// SendersChangedIn reads: topic0 values checked against pm.md 4.2, and hand-made logs decoded.
+// SendersChangedIn reads: topic0 values checked against doc/pm.md 4.2, and hand-made logs decoded.
 #include "chain/sender_events.h"
 
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ const std::string kSender = "70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const std::string kRecipient = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
 TEST(SenderEventsTest, TopicsAreTheTicketBrokerEventsOfThePmSpec) {
-  // pm.md 4.2, first 8 bytes of each topic0.
+  // doc/pm.md 4.2, first 8 bytes of each topic0.
   std::vector<std::string> prefixes;
   for (const auto& topic : eth::contracts::SenderEventTopics())
     prefixes.push_back(HexEncode(topic.substr(0, 8)));

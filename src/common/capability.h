@@ -1,4 +1,4 @@
-// Capability numbers: go-livepeer's enum (wire.md 6.1), the one list every part of Baton uses
+// Capability numbers: go-livepeer's enum (doc/wire.md 6.1), the one list every part of Baton uses
 // (the node's advertised set, the transcoder's per-profile needs, the gateway's requirements),
 // and their bitstring encoding (capability c sets bit c % 64 of word c / 64).
 // Header-only and dependency-free, so that even the transcoder can use it without protobuf.

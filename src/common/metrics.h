@@ -1,4 +1,4 @@
-// Prometheus metrics with go-livepeer's names (ops.md section 4), rendered in the text
+// Prometheus metrics with go-livepeer's names (doc/ops.md section 4), rendered in the text
 // exposition format for GET /metrics on the operator port.
 //
 // A Metrics object owns every series. Counters, gauges and histograms are identified by name

@@ -1,5 +1,5 @@
 // Fixed vectors for the crypto layer (published standards, go-livepeer's own tests and
-// pm.md 1.5). Random cross-checks against ethers live in tests/pm.
+// doc/pm.md 1.5). Random cross-checks against ethers live in tests/pm.
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // Ethereum personal-sign over 32-byte digests, as go-livepeer signs and verifies tickets,
-// results and requests (wire.md "Conventions", pm.md 1.3).
+// results and requests (doc/wire.md "Conventions", doc/pm.md 1.3).
 //
 // personal-sign(d) signs keccak("\x19Ethereum Signed Message:\n32" ‖ d); the signature is
 // r‖s‖v with v ∈ {27,28}. Verification accepts only length 65, v ∈ {27,28} and low s

@@ -1,4 +1,4 @@
-// ABI: type parsing, the pm.md selectors and layouts, strict decoding, revert reasons, and
+// ABI: type parsing, the doc/pm.md selectors and layouts, strict decoding, revert reasons, and
 // equality with ethers' AbiCoder / Interface on random types and values.
 #include <gtest/gtest.h>
 

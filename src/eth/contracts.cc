@@ -120,7 +120,7 @@ absl::StatusOr<std::string> RedeemWinningTicketCalldata(const Ticket& t, std::st
   return f.EncodeCall({ticket, Value::Bytes(std::string(sig)), Value::Uint(recipient_rand)});
 }
 
-// Parsed once; the signatures are those of Livepeer's TicketBroker (pm.md 4.2).
+// Parsed once; the signatures are those of Livepeer's TicketBroker (doc/pm.md 4.2).
 const std::vector<abi::Event>& SenderEvents() {
   static const std::vector<abi::Event> events = [] {
     std::vector<abi::Event> out;

@@ -1,4 +1,4 @@
-// Livepeer protocol contract bindings used by the orchestrator (pm.md 4 and 5): read calls
+// Livepeer protocol contract bindings used by the orchestrator (doc/pm.md 4 and 5): read calls
 // through eth_call with typed results, and call data for the transactions the node sends
 // (through TransactionManager). Addresses are resolved at run time through the Controller.
 //
@@ -62,7 +62,7 @@ absl::StatusOr<std::string> RedeemWinningTicketCalldata(const Ticket& ticket, st
                                                         const U256& recipient_rand);
 
 // TicketBroker events that change what getSenderInfo or claimableReserve answer for a sender
-// (pm.md 4.2): DepositFunded, ReserveFunded, ReserveClaimed, WinningTicketTransfer, Unlock,
+// (doc/pm.md 4.2): DepositFunded, ReserveFunded, ReserveClaimed, WinningTicketTransfer, Unlock,
 // UnlockCancelled and Withdrawal. Each names the sender (the reserve holder) in its first
 // indexed topic.
 struct SenderEvent {

@@ -1,6 +1,6 @@
 // GasPriceMonitor: polls eth_gasPrice every -blockPollingInterval and serves the node's view of
-// the gas price, with go-livepeer's -minGasPrice / -maxGasPrice semantics (pm.md 6, ops.md 5):
-// the price is max(polled, minGasPrice); when it exceeds a non-zero maxGasPrice,
+// the gas price, with go-livepeer's -minGasPrice / -maxGasPrice semantics (doc/pm.md 6,
+// doc/ops.md 5): the price is max(polled, minGasPrice); when it exceeds a non-zero maxGasPrice,
 // SuggestGasPrice() fails and transactions are refused, while GasPrice() still answers (ticket
 // parameters use it and ignore the cap).
 //

@@ -1,7 +1,7 @@
 // JsonRpcClient: Ethereum JSON-RPC 2.0 over HTTP(S) (libcurl), with per-request timeouts and
 // retries, returning node errors as absl::Status values a user can read.
 //
-// Retries (pm.md 6): transport failures, HTTP 429/5xx, and node errors whose message contains
+// Retries (doc/pm.md 6): transport failures, HTTP 429/5xx, and node errors whose message contains
 // "EOF", "tls: use of closed connection" or "unsupported block number" are retried up to
 // max_attempts times in all, sleeping attempt × backoff between tries. eth_sendRawTransaction
 // is only retried when the connection could not be made, so a transaction is never sent twice

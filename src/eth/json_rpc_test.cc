@@ -1,4 +1,4 @@
-// JsonRpcClient against a scripted HTTP server: retries on the messages of pm.md 6, no retry on
+// JsonRpcClient against a scripted HTTP server: retries on the messages of doc/pm.md 6, no retry on
 // ordinary node errors, revert data decoded, timeouts.
 #include "eth/json_rpc.h"
 

@@ -1,5 +1,5 @@
 // TransactionManager: builds, signs, sends and follows the node's own transactions, with
-// go-livepeer's rules (pm.md 6, ops.md 1.6):
+// go-livepeer's rules (doc/pm.md 6, doc/ops.md 1.6):
 // - type: EIP-1559 (type 2) when the latest head has a baseFee, else legacy with EIP-155;
 //   tip = eth_maxPriorityFeePerGas (fallback eth_gasPrice − baseFee), fee cap = tip + 2·baseFee,
 //   or max(tip, min(maxGasPrice, 2·baseFee)) when -maxGasPrice is set; legacy gasPrice = the

@@ -56,7 +56,7 @@ TEST(OrchestratorAddressTest, SchemesAndDeadlines) {
   EXPECT_FALSE(OrchestratorBaseUrl("localhost").ok());
   EXPECT_FALSE(OrchestratorBaseUrl("").ok());
 
-  // max(2 s, 0.5·d) for headers, max(8 s, 4·d) in all (wire.md 3).
+  // max(2 s, 0.5·d) for headers, max(8 s, 4·d) in all (doc/wire.md 3).
   EXPECT_EQ(DeadlinesFor(2).headers.count(), 2000);
   EXPECT_EQ(DeadlinesFor(2).total.count(), 8000);
   EXPECT_EQ(DeadlinesFor(10).headers.count(), 5000);

@@ -3,11 +3,11 @@
 // as go-livepeer's ForceAttemptHTTP2) and result downloads (HTTP/1.1, as core/os.go).
 //
 // TLS peers are not verified: orchestrators present self-signed certificates and every
-// go-livepeer client uses InsecureSkipVerify (wire.md 1). For http:// URLs, HTTP/2 means
+// go-livepeer client uses InsecureSkipVerify (doc/wire.md 1). For http:// URLs, HTTP/2 means
 // h2c with prior knowledge.
 //
 // Besides a total deadline a request may carry a deadline for the response headers, which is
-// how a gateway tells a stuck orchestrator from a slow transcode (wire.md 3: the 200 must come
+// how a gateway tells a stuck orchestrator from a slow transcode (doc/wire.md 3: the 200 must come
 // before transcoding). The time the status line arrived is reported either way.
 //
 // Thread-safety: an HttpClient is used by one thread at a time; it keeps its connections

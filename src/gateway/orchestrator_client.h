@@ -1,4 +1,4 @@
-// OrchestratorClient: the gateway's three calls to one orchestrator (wire.md 1-3):
+// OrchestratorClient: the gateway's three calls to one orchestrator (doc/wire.md 1-3):
 // GetOrchestrator over gRPC, POST /segment, and GETs of the transcoded results.
 //
 // The address given on the command line is "host:port" or "https://host:port" (TLS without

@@ -1,6 +1,6 @@
 // CountDecodedPixels: decodes a media file held in memory (an MPEG-TS or MP4 rendition) with
 // libavformat/libavcodec and counts its video frames and Σ width·height over them, the way a
-// verifying gateway recounts an orchestrator's reported pixels (transcode.md 2.9 and 5).
+// verifying gateway recounts an orchestrator's reported pixels (doc/transcode.md 2.9 and 5).
 //
 // Every decoded frame counts with its own dimensions, so resolution changes are handled.
 // Pure function over bytes; thread-safe (each call has its own demuxer and decoder).

@@ -42,7 +42,7 @@ int ProfileCapability(::net::VideoProfile::Profile profile) {
   }
 }
 
-// The wire form of a transcoder profile (net.VideoProfile, transcode.md 1.3).
+// The wire form of a transcoder profile (net.VideoProfile, doc/transcode.md 1.3).
 ::net::VideoProfile ToWire(const transcode::VideoProfile& p) {
   ::net::VideoProfile wire;
   wire.set_name(p.name);

@@ -1,5 +1,5 @@
-// Result verification as a verifying gateway does it (wire.md 3 "Result signature",
-// transcode.md 5): the orchestrator's signature over the downloaded renditions, and a recount
+// Result verification as a verifying gateway does it (doc/wire.md 3 "Result signature",
+// doc/transcode.md 5): the orchestrator's signature over the downloaded renditions, and a recount
 // of each rendition's pixels against the pixels it reported (and billed).
 //
 // The signature is personal-sign(keccak(keccak(out_0) ‖ … ‖ keccak(out_{n-1}))) by

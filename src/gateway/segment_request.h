@@ -1,5 +1,5 @@
 // SegmentRequest: the credentials a gateway sends with one segment on POST /segment
-// (wire.md 3): the SegData protobuf, signed over its "Flatten" bytes with the gateway key,
+// (doc/wire.md 3): the SegData protobuf, signed over its "Flatten" bytes with the gateway key,
 // and both request headers (Livepeer-Segment, Livepeer-Payment) as standard padded base64.
 //
 // The segment signature covers manifestId ‖ 32-byte left-padded big-endian seq ‖ the

@@ -1,4 +1,4 @@
-// Segment credentials and the ladder, checked against wire.md and an independent
+// Segment credentials and the ladder, checked against doc/wire.md and an independent
 // implementation (ethers, tests/gateway/reference.js).
 #include "gateway/segment_request.h"
 
@@ -50,7 +50,7 @@ TEST(RenditionLadderTest, RejectsUnknownAndEmpty) {
 }
 
 TEST(RenditionLadderTest, ProfileIdsMatchTheSpecTable) {
-  // transcode.md 1.1 lists these IDs (first 4 bytes of keccak of the name).
+  // doc/transcode.md 1.1 lists these IDs (first 4 bytes of keccak of the name).
   EXPECT_EQ(ProfileId("P240p30fps16x9"), "c0a6517a");
   EXPECT_EQ(ProfileId("P360p30fps16x9"), "93c717e7");
   EXPECT_EQ(ProfileId("P720p30fps16x9"), "49d54ea9");

@@ -1,5 +1,5 @@
 // StreamSession: one gateway session with one orchestrator, as go-livepeer's broadcaster runs
-// it (wire.md 2-4): GetOrchestrator for price, ticket params and an auth token, then every
+// it (doc/wire.md 2-4): GetOrchestrator for price, ticket params and an auth token, then every
 // segment in seq order on POST /segment with a signed SegData and a Payment, the results
 // downloaded and verified, and the session's OrchestratorInfo replaced by each response's.
 //

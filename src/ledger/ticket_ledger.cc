@@ -209,7 +209,7 @@ absl::Status TicketLedger::MigrateOldRows() {
   return Exec("UPDATE winningTickets SET tx_hash = NULL WHERE tx_hash = '0x'");
 }
 
-// go-livepeer's pending rows (pm.md 2.7: redeemedAt and txHash both NULL), oldest first.
+// go-livepeer's pending rows (doc/pm.md 2.7: redeemedAt and txHash both NULL), oldest first.
 absl::StatusOr<int> TicketLedger::ImportGoLivepeerQueue() {
   SqliteStatement exists(db_,
                          "SELECT 1 FROM sqlite_master WHERE type='table' AND name='ticketQueue'");

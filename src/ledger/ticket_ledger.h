@@ -16,7 +16,7 @@
 // transaction is broadcast (MarkSending), so a crash mid-send leaves the ticket "submitted" and
 // the redeemer asks the chain before anything is resent. States survive restarts.
 //
-// Table winningTickets (go-livepeer's ticketQueue in spirit, pm.md 2.7): the 65-byte sig is
+// Table winningTickets (go-livepeer's ticketQueue in spirit, doc/pm.md 2.7): the 65-byte sig is
 // unique, so a ticket is stored once however often it arrives; numbers are minimal big-endian
 // BLOBs; addresses and hashes lower-case 0x-hex TEXT; times unix seconds. Table kv holds
 // dbVersion (1, as go-livepeer, which refuses newer) and chainID: opening the database on another

@@ -1,7 +1,7 @@
 // The node's configuration: every flag baton accepts, declared once, and the typed,
 // validated values the rest of the node reads.
 //
-// DefineNodeFlags declares go-livepeer's flag names and defaults (ops.md section 1);
+// DefineNodeFlags declares go-livepeer's flag names and defaults (doc/ops.md section 1);
 // LoadNodeConfig parses argv/env/config file and validates, naming the flag in every error.
 // Plain data once loaded; safe to share read-only between threads.
 #pragma once

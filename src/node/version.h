@@ -2,7 +2,7 @@
 // logs); to gateways it advertises, in Capabilities.version, the go-livepeer release whose
 // protocol it speaks, because go-livepeer gateways filter orchestrators on that field with
 // -orchMinLivepeerVersion (a semver comparison that ignores pre-release and build metadata,
-// wire.md 6.4; go-livepeer core/capabilities.go LivepeerVersionCompatibleWith). Baton's own
+// doc/wire.md 6.4; go-livepeer core/capabilities.go LivepeerVersionCompatibleWith). Baton's own
 // version rides along as build metadata, so the field still says which software answers.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The operator port's on-chain endpoints (go-livepeer's CLI web server names, ops.md 2):
+// The operator port's on-chain endpoints (go-livepeer's CLI web server names, doc/ops.md 2):
 // GET /orchestratorInfo, /currentRound, /EthChainID, /ethAddr; POST /reward, /initializeRound,
 // /activateOrchestrator (bond, set reward cut and fee share, set the service URI).
 //

@@ -19,7 +19,7 @@ const std::vector<RouteInfo>& OperatorRoutes() {
        {},
        {},
        "text/plain; version=0.0.4; charset=utf-8",
-       "Prometheus text exposition, go-livepeer's metric names (ops.md 4)",
+       "Prometheus text exposition, go-livepeer's metric names (doc/ops.md 4)",
        "monitor"},
       {"/tickets",
        {},

@@ -1,4 +1,4 @@
-// The operator port's routes (-cliAddr, ops.md 2 and 6), described once: path, methods,
+// The operator port's routes (-cliAddr, doc/ops.md 2 and 6), described once: path, methods,
 // parameters and the answer each gives. operator_api.cc and operator_chain_api.cc register
 // their handlers through OperatorRoute, so a route cannot be served with other methods than
 // described here; an operator CLI reads the same table to build its requests and to print

@@ -1,4 +1,4 @@
-// The operator port's runtime settings (go-livepeer's names, ops.md 2):
+// The operator port's runtime settings (go-livepeer's names, doc/ops.md 2):
 //   POST /setMaxSessions  maxSessions=N (form body)  → 200 "Max sessions set to N";
 //        400 "missing form param: maxSessions" or a value that is not 1..1000000 ("auto", which
 //        go-livepeer takes for remote transcoders, is refused: Baton transcodes in-process).

@@ -1,5 +1,5 @@
 // Operator-port handlers for winning tickets, as plain functions from request parameters to a
-// status code and a body, so operator_api.cc only wires the routes (ops.md 6, pain point 1:
+// status code and a body, so operator_api.cc only wires the routes (doc/ops.md 6, pain point 1:
 // operators need to see queued, unredeemed and expired tickets and why they wait).
 //
 //   GET  /tickets[?state=queued|submitted|redeemed|failed|expired][&sender=0x…][&limit=N]

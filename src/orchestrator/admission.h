@@ -1,4 +1,4 @@
-// Admission: the one step every paid request passes before the node works for it (wire.md 3
+// Admission: the one step every paid request passes before the node works for it (doc/wire.md 3
 // and 4). /segment and /payment call it today; a later job type (an AI request) calls it the
 // same way and adds only its own routing and body checks.
 //
@@ -66,7 +66,7 @@ class Admission {
  public:
   struct Policy {
     // Whose balance the payment credits: the session id (work), or the gateway's manifest id
-    // (/payment, wire.md 4).
+    // (/payment, doc/wire.md 4).
     bool credit_manifest = false;
     // The request asks for work now: it must be paid for (balance) and takes capacity.
     bool work = true;

@@ -1,4 +1,4 @@
-// Capabilities: what a node can do and what a job requires (wire.md section 6).
+// Capabilities: what a node can do and what a job requires (doc/wire.md section 6).
 //
 // The numbers and their bitstring are in common/capability.h. On the wire a set is that
 // bitstring plus per-capability capacities, a version string and optional constraints. This
@@ -35,7 +35,7 @@ std::set<int> DecodeBitstring(const google::protobuf::RepeatedField<uint64_t>& w
 net::Capabilities MakeCapabilities(const std::set<int>& caps, const std::string& version);
 
 // Is a requester (a gateway's or a segment's requirements) satisfied by a provider (this
-// node)? Rules of wire.md 6.4: minimum version, mandatories, per-model constraints, and
+// node)? Rules of doc/wire.md 6.4: minimum version, mandatories, per-model constraints, and
 // the requester's bitstring being a subset of the provider's.
 bool CompatibleWith(const net::Capabilities& requester, const net::Capabilities& provider);
 

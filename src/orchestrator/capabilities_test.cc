@@ -95,7 +95,7 @@ TEST(Capabilities, Versions) {
   EXPECT_TRUE(VersionAtLeast("0.1.0", "garbage"));
 }
 
-// What a go-livepeer gateway's -orchMinLivepeerVersion sees (wire.md 6.4) with the version
+// What a go-livepeer gateway's -orchMinLivepeerVersion sees (doc/wire.md 6.4) with the version
 // Baton advertises (node/version.h): a minimum of the go-livepeer release Baton matches, or
 // any earlier one, passes; Baton's own version alone would not.
 TEST(Capabilities, AdvertisedVersionPassesGatewaysAskingForTheCurrentRelease) {

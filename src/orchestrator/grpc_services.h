@@ -15,7 +15,7 @@ namespace baton::orchestrator {
 // unknown sender never makes a loop thread wait on an eth_call; over the pool's queue bound it
 // is answered UNAVAILABLE at once. Without one (offchain) every call is answered on the loop.
 // The answer is the one go-livepeer gives: its sender watcher also reads an unknown sender from
-// the chain (a blocking eth_call on the request's goroutine, pm.md 2.5) and caches it; Baton
+// the chain (a blocking eth_call on the request's goroutine, doc/pm.md 2.5) and caches it; Baton
 // does the same read, on a pool thread, into bounded caches (chain_watcher.h).
 struct ChainReads {
   const pm::ChainFacts* facts = nullptr;

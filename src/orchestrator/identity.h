@@ -2,7 +2,7 @@
 // results, signing, and checking a peer's signature.
 //
 // Offchain (no account) the address is 20 zero bytes, Sign returns empty bytes and every
-// signature verifies, as go-livepeer does (wire.md "Conventions"). With an account, Sign is
+// signature verifies, as go-livepeer does (doc/wire.md "Conventions"). With an account, Sign is
 // personal-sign(keccak(msg)) and VerifySig recovers the signer. Implementations are
 // thread-safe.
 #pragma once

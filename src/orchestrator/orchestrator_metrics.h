@@ -1,5 +1,5 @@
 // The Prometheus series an orchestrator reports, with go-livepeer's names and help texts
-// (ops.md 4): sessions, transcoding, payments received and redemptions. Defined once at start
+// (doc/ops.md 4): sessions, transcoding, payments received and redemptions. Defined once at start
 // on the node's Metrics; the parts that record them (admission, the segment handler, the
 // redeemer's hooks, the operator's /metrics) use the names below.
 #pragma once

@@ -1,5 +1,5 @@
 // The gateway-facing session service: net.Orchestrator's GetOrchestrator, Ping and
-// EndTranscodingSession (wire.md section 2), and the OrchestratorInfo every job response
+// EndTranscodingSession (doc/wire.md section 2), and the OrchestratorInfo every job response
 // carries.
 //
 // Protocol logic only: requests and replies are protobuf messages, errors are absl::Status
@@ -45,14 +45,14 @@ class OrchestratorService {
       const net::EndTranscodingSessionRequest& req);
 
   // OrchestratorInfo for `sender` (20 bytes) within `manifest` with a new auth token; jobs
-  // replace the token with their own (wire.md 3, step 3).
+  // replace the token with their own (doc/wire.md 3, step 3).
   absl::StatusOr<net::OrchestratorInfo> Info(const std::string& sender,
                                              const std::string& manifest);
 
   const std::string& service_uri() const { return deps_.service_uri; }
   const NodeIdentity& identity() const { return *deps_.identity; }
   SessionRegistry& sessions() const { return *deps_.sessions; }
-  // What a job's segment credentials are checked against (wire.md 3), as of now.
+  // What a job's segment credentials are checked against (doc/wire.md 3), as of now.
   CredentialCheckers Checkers() const {
     return {deps_.identity, deps_.tokens, deps_.sessions, deps_.capabilities()};
   }

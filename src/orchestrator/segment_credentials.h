@@ -1,6 +1,6 @@
 // Decoding and checking the credentials a gateway sends with each segment: the
 // `Livepeer-Segment` header (base64 SegData) and its signature, capabilities, auth token
-// and capacity, in go-livepeer's order with its error texts (wire.md section 3).
+// and capacity, in go-livepeer's order with its error texts (doc/wire.md section 3).
 //
 // Pure functions over their inputs (the checks borrow the node's identity, token issuer and
 // session registry). Thread-safe. DecodeSegData is a parser of untrusted input and has a

@@ -1,5 +1,5 @@
 // POST /segment, POST /payment and GET /stream/: the gateway-facing job endpoints of
-// wire.md sections 3 and 4, in go-livepeer's order of checks with its status codes and texts.
+// doc/wire.md sections 3 and 4, in go-livepeer's order of checks with its status codes and texts.
 //
 // Every check before the work is the Admission step (orchestrator/admission.h): payment
 // decode (402) and segment credentials (403) at header time, then the refreshed

@@ -1,6 +1,6 @@
 // Balances: the credit each gateway has with this orchestrator, per (sender, session), as exact
-// rationals (pm.md section 3; go-livepeer core/accounting.go). Accepted tickets credit their EV,
-// finished work debits price × pixels, and the first payment of a session pins its fixed price.
+// rationals (doc/pm.md section 3; go-livepeer core/accounting.go). Accepted tickets credit their
+// EV, finished work debits price × pixels, and the first payment of a session pins its fixed price.
 //
 // An entry idle for `idle_ttl` (10 minutes by default) is forgotten, balance and fixed price
 // together. Expiry runs lazily inside the calls (no thread of its own), at most once per

@@ -36,7 +36,7 @@ class ChainFacts {
   virtual std::string BlockHashForRound(int64_t round) const = 0;
   // The sender's deposit, reserve and unlock state; an error if it cannot be fetched.
   virtual absl::StatusOr<SenderInfo> GetSenderInfo(const crypto::Address& sender) const = 0;
-  // How much the sender can still cover for this recipient (pm.md 2.5).
+  // How much the sender can still cover for this recipient (doc/pm.md 2.5).
   virtual absl::StatusOr<crypto::U256> MaxFloat(const crypto::Address& sender) const = 0;
   // max(polled eth_gasPrice, minGasPrice), or nullopt when not known yet.
   virtual std::optional<crypto::U256> GasPrice() const = 0;

@@ -1,4 +1,4 @@
-// NonceTracker: replay protection for received tickets (pm.md 2.3 step 7). It remembers the
+// NonceTracker: replay protection for received tickets (doc/pm.md 2.3 step 7). It remembers the
 // sender nonces seen for each recipientRand, at most 600 per rand, and forgets a rand once the
 // chain passes the expiration block of the params it belongs to.
 //

@@ -1,7 +1,7 @@
 // Payment admission: whether a paid job may start, and at what price its work is charged
-// (pm.md 2.4 and 3, wire.md 3 steps 4-5 and 4). It is the payment part of the orchestrator's
-// admission step: Recipient::ProcessPayment for the payment itself, then go-livepeer's
-// SufficientBalance, with the rules that keep a priced node from working unpaid:
+// (doc/pm.md 2.4 and 3, doc/wire.md 3 steps 4-5 and 4). It is the payment part of the
+// orchestrator's admission step: Recipient::ProcessPayment for the payment itself, then
+// go-livepeer's SufficientBalance, with the rules that keep a priced node from working unpaid:
 // - the balance check runs whenever the session's price (its pinned price, else the node's
 //   quote) is above zero, whatever price the gateway claims;
 // - a payment without tickets is accepted when the session's balance covers one ticket's EV,

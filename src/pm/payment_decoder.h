@@ -1,5 +1,5 @@
 // Decoding of the payment a gateway sends: the base64 `Livepeer-Payment` header into
-// net::Payment, and net::Payment into the typed values the recipient checks (pm.md 1.1).
+// net::Payment, and net::Payment into the typed values the recipient checks (doc/pm.md 1.1).
 //
 // Integers are unsigned big-endian of any length, as Go's big.Int.SetBytes reads them;
 // addresses and hashes are Go-style (keep the last 20/32 bytes, left-pad shorter ones). The

@@ -1,8 +1,8 @@
-// Max float after the node's own unredeemed winners (pm.md 2.5).
+// Max float after the node's own unredeemed winners (doc/pm.md 2.5).
 //
 // A sender's reserve share for this recipient (reserveAlloc, the contract's claimableReserve)
 // caps each ticket's face value. Winning tickets the node already holds from that sender and has
-// not settled will be paid out of the same deposit and reserve, so pm.md's rule applies:
+// not settled will be paid out of the same deposit and reserve, so doc/pm.md's rule applies:
 //   maxFloat = reserveAlloc                 when deposit >= 3 x pending (the deposit covers them)
 //            = reserveAlloc - pending       otherwise (0 when pending exceeds the share)
 // go-livepeer counts as pending only the redemptions in flight; Baton counts every winner it

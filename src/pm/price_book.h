@@ -1,4 +1,4 @@
-// PriceBook: what the orchestrator charges, in wei per pixel (pm.md section 3): the default
+// PriceBook: what the orchestrator charges, in wei per pixel (doc/pm.md section 3): the default
 // price (-pricePerUnit / -pixelsPerUnit), per-gateway overrides (-pricePerGateway), and the
 // advertised price with -autoAdjustPrice (base × (1 + 1/txCostMultiplier), truncated to
 // 1/1000 wei per pixel). A session's fixed price lives in Balances and takes precedence.

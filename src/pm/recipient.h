@@ -1,4 +1,4 @@
-// Recipient: the orchestrator side of probabilistic micropayments (pm.md section 2).
+// Recipient: the orchestrator side of probabilistic micropayments (doc/pm.md section 2).
 //
 // It advertises TicketParams (face value, win probability, expiration, and a commitment to a
 // recipientRand derived by HMAC from a per-process secret, so no per-params state is kept),
@@ -95,10 +95,10 @@ class Recipient {
   // faceValue(sender) / txCost, or 0 when the gas price is unknown (for -autoAdjustPrice).
   absl::StatusOr<Rat> TxCostMultiplier(const crypto::Address& sender) const;
 
-  // Checks one ticket (pm.md 2.3). Does not credit or queue it; ProcessPayment does.
+  // Checks one ticket (doc/pm.md 2.3). Does not credit or queue it; ProcessPayment does.
   ReceiveResult ReceiveTicket(const ReceivedTicket& ticket);
 
-  // pm.md 2.4 for one Payment of session `manifest`, with Baton's rules where go-livepeer
+  // doc/pm.md 2.4 for one Payment of session `manifest`, with Baton's rules where go-livepeer
   // would work unpaid (pm/payment_admission.h adds the balance check):
   // - Tickets are received in order; EV is credited until the first error; winners go to the
   //   sink. A winner the sink cannot store fails the payment (kUnavailable) and nothing of
@@ -120,7 +120,7 @@ class Recipient {
   // Forget nonces of params that expired at or before `block`; call on each new L1 block.
   void OnNewL1Block(const crypto::U256& block) { nonces_.Prune(block); }
 
-  // The HMAC input of pm.md 2.1, exposed for cross-checks.
+  // The HMAC input of doc/pm.md 2.1, exposed for cross-checks.
   std::string RecipientRandMessage(const WireUint& seed, const crypto::Address& sender,
                                    const WireUint& face_value, const WireUint& win_prob,
                                    const WireUint& expiration_block, const Rat& price,

@@ -1,4 +1,4 @@
-// The recipient's rules (pm.md 2.1-2.4), one test per rule: each breaks exactly that rule and
+// The recipient's rules (doc/pm.md 2.1-2.4), one test per rule: each breaks exactly that rule and
 // expects go-livepeer's error text and class.
 #include "pm/recipient.h"
 

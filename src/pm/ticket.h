@@ -1,4 +1,4 @@
-// A probabilistic-micropayment ticket (pm.md section 1): its fields, the hash the sender signs,
+// A probabilistic-micropayment ticket (doc/pm.md section 1): its fields, the hash the sender signs,
 // the win check and its expected value.
 //
 // Ticket is a plain value type; every function here is pure and thread-safe. The hash mirrors
@@ -34,7 +34,7 @@ struct Ticket {
   std::string recipient_rand_hash = std::string(32, '\0');  // always 32 bytes
   TicketExpiration expiration;
 
-  // keccak256 over the packed layout of pm.md 1.2 (232 bytes, or 168 with empty auxData).
+  // keccak256 over the packed layout of doc/pm.md 1.2 (232 bytes, or 168 with empty auxData).
   std::string Hash() const;
   void HashInto(unsigned char out[32]) const;
   // faceValue × winProb / (2^256 − 1), exactly.

@@ -1,4 +1,4 @@
-// The ticket hash, win check and EV against go-livepeer's TestHash vectors and pm.md 1.5.
+// The ticket hash, win check and EV against go-livepeer's TestHash vectors and doc/pm.md 1.5.
 #include "pm/ticket.h"
 
 #include <gtest/gtest.h>

@@ -9,7 +9,7 @@
 //   that timed out, or a stop) is reconciled against the chain — its receipt, usedTickets, and
 //   whether the account still has a transaction pending — before it may be sent again;
 // - never at a loss: the sender's deposit and claimable reserve must pay the face value (a
-//   ticket against empty funds would be burned for nothing, pm.md 4.3 Hazard), and the payout
+//   ticket against empty funds would be burned for nothing, doc/pm.md 4.3 Hazard), and the payout
 //   must cover the transaction profit_multiple times at the current gas price, else it waits
 //   (until the last round of its validity, when covering the cost once is enough); gas above
 //   -maxGasPrice means waiting;

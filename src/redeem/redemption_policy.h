@@ -1,10 +1,10 @@
 // Redemption policy: the pure rules that decide whether a winning ticket is worth a transaction
 // now, separated from the chain I/O so they can be tested exhaustively.
 //
-// - Timing (pm.md 2.6, 4.3): a ticket is sent only once its parameters expired
+// - Timing (doc/pm.md 2.6, 4.3): a ticket is sent only once its parameters expired
 //   (paramsExpirationBlock ≤ latest L1 block), and only while its creation round is valid
 //   (creationRound + ticketValidityPeriod > currentRound).
-// - Money (pm.md 4.3 step 10 and its Hazard): the contract pays min(faceValue, deposit +
+// - Money (doc/pm.md 4.3 step 10 and its Hazard): the contract pays min(faceValue, deposit +
 //   claimable reserve); with both zero it pays nothing and burns the ticket. A ticket is sent
 //   when that payout covers the transaction `multiple` times at the current gas price. Until the
 //   ticket's last valid round it also waits for the sender to cover the full face value; in its
@@ -26,7 +26,7 @@ namespace baton::redeem {
 bool RoundExpired(int64_t creation_round, int64_t current_round, int64_t validity_rounds);
 // The current round is the last one in which the ticket can be redeemed.
 bool InLastValidRound(int64_t creation_round, int64_t current_round, int64_t validity_rounds);
-// Revealing recipientRand before this would let the sender dodge winning nonces (pm.md 2.6).
+// Revealing recipientRand before this would let the sender dodge winning nonces (doc/pm.md 2.6).
 bool ParamsExpired(const crypto::U256& params_expiration_block, const crypto::U256& l1_block);
 
 // What the contract would pay for the ticket: min(faceValue, deposit + claimable).
@@ -57,7 +57,7 @@ struct Decision {
 // last_chance: the ticket's last valid round, or a manual redemption: take a partial payout.
 Decision Judge(const Economics& e, int multiple, bool last_chance);
 
-// Errors after which the ticket must never be sent again (go-livepeer's list, pm.md 2.6, plus
+// Errors after which the ticket must never be sent again (go-livepeer's list, doc/pm.md 2.6, plus
 // the contract's own revert texts for the same conditions).
 bool IsPermanentFailure(std::string_view message);
 

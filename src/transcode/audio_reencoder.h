@@ -1,7 +1,7 @@
 // AudioReencoder: turns source audio into AAC (stereo, 44.1 kHz, planar float in), for the
 // rare output container that cannot carry the source's audio codec as is (e.g. PCM from an
 // MP4 into MPEG-TS). Audio is otherwise copied packet for packet, because gateways compare
-// audio checksums between orchestrators (transcode.md 2.4, 5).
+// audio checksums between orchestrators (doc/transcode.md 2.4, 5).
 //
 // Mirrors LPMS's audio encode path: decode, `aformat=fltp:stereo:44100` with the sink cut to
 // the encoder's frame size, then the FFmpeg AAC encoder. Not thread-safe; owned by one

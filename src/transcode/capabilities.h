@@ -1,4 +1,4 @@
-// What this build's transcoder can really do, as go-livepeer capability numbers (wire.md 6.1),
+// What this build's transcoder can really do, as go-livepeer capability numbers (doc/wire.md 6.1),
 // and the -nvidia probe.
 //
 // SoftwareCapabilities() asks FFmpeg at run time which encoders and decoders exist, so a

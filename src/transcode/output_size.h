@@ -1,4 +1,4 @@
-// OutputSize: the resolution rule of transcode.md 1.6, which decides each rendition's actual
+// OutputSize: the resolution rule of doc/transcode.md 1.6, which decides each rendition's actual
 // frame size from the source size and the profile's target size.
 //
 // The target is clamped to the encoder limits (NVENC's, applied to every encoder as LPMS

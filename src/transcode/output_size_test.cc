@@ -9,7 +9,7 @@ struct Case {
   FrameSize in, target, out;
 };
 
-// The cases of transcode.md 1.6 (LPMS runResolutionTests_H264).
+// The cases of doc/transcode.md 1.6 (LPMS runResolutionTests_H264).
 TEST(OutputSizeTest, MatchesLpmsResolutionCases) {
   const Case cases[] = {
       {{150, 200}, {0, 250}, {188, 250}}, {{200, 300}, {0, 427}, {284, 426}},

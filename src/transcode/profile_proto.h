@@ -1,5 +1,5 @@
 // Conversion from the wire's SegData / net.VideoProfile (proto/lp_rpc.proto) to the
-// transcoder's own types, with the decoding rules of wire.md 3 "SegData decoding":
+// transcoder's own types, with the decoding rules of doc/wire.md 3 "SegData decoding":
 // fullProfiles3, else fullProfiles2, else fullProfiles (the legacy `profiles` bytes are
 // ignored); an empty name becomes net_<w>x<h>_<bitrate>; unknown enum values are errors
 // ("unrecognized profile output format", "unrecognized encoder profile", "unrecognized video

@@ -41,7 +41,7 @@ bool ContainerCarries(const AVOutputFormat* format, AVCodecID codec) {
 
 bool IsVp(VideoCodec codec) { return codec == VideoCodec::kVp8 || codec == VideoCodec::kVp9; }
 
-// x264/x265 options of transcode.md 1.5 (LPMS's defaults), plus quiet x265 logging.
+// x264/x265 options of doc/transcode.md 1.5 (LPMS's defaults), plus quiet x265 logging.
 AVDictionary* EncoderOptions(const VideoProfile& p) {
   AVDictionary* opts = nullptr;
   if (!IsVp(p.codec)) {

@@ -4,7 +4,7 @@
 // MPEG-TS or MP4 file (audio the container cannot carry is re-encoded to AAC instead).
 //
 // Everything opens on the first video frame, because the output size depends on the source
-// size (transcode.md 1.6); audio that arrives earlier waits in a queue. The first frame is
+// size (doc/transcode.md 1.6); audio that arrives earlier waits in a queue. The first frame is
 // forced to an IDR frame, timestamps follow the source clock (so renditions of consecutive
 // segments continue each other), and every frame sent to the encoder is counted, at the
 // encoder's size, for billing (frames x width x height). The size is fixed for the segment:

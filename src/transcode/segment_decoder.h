@@ -6,7 +6,7 @@
 // demuxers may open them (and no demuxer may open a file or URL), how large the frames and
 // how many they may be, and when decoding must stop.
 //
-// Video frames get repaired, strictly increasing timestamps (transcode.md 2.6: missing pts
+// Video frames get repaired, strictly increasing timestamps (doc/transcode.md 2.6: missing pts
 // come from best_effort_timestamp or the previous frame plus one frame duration; a pts at or
 // below the previous one becomes previous + 1). Audio is never decoded: packets pass through
 // untouched so renditions can copy them bit-exact. Corrupt packets are skipped the way the

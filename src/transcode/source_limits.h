@@ -10,10 +10,10 @@
 // - the number of decoded frames against the gateway's declared duration (at most max_fps
 //   frames a second plus frame_slack), so a "2 s" segment cannot carry minutes of video;
 // - a wall-clock deadline per segment: max(min_deadline, deadline_factor x duration), twice
-//   the time a go-livepeer gateway waits for the result (max(8 s, 4 x duration), transcode.md
-//   4). Past the gateway's wait the work is useless; the factor of two keeps a slow or loaded
-//   machine from failing segments a gateway would still have taken, and still bounds what one
-//   segment can cost.
+//   the time a go-livepeer gateway waits for the result (max(8 s, 4 x duration),
+//   doc/transcode.md 4). Past the gateway's wait the work is useless; the factor of two keeps a
+//   slow or loaded machine from failing segments a gateway would still have taken, and still
+//   bounds what one segment can cost.
 // Each refusal is an error whose message names the limit; it ends only that segment.
 // A plain value type; thread-compatible.
 #pragma once

@@ -1,4 +1,4 @@
-// Scenarios after LPMS (transcode.md 3.3) on tiny inputs made by the ffmpeg CLI at test time;
+// Scenarios after LPMS (doc/transcode.md 3.3) on tiny inputs made by the ffmpeg CLI at test time;
 // every output is checked with ffprobe, an independent decoder.
 #include "transcode/transcode_session.h"
 

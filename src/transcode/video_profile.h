@@ -1,4 +1,4 @@
-// VideoProfile: one output rendition a gateway asks for (transcode.md 1.1-1.5), and the
+// VideoProfile: one output rendition a gateway asks for (doc/transcode.md 1.1-1.5), and the
 // standard preset table (P720p30fps16x9, ...).
 //
 // A profile is a plain value: name, target size, bitrate, frame rate (0 = keep the source's
@@ -33,7 +33,7 @@ inline constexpr int32_t kGopIntraOnly = -1;
 
 struct VideoProfile {
   std::string name;
-  int width = 0;   // 0 = derive from the aspect ratio (transcode.md 1.6)
+  int width = 0;   // 0 = derive from the aspect ratio (doc/transcode.md 1.6)
   int height = 0;  // 0 = derive from the aspect ratio
   int64_t bitrate_bps = 0;
   int fps_num = 0;  // 0 = passthrough: keep the source frames and timestamps
@@ -47,7 +47,7 @@ struct VideoProfile {
   bool passthrough_fps() const { return fps_num == 0; }
 };
 
-// The standard presets of transcode.md 1.1, in table order.
+// The standard presets of doc/transcode.md 1.1, in table order.
 const std::vector<VideoProfile>& StandardPresets();
 
 // The preset with this exact name, if any. P144p25fps16x9 is found here even though

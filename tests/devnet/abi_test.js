@@ -1,5 +1,5 @@
 // The compiled devnet contracts expose Livepeer's ABI: every selector listed in
-// docs/pm.md 4.1 and 5 (recomputed here with ethers from its signature) and
+// doc/pm.md 4.1 and 5 (recomputed here with ethers from its signature) and
 // every event a node watches, with the same signature, topic and indexed-ness.
 'use strict';
 
@@ -11,7 +11,7 @@ const {compileContracts} = require('../../scripts/devnet-lib/compile');
 
 const T = '(address,address,uint256,uint256,uint256,bytes32,bytes)';
 
-// [contract, selector from pm.md, signature]
+// [contract, selector from doc/pm.md, signature]
 const FUNCTIONS = [
   ['TicketBroker', 'ec8b3cb6', `redeemWinningTicket(${T},bytes,uint256)`],
   ['TicketBroker', 'd01b808e', `batchRedeemWinningTickets(${T}[],bytes[],uint256[])`],
@@ -80,7 +80,7 @@ const FUNCTIONS = [
   ['LivepeerToken', '70a08231', 'balanceOf(address)'],
 ];
 
-// [contract, signature, indexed flags, topic0 prefix from pm.md 4.2 (or null)]
+// [contract, signature, indexed flags, topic0 prefix from doc/pm.md 4.2 (or null)]
 const EVENTS = [
   ['TicketBroker', 'DepositFunded(address,uint256)', [true, false], '5159e237d952190e'],
   ['TicketBroker', 'ReserveFunded(address,uint256)', [true, false], 'b52b99b9e83551fc'],
@@ -96,7 +96,7 @@ const EVENTS = [
   ['TicketBroker', 'UnlockCancelled(address)', [true], 'fa044b7b93a40365'],
   ['TicketBroker', 'Withdrawal(address,uint256,uint256)', [true, false, false], 'df273cb619d95419'],
   ['RoundsManager', 'NewRound(uint256,bytes32)', [true, false], '22f2fc17c5daf07d'],
-  // The rest of the events go-livepeer's block watcher filters on (ops.md 5).
+  // The rest of the events go-livepeer's block watcher filters on (doc/ops.md 5).
   ['BondingManager', 'TranscoderActivated(address,uint256)', [true, false], null],
   ['BondingManager', 'TranscoderDeactivated(address,uint256)', [true, false], null],
   ['BondingManager', 'Unbond(address,address,uint256,uint256,uint256)', [true, true, false, false, false], null],
@@ -116,7 +116,7 @@ const iface = (name) => new ethers.Interface(artifacts[name].abi);
 
 test('every documented selector matches its signature and exists in the compiled ABI', () => {
   for (const [contract, selector, signature] of FUNCTIONS) {
-    assert.equal(ethers.id(signature).slice(2, 10), selector, `pm.md selector of ${signature}`);
+    assert.equal(ethers.id(signature).slice(2, 10), selector, `doc/pm.md selector of ${signature}`);
     const fragment = iface(contract).getFunction(`0x${selector}`);
     assert.ok(fragment, `${contract} lacks ${signature}`);
     assert.equal(fragment.format('sighash'), signature);
@@ -148,7 +148,7 @@ test('getSenderInfo returns (deposit, withdrawRound) and (fundsRemaining, claime
 test('events have the documented signatures, topics and indexed parameters', () => {
   for (const [contract, signature, indexed, topicPrefix] of EVENTS) {
     const topic = ethers.id(signature);
-    if (topicPrefix) assert.equal(topic.slice(2, 18), topicPrefix, `pm.md topic of ${signature}`);
+    if (topicPrefix) assert.equal(topic.slice(2, 18), topicPrefix, `doc/pm.md topic of ${signature}`);
     const fragment = iface(contract).getEvent(topic);
     assert.ok(fragment, `${contract} lacks event ${signature}`);
     assert.deepEqual(fragment.inputs.map((i) => i.indexed), indexed, `indexed flags of ${signature}`);
@@ -160,7 +160,7 @@ test('redeemWinningTicket calldata with 64-byte auxData and a 65-byte sig is 548
   const ticket = [ethers.ZeroAddress, ethers.ZeroAddress, 1n, 2n, 3n, ethers.ZeroHash, '0x' + '11'.repeat(64)];
   const data = iface('TicketBroker').encodeFunctionData('redeemWinningTicket', [ticket, '0x' + '22'.repeat(65), 4n]);
   assert.equal(ethers.dataLength(data), 548);
-  // Head: ticket offset 0x60, sig offset 0x1a0 (pm.md 4.1).
+  // Head: ticket offset 0x60, sig offset 0x1a0 (doc/pm.md 4.1).
   assert.equal(BigInt(ethers.dataSlice(data, 4, 36)), 0x60n);
   assert.equal(BigInt(ethers.dataSlice(data, 36, 68)), 0x1a0n);
 });

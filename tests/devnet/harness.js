@@ -1,6 +1,6 @@
 // Test harness for the devnet suites: starts a devnet on a free port in a
 // fresh state directory, hands out contract handles and wallets, and builds
-// tickets exactly as go-livepeer's gateway does (docs/pm.md 1.2-1.4) with
+// tickets exactly as go-livepeer's gateway does (doc/pm.md 1.2-1.4) with
 // ethers as the independent implementation of keccak256 and personal-sign.
 'use strict';
 
@@ -74,12 +74,12 @@ function anvilAccount(env, index) {
   return common.anvilWallet(index).connect(env.provider);
 }
 
-// auxData = BE32(creationRound) || creationRoundBlockHash (pm.md 1.1).
+// auxData = BE32(creationRound) || creationRoundBlockHash (doc/pm.md 1.1).
 function auxData(creationRound, blockHash) {
   return ethers.concat([ethers.toBeHex(creationRound, 32), blockHash]);
 }
 
-// The ticket hash per pm.md 1.2: keccak256 over the packed 232-byte layout.
+// The ticket hash per doc/pm.md 1.2: keccak256 over the packed 232-byte layout.
 function ticketHash(t) {
   return ethers.solidityPackedKeccak256(
     ['address', 'address', 'uint256', 'uint256', 'uint256', 'bytes32', 'bytes'],

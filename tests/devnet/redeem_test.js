@@ -1,6 +1,6 @@
 // Ticket redemption on the devnet, end to end: tickets are made and signed as
 // go-livepeer's gateway makes them (ethers as the independent implementation),
-// redeemed by the orchestrator, and every on-chain check of docs/pm.md 4.3 is
+// redeemed by the orchestrator, and every on-chain check of doc/pm.md 4.3 is
 // exercised with its exact revert string and in its order.
 'use strict';
 
@@ -60,7 +60,7 @@ test('the devnet resolves every contract through the Controller and is ready', a
   assert.ok(env.startMs < 60000, `start took ${env.startMs} ms`);
 });
 
-test('the contract hashes tickets exactly as pm.md 1.2 (ethers) does', async () => {
+test('the contract hashes tickets exactly as doc/pm.md 1.2 (ethers) does', async () => {
   const t = await ticketFor({faceValue: 123n, winProb: 456n});
   assert.equal(await c.TicketBroker.getTicketHash(t.ticket), h.ticketHash(t.ticket));
 });

@@ -6,7 +6,7 @@ Scans the sources, tests, benchmarks, scripts, schema and contracts for citation
 "Result signature"` or `doc/wire.md "Conventions"`, and fails, naming file and line, when the
 document is missing, a numbered section has no heading (`## 3.` / `### 3.4`), or a quoted
 section name appears in no heading. A citation of a doc/ file without a section only needs the
-file.
+file. A citation without the `doc/` prefix is a problem too: it points nowhere in a clone.
 """
 import pathlib
 import re
@@ -20,6 +20,7 @@ CITATION = re.compile(
     r'doc/([a-z]+\.md)'                                   # the document
     r'((?:\s*(?:,|and|-|–|sections?|§)?\s*\d+(?:\.\d+)*)*)'  # numbered sections, lists, ranges
     r'(?:,?\s*"([^"]+)")?')                               # an optional quoted section name
+BARE = re.compile(r'(?<![/\w.])(wire|pm|transcode|ops|ai)\.md\b')
 
 
 def headings(doc):
@@ -54,6 +55,8 @@ def main():
         except UnicodeDecodeError:
             continue
         for lineno, line in enumerate(text.splitlines(), 1):
+            for m in BARE.finditer(line):
+                problems.append(f"{path.relative_to(ROOT)}:{lineno}: cite doc/{m.group(0)}")
             for m in CITATION.finditer(line):
                 count += 1
                 where = f"{path.relative_to(ROOT)}:{lineno}"

@@ -235,7 +235,7 @@ function keystoreRead() {
 // ---- contract bindings ----
 function contractVectors() {
   // Call data for the node's transactions, and return data for its reads, encoded by ethers'
-  // Interface from the human-readable ABI of pm.md 4-5.
+  // Interface from the human-readable ABI of doc/pm.md 4-5.
   const iface = new ethers.Interface([
     'function getContract(bytes32) view returns (address)',
     'function currentRound() view returns (uint256)',

@@ -5,7 +5,7 @@
 const { ethers } = require("ethers");
 
 function flatten(manifestHex, seq, hashHex, names) {
-  // Written from wire.md 3, not from the C++ code.
+  // Written from doc/wire.md 3, not from the C++ code.
   const ids = names.map((n) => ethers.keccak256(ethers.toUtf8Bytes(n)).slice(2, 10)).join("");
   return ethers.concat([
     manifestHex,

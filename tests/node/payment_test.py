@@ -1,7 +1,7 @@
 """Payments end to end against a node with an account (offchain: verified, never redeemed).
 
 Tickets are built here from the node's GetOrchestrator ticket params: the ticket hash with
-pycryptodome's keccak over the packed layout of pm.md 1.2, signatures by ethers (npm), the
+pycryptodome's keccak over the packed layout of doc/pm.md 1.2, signatures by ethers (npm), the
 Payment protobuf with python-protobuf. The node must accept them on POST /payment, and refuse
 a tampered, a replayed and a wrongly signed one with go-livepeer's error texts.
 """

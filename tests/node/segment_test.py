@@ -1,6 +1,6 @@
 """POST /segment end to end: a real `baton` node, requests built here and sent with curl.
 
-Every status code of wire.md 3.4 that an offchain node can give is reached by a request built
+Every status code of doc/wire.md 3.4 that an offchain node can give is reached by a request built
 to reach it; a good segment comes back as a TranscodeResult whose URLs download over HTTP/1.1
 and whose pixel counts equal ffprobe's recount. Keccak comes from pycryptodome, segments from
 the ffmpeg CLI, the HTTP/2 client is curl: none of it is Baton's code.

@@ -554,7 +554,7 @@ TEST_F(RedeemDevnetTest, AReorgThatRemovesARedemptionRedeemsTheTicketAgainOnce) 
   EXPECT_EQ(Fees() - fees_before, kFaceValue);
 }
 
-// pm.md 2.5 on the chain: a sender whose deposit does not cover our unsettled winners three
+// doc/pm.md 2.5 on the chain: a sender whose deposit does not cover our unsettled winners three
 // times gets a smaller max float (claimable reserve minus those winners) until they are paid; a
 // sender with a large deposit keeps the whole share.
 TEST_F(RedeemDevnetTest, MaxFloatShrinksByUnsettledWinnersUntilTheyAreRedeemed) {
