@@ -7,6 +7,7 @@ Scans the sources, tests, benchmarks, scripts, schema and contracts for citation
 document is missing, a numbered section has no heading (`## 3.` / `### 3.4`), or a quoted
 section name appears in no heading. A citation of a doc/ file without a section only needs the
 file. A citation without the `doc/` prefix is a problem too: it points nowhere in a clone.
+And every file path the docs (doc/*.md, README.md) name in backquotes must exist.
 """
 import pathlib
 import re
@@ -20,6 +21,7 @@ CITATION = re.compile(
     r'doc/([a-z]+\.md)'                                   # the document
     r'((?:\s*(?:,|and|-|–|sections?|§)?\s*\d+(?:\.\d+)*)*)'  # numbered sections, lists, ranges
     r'(?:,?\s*"([^"]+)")?')                               # an optional quoted section name
+PATH = re.compile(r'`((?:src|tests|scripts|bench|proto|contracts|tools)/[\w./-]*\w)`')
 BARE = re.compile(r'(?<![/\w.])(wire|pm|transcode|ops|ai)\.md\b')
 
 
@@ -71,6 +73,14 @@ def main():
                 name = m.group(3)
                 if name and not any(name.lower() in h.lower() for h in names):
                     problems.append(f'{where}: doc/{m.group(1)} has no section "{name}"')
+    # The docs name files too (doc/architecture.md maps steps and threads to files).
+    for doc in sorted((ROOT / "doc").glob("*.md")) + [ROOT / "README.md"]:
+        for lineno, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+            for m in PATH.finditer(line):
+                count += 1
+                if not (ROOT / m.group(1)).exists():
+                    where = f"{doc.relative_to(ROOT)}:{lineno}"
+                    problems.append(f"{where}: {m.group(1)} does not exist")
     for p in problems:
         print(p)
     print(f"{count} citations checked, {len(problems)} problems")
