@@ -22,18 +22,18 @@
 #include "google/protobuf/stubs/logging.h"
 #include "net/grpc_frame.h"
 #include "net/grpc_service.h"
-#include "node/account_identity.h"
-#include "node/capabilities.h"
-#include "node/grpc_services.h"
-#include "node/orchestrator_service.h"
-#include "node/priced_payment_terms.h"
+#include "orchestrator/account_identity.h"
+#include "orchestrator/capabilities.h"
+#include "orchestrator/grpc_services.h"
+#include "orchestrator/orchestrator_service.h"
+#include "orchestrator/priced_payment_terms.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
 #include "pm/price_book.h"
 #include "pm/recipient.h"
 #include "pm/winning_ticket_sink.h"
 
-namespace baton::node {
+namespace baton::orchestrator {
 namespace {
 
 crypto::PrivateKey Key(char byte) { return *crypto::PrivateKey::FromBytes(std::string(32, byte)); }
@@ -147,7 +147,7 @@ std::string Prepare(World& world, int method, std::string message) {
 }
 
 }  // namespace
-}  // namespace baton::node
+}  // namespace baton::orchestrator
 
 // Protobuf logs every string field with invalid UTF-8 to stderr; that would drown the output.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -157,14 +157,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace baton;
-  static node::World* world = new node::World();
+  static orchestrator::World* world = new orchestrator::World();
   if (size == 0) return 0;
   static const char* const kMethods[] = {
       "/net.Orchestrator/GetOrchestrator", "/net.Orchestrator/Ping",
       "/net.Orchestrator/EndTranscodingSession", "/net.Orchestrator/Unknown"};
   const int method = data[0] & 3;
-  std::string message =
-      node::Prepare(*world, method, std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
+  std::string message = orchestrator::Prepare(
+      *world, method, std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
   http::HttpRequest request;
   request.method = "POST";
   request.path = kMethods[method];
@@ -175,7 +175,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.headers.Add("te", "trailers");
   if (data[0] & 8) request.headers.Add("grpc-timeout", "5S");
   request.body = http::EncodeGrpcFrame(message);
-  auto writer = std::make_shared<node::CheckingWriter>();
+  auto writer = std::make_shared<orchestrator::CheckingWriter>();
   const http::GrpcService& grpc = (data[0] & 4) ? world->account_grpc : world->offchain_grpc;
   grpc.Serve(std::move(request), writer);
   // Unary methods answer before Serve returns.

@@ -17,11 +17,11 @@
 #include "crypto/secp256k1.h"
 #include "eth/account.h"
 #include "google/protobuf/stubs/logging.h"
-#include "node/account_identity.h"
-#include "node/capabilities.h"
-#include "node/segment_credentials.h"
+#include "orchestrator/account_identity.h"
+#include "orchestrator/capabilities.h"
+#include "orchestrator/segment_credentials.h"
 
-namespace baton::node {
+namespace baton::orchestrator {
 namespace {
 
 struct World {
@@ -59,7 +59,7 @@ void Check(std::string_view header) {
 }
 
 }  // namespace
-}  // namespace baton::node
+}  // namespace baton::orchestrator
 
 // Protobuf logs every string field with invalid UTF-8 to stderr; that would drown the output.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
-  baton::node::Check(input);
-  baton::node::Check(baton::Base64Encode(input));
+  baton::orchestrator::Check(input);
+  baton::orchestrator::Check(baton::Base64Encode(input));
   return 0;
 }
