@@ -33,6 +33,8 @@ class FuzzConnection final : public ConnectionIo {
   void LingeringClose() override { closed = true; }
   void PauseReading() override { paused = true; }
   void ResumeReading() override { paused = false; }
+  // A client that reads nothing back leaves everything written as backlog.
+  size_t OutputBacklog() const override { return slow_reader ? written : 0; }
   const std::string& peer_address() const override { return peer_; }
   bool tls() const override { return tls_; }
   const std::shared_ptr<EventLoop>& loop() const override { return loop_; }
@@ -41,6 +43,7 @@ class FuzzConnection final : public ConnectionIo {
   void RunPosted() { event_base_loop(loop_->base(), EVLOOP_NONBLOCK); }
 
   size_t written = 0;
+  bool slow_reader = false;
   bool closed = false;
   bool paused = false;
 
@@ -119,15 +122,18 @@ struct FuzzServer {
   ServerContext context;
 };
 
-// Feeds `input` to a fresh codec in pieces whose sizes come from the input's first byte, turning
-// the loop after each piece as the server would between reads, then closes the connection.
+// Feeds `input` to a fresh codec in pieces whose sizes come from the input's first byte (bits
+// 0-5; bit 6: the client reads no output until the end; bit 7: TLS), turning the loop after
+// each piece as the server would between reads, lets the client's deadline pass, then closes
+// the connection.
 template <typename MakeCodec>
 void FeedCodec(std::string_view prefix, const uint8_t* data, size_t size, MakeCodec make_codec) {
   static FuzzServer* server = new FuzzServer();
-  size_t step = 1 + (size == 0 ? 0 : data[0] % 64) * 64;
+  size_t step = 1 + (size == 0 ? 0 : data[0] & 63) * 64;
   std::string input(prefix);
   if (size > 0) input.append(reinterpret_cast<const char*>(data) + 1, size - 1);
   FuzzConnection io(server->context, server->loop, /*tls=*/size > 0 && (data[0] & 0x80));
+  io.slow_reader = size > 0 && (data[0] & 0x40);
   std::unique_ptr<Codec> codec = make_codec(io);
   evbuffer* buffer = evbuffer_new();
   for (size_t at = 0; at < input.size() && !io.closed; at += step) {
@@ -135,8 +141,14 @@ void FeedCodec(std::string_view prefix, const uint8_t* data, size_t size, MakeCo
     codec->OnInput(buffer);
     io.RunPosted();
   }
-  if (!io.closed) {
-    codec->OnIdleTimeout();
+  if (io.slow_reader && !io.closed) {
+    io.slow_reader = false;
+    codec->OnOutputDrained();
+    io.RunPosted();
+  }
+  // The client then goes quiet until its deadline passes.
+  if (!io.closed && codec->ClientDeadline().has_value()) {
+    codec->OnClientDeadline();
     io.RunPosted();
   }
   codec->OnConnectionClosed();
