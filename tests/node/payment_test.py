@@ -234,7 +234,7 @@ class PaymentTest(unittest.TestCase):
         import socket
         with socket.create_connection(("127.0.0.1", self.node.cli_port), timeout=5) as s:
             s.sendall(b"GET /tickets?state=\xff\xfe&limit=99999999999999999999 HTTP/1.1\r\n"
-                      b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                      b"Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % self.node.cli_port)
             reply = b""
             while chunk := s.recv(65536):
                 reply += chunk
