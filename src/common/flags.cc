@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "absl/strings/numbers.h"
+
 namespace baton {
 namespace {
 
@@ -196,7 +198,9 @@ absl::StatusOr<double> FlagSet::ParseGoDuration(const std::string& text) {
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
       ++i;
     if (start == i) return absl::InvalidArgumentError("invalid duration " + text);
-    double number = std::stod(text.substr(start, i - start));
+    double number = 0;
+    if (!absl::SimpleAtod(text.substr(start, i - start), &number))
+      return absl::InvalidArgumentError("invalid duration " + text);
     size_t ustart = i;
     while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.')
       ++i;

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "absl/strings/numbers.h"
+
 namespace baton {
 namespace {
 
@@ -53,14 +55,19 @@ std::string ProcessMetrics() {
   if (f.size() < 22) return "";
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;
-  double start_ticks = std::stod(f[19]);
-  double vsize = std::stod(f[20]);
-  double rss = std::stod(f[21]) * page;
+  // Parsed without exceptions like any text from outside: an odd field reads as 0.
+  auto number = [](const std::string& text) {
+    double v = 0;
+    return absl::SimpleAtod(text, &v) ? v : 0.0;
+  };
+  double cpu = (number(f[11]) + number(f[12])) / ticks;
+  double start_ticks = number(f[19]);
+  double vsize = number(f[20]);
+  double rss = number(f[21]) * page;
   double boot = 0;
   std::ifstream procstat("/proc/stat");
   for (std::string line; std::getline(procstat, line);) {
-    if (line.rfind("btime ", 0) == 0) boot = std::stod(line.substr(6));
+    if (line.rfind("btime ", 0) == 0) boot = number(line.substr(6));
   }
   size_t fds = 0;
   std::error_code ec;

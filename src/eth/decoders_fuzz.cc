@@ -1,5 +1,9 @@
-#include "eth/decoders_fuzz.h"
-
+// libFuzzer target for src/eth's parsers of untrusted bytes: RLP (whatever decodes re-encodes
+// to the same bytes), raw transactions and their sender, ABI return data and logs for a few
+// fixed type lists (nested dynamic ones included), revert data, keystore JSON and JSON-RPC
+// quantities. Built only by fuzz/ (never linked into baton).
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "eth/abi_function.h"
@@ -21,8 +25,6 @@ const std::vector<std::vector<abi::Type>>& FuzzTypeLists() {
   };
   return *lists;
 }
-
-}  // namespace
 
 void FuzzEthDecoders(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -46,4 +48,10 @@ void FuzzEthDecoders(const uint8_t* data, size_t size) {
   }
 }
 
+}  // namespace
 }  // namespace baton::eth
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  baton::eth::FuzzEthDecoders(data, size);
+  return 0;
+}

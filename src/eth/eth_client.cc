@@ -126,6 +126,45 @@ absl::StatusOr<U256> ParseQuantity(const json& j) {
   return crypto::U256FromBigEndian(*bytes);
 }
 
+absl::StatusOr<BlockHeader> DecodeBlockHeader(const json& result) {
+  constexpr std::string_view m = "eth_getBlockByNumber";
+  BlockHeader h;
+  auto n = Field(m, result, "number", ParseUint64);
+  auto hash = Field(m, result, "hash", ParseData);
+  auto parent = Field(m, result, "parentHash", ParseData);
+  auto time = Field(m, result, "timestamp", ParseUint64);
+  for (const absl::Status& s : {n.status(), hash.status(), parent.status(), time.status()})
+    if (!s.ok()) return s;
+  h.number = *n;
+  h.hash = *hash;
+  h.parent_hash = *parent;
+  h.timestamp = *time;
+  if (result.contains("baseFeePerGas") && !result["baseFeePerGas"].is_null()) {
+    auto fee = Field(m, result, "baseFeePerGas", ParseQuantity);
+    if (!fee.ok()) return fee.status();
+    h.base_fee = *fee;
+  }
+  if (result.contains("l1BlockNumber") && !result["l1BlockNumber"].is_null()) {
+    auto l1 = Field(m, result, "l1BlockNumber", ParseUint64);
+    if (!l1.ok()) return l1.status();
+    h.l1_block_number = *l1;
+  }
+  return h;
+}
+
+absl::StatusOr<Receipt> DecodeReceipt(const json& result) { return ParseReceipt(result); }
+
+absl::StatusOr<std::vector<Log>> DecodeLogs(const json& result) {
+  if (!result.is_array()) return Malformed("eth_getLogs", "result");
+  std::vector<Log> logs;
+  for (const auto& l : result) {
+    auto log = ParseLog("eth_getLogs", l);
+    if (!log.ok()) return log.status();
+    logs.push_back(*std::move(log));
+  }
+  return logs;
+}
+
 absl::StatusOr<uint64_t> EthClient::ChainId() const {
   auto r = rpc_->Call("eth_chainId", json::array());
   if (!r.ok()) return r.status();
@@ -149,28 +188,7 @@ absl::StatusOr<BlockHeader> EthClient::GetBlockByNumber(std::optional<uint64_t> 
   if (!r.ok()) return r.status();
   if (r->is_null())
     return absl::NotFoundError(absl::StrCat("eth_getBlockByNumber: no block ", tag.dump()));
-  BlockHeader h;
-  auto n = Field(m, *r, "number", ParseUint64);
-  auto hash = Field(m, *r, "hash", ParseData);
-  auto parent = Field(m, *r, "parentHash", ParseData);
-  auto time = Field(m, *r, "timestamp", ParseUint64);
-  for (const absl::Status& s : {n.status(), hash.status(), parent.status(), time.status()})
-    if (!s.ok()) return s;
-  h.number = *n;
-  h.hash = *hash;
-  h.parent_hash = *parent;
-  h.timestamp = *time;
-  if (r->contains("baseFeePerGas") && !(*r)["baseFeePerGas"].is_null()) {
-    auto fee = Field(m, *r, "baseFeePerGas", ParseQuantity);
-    if (!fee.ok()) return fee.status();
-    h.base_fee = *fee;
-  }
-  if (r->contains("l1BlockNumber") && !(*r)["l1BlockNumber"].is_null()) {
-    auto l1 = Field(m, *r, "l1BlockNumber", ParseUint64);
-    if (!l1.ok()) return l1.status();
-    h.l1_block_number = *l1;
-  }
-  return h;
+  return DecodeBlockHeader(*r);
 }
 
 absl::StatusOr<U256> EthClient::GasPrice() const {
@@ -237,7 +255,7 @@ absl::StatusOr<std::optional<Receipt>> EthClient::GetTransactionReceipt(
   auto r = rpc_->Call("eth_getTransactionReceipt", json::array({HexEncode0x(tx_hash)}));
   if (!r.ok()) return r.status();
   if (r->is_null()) return std::optional<Receipt>();
-  auto receipt = ParseReceipt(*r);
+  auto receipt = DecodeReceipt(*r);
   if (!receipt.ok()) return receipt.status();
   return std::optional<Receipt>(*std::move(receipt));
 }
@@ -272,14 +290,7 @@ absl::StatusOr<std::vector<Log>> EthClient::GetLogs(const LogFilter& filter) con
   }
   auto r = rpc_->Call("eth_getLogs", json::array({f}));
   if (!r.ok()) return r.status();
-  if (!r->is_array()) return Malformed("eth_getLogs", "result");
-  std::vector<Log> logs;
-  for (const auto& l : *r) {
-    auto log = ParseLog("eth_getLogs", l);
-    if (!log.ok()) return log.status();
-    logs.push_back(*std::move(log));
-  }
-  return logs;
+  return DecodeLogs(*r);
 }
 
 }  // namespace baton::eth

@@ -107,4 +107,10 @@ class EthClient {
 std::string ToQuantity(const crypto::U256& value);
 absl::StatusOr<crypto::U256> ParseQuantity(const nlohmann::json& j);
 
+// The decoders EthClient applies to a method's "result" (a malformed one is an InternalError
+// naming the field). Exception-free for any JSON value.
+absl::StatusOr<BlockHeader> DecodeBlockHeader(const nlohmann::json& result);  // a non-null block
+absl::StatusOr<Receipt> DecodeReceipt(const nlohmann::json& result);          // a non-null receipt
+absl::StatusOr<std::vector<Log>> DecodeLogs(const nlohmann::json& result);    // eth_getLogs
+
 }  // namespace baton::eth

@@ -47,7 +47,7 @@ absl::Status NodeError(std::string_view method, const nlohmann::json& error) {
   std::string message =
       error.is_object() && error.contains("message") && error["message"].is_string()
           ? error["message"].get<std::string>()
-          : error.dump();
+          : error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::optional<std::string> revert = RevertDataOf(error);
   std::optional<std::string> reason = revert ? abi::DecodeRevertReason(*revert) : std::nullopt;
   // Nodes word reverts differently ("execution reverted", "execution reverted: x"); say the
@@ -61,6 +61,22 @@ absl::Status NodeError(std::string_view method, const nlohmann::json& error) {
 }
 
 }  // namespace
+
+absl::StatusOr<nlohmann::json> DecodeJsonRpcResponse(std::string_view method, std::string_view body,
+                                                     bool* retryable) {
+  *retryable = false;
+  auto response = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (response.is_discarded() || !response.is_object())
+    return absl::InternalError(absl::StrCat(AsAbsl(method), ": invalid JSON from the node"));
+  if (response.contains("error") && !response["error"].is_null()) {
+    absl::Status error = NodeError(method, response["error"]);
+    *retryable = IsRetryableMessage(std::string(error.message()));
+    return error;
+  }
+  if (!response.contains("result"))
+    return absl::InternalError(absl::StrCat(AsAbsl(method), ": response has no result"));
+  return std::move(response["result"]);
+}
 
 std::optional<std::string> RevertData(const absl::Status& status) {
   auto payload = status.GetPayload(kRevertPayload);
@@ -158,17 +174,9 @@ absl::StatusOr<nlohmann::json> JsonRpcClient::Call(std::string_view method,
           absl::StrCat(m, ": HTTP ", a.http_status, " ", a.body.substr(0, 200)));
       retryable = !sends_tx && (a.http_status == 429 || a.http_status >= 500);
     } else {
-      auto response = nlohmann::json::parse(a.body, nullptr, false);
-      if (response.is_discarded() || !response.is_object())
-        return absl::InternalError(absl::StrCat(m, ": invalid JSON from the node"));
-      if (response.contains("error") && !response["error"].is_null()) {
-        last = NodeError(method, response["error"]);
-        retryable = IsRetryableMessage(std::string(last.message()));
-      } else if (!response.contains("result")) {
-        return absl::InternalError(absl::StrCat(m, ": response has no result"));
-      } else {
-        return std::move(response["result"]);
-      }
+      absl::StatusOr<nlohmann::json> result = DecodeJsonRpcResponse(method, a.body, &retryable);
+      if (result.ok() || !retryable) return result;
+      last = result.status();
     }
     if (!retryable) return last;
   }

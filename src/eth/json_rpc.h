@@ -40,6 +40,11 @@ std::optional<std::string> RevertData(const absl::Status& status);
 // Attaches revert data to a status (used by layers that rebuild errors).
 void SetRevertData(absl::Status& status, std::string_view data);
 
+// Decodes one response body of `method`: its "result", or the node's error as described above
+// (`retryable` says whether Call would try again). Pure and exception-free for any bytes.
+absl::StatusOr<nlohmann::json> DecodeJsonRpcResponse(std::string_view method, std::string_view body,
+                                                     bool* retryable);
+
 class JsonRpcClient {
  public:
   explicit JsonRpcClient(JsonRpcOptions options);

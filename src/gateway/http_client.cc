@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <mutex>
 
+#include "absl/strings/numbers.h"
+#include "common/absl_view.h"
+
 namespace baton::gateway {
 namespace {
 
@@ -47,7 +50,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     int status = 0;
     size_t space = line.find(' ');
     if (space != std::string_view::npos)
-      status = std::atoi(std::string(line.substr(space + 1)).c_str());
+      (void)absl::SimpleAtoi(AsAbsl(line.substr(space + 1, 3)), &status);
     if (status >= 200) {
       t->response->status = status;
       t->response->headers.clear();

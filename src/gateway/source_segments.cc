@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 
 extern char** environ;
@@ -142,7 +143,10 @@ absl::StatusOr<std::vector<SourceSegment>> CutSegments(const SourceOptions& opti
     SourceSegment segment;
     segment.seq = static_cast<int64_t>(segments.size());
     segment.bytes = ReadFile(work_dir + "/" + fields[0]);
-    segment.duration_s = std::stod(fields[2]) - std::stod(fields[1]);
+    double start = 0, end = 0;
+    if (!absl::SimpleAtod(fields[1], &start) || !absl::SimpleAtod(fields[2], &end))
+      return absl::DataLossError("ffmpeg wrote a malformed segment list line: " + line);
+    segment.duration_s = end - start;
     if (segment.bytes.empty()) return absl::DataLossError("ffmpeg wrote an empty " + fields[0]);
     segments.push_back(std::move(segment));
   }

@@ -2,7 +2,9 @@
 
 #include <mutex>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 
 namespace baton::http {
 
@@ -19,7 +21,7 @@ size_t CurlHeaderSink::Collect(char* data, size_t size, size_t count, void* arg)
     // A new status line (e.g. after "100 Continue") starts a fresh header set.
     const size_t space = line.find(' ');
     if (space != std::string_view::npos) {
-      sink->status = std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+      if (!absl::SimpleAtoi(AsAbsl(line.substr(space + 1, 3)), &sink->status)) sink->status = 0;
       sink->fields = HttpHeaders{};
     }
   } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "net/curl_support.h"
 #include "net/grpc_frame.h"
@@ -24,8 +25,8 @@ GrpcClient::~GrpcClient() = default;
 namespace {
 
 absl::Status StatusFromGrpc(const std::string& code_text, const std::string& message) {
-  const int code = std::atoi(code_text.c_str());
-  if (code <= 0 || code > 16) {
+  int code = 0;
+  if (!absl::SimpleAtoi(code_text, &code) || code <= 0 || code > 16) {
     return absl::UnknownError(absl::StrCat("grpc: invalid grpc-status \"", code_text, "\""));
   }
   return absl::Status(static_cast<absl::StatusCode>(code), message);

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "net/grpc_frame_fuzz.h"
-
 namespace baton::http {
 namespace {
 
@@ -108,15 +106,6 @@ TEST(GrpcMessage, DecodeInvertsEncodeAndKeepsMalformedEscapes) {
   EXPECT_EQ(PercentDecodeGrpcMessage(PercentEncodeGrpcMessage(original)), original);
   EXPECT_EQ(PercentDecodeGrpcMessage("50%zz %4"), "50%zz %4");
   EXPECT_EQ(PercentDecodeGrpcMessage("%41%62"), "Ab");
-}
-
-TEST(GrpcFrameFuzz, BodyRunsOverSampleInputs) {
-  const std::string inputs[] = {"", std::string("\0\0\0\0\x02hi", 7), std::string(5, '\xff'),
-                                EncodeGrpcFrame("abc") + EncodeGrpcFrame("de"),
-                                std::string("\x01\0\0\0\x01x", 6)};
-  for (const std::string& input : inputs) {
-    FuzzGrpcFrameDecoder(reinterpret_cast<const uint8_t*>(input.data()), input.size());
-  }
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ void HandleRoute(http::Router& router, const std::string& path, http::HttpHandle
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   HandleRoute(router, "/status", [state](http::HttpRequest, auto response) {
-    response->Respond(200, "application/json", Status(state).dump());
+    response->Respond(200, "application/json",
+                      Status(state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
   HandleRoute(router, "/tickets", [state](http::HttpRequest req, auto response) {
     if (state.ledger == nullptr)

@@ -108,7 +108,9 @@ void RegisterOperatorChainApi(OnChain* c, std::shared_ptr<const eth::Account> ac
     HandleRoute(router, path, std::move(handler));
   };
   Handle("/orchestratorInfo", [c, account](HttpRequest, Response w) {
-    w->Respond(200, "application/json", OrchestratorInfo(c, account->address()).dump());
+    w->Respond(200, "application/json",
+               OrchestratorInfo(c, account->address())
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
   Handle("/currentRound", [c](HttpRequest, Response w) {
     w->Respond(200, "text/plain", std::to_string(c->watcher().CurrentRound()));

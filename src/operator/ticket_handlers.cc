@@ -1,5 +1,6 @@
 #include "operator/ticket_handlers.h"
 
+#include "absl/strings/numbers.h"
 #include "common/hex.h"
 #include "redeem/redeemer.h"
 
@@ -10,7 +11,10 @@ constexpr size_t kDefaultLimit = 500;
 constexpr size_t kMaxLimit = 10000;
 
 HandlerResponse Error(int status, const std::string& message) {
-  return {status, nlohmann::json{{"error", message}}.dump()};
+  // Error texts and ledger rows carry request and gateway bytes: invalid UTF-8 is replaced,
+  // never thrown.
+  return {status, nlohmann::json{{"error", message}}.dump(
+                      -1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 std::string Decimal(const crypto::U256& v) { return crypto::U256ToDecimal(v); }
@@ -31,7 +35,9 @@ nlohmann::json ValuesJson(const ledger::LedgerValues& v) {
 bool ParseCount(const std::string& text, size_t* out) {
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
     return false;
-  *out = std::stoull(text);
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value)) return false;
+  *out = static_cast<size_t>(value);
   return true;
 }
 
@@ -87,7 +93,7 @@ HandlerResponse TicketsHandler(ledger::TicketLedger& ledger, const ParamLookup& 
   return {200, nlohmann::json{{"counts", CountsJson(*counts)},
                               {"faceValues", ValuesJson(*values)},
                               {"tickets", std::move(tickets)}}
-                   .dump()};
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 HandlerResponse RedeemTicketHandler(ledger::TicketLedger& ledger, redeem::Redeemer& redeemer,
@@ -117,7 +123,8 @@ HandlerResponse RedeemTicketHandler(ledger::TicketLedger& ledger, redeem::Redeem
   }
   auto e = ledger.Get(id);
   if (!e.ok()) return Error(500, std::string(e.status().message()));
-  return {200, nlohmann::json{{"redeemed", EntryJson(*e)}}.dump()};
+  return {200, nlohmann::json{{"redeemed", EntryJson(*e)}}.dump(
+                   -1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 }  // namespace baton::ops

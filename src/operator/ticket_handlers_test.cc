@@ -94,6 +94,18 @@ TEST_F(OperatorHandlersTest, TicketsFilters) {
   Get({{"sender", "0x12"}}, 400);
 }
 
+// Request text and gateway-chosen manifest ids are not always UTF-8; the JSON answer replaces
+// what is not instead of throwing out of the handler.
+TEST_F(OperatorHandlersTest, BytesThatAreNotUtf8AreAnsweredNotThrown) {
+  EXPECT_EQ(Get({{"state", "\xff\xfe"}}, 400)["error"], "unknown state: \xef\xbf\xbd\xef\xbf\xbd");
+  Get({{"limit", "99999999999999999999999"}}, 400);
+  pm::WinningTicket odd = MakeTicket('c', '4', 5);
+  odd.manifest_id = "\xc3\x28manifest";
+  ASSERT_TRUE(ledger_->Accept(odd).ok());
+  json all = Get({});
+  EXPECT_EQ(all["tickets"].size(), 4u);
+}
+
 TEST_F(OperatorHandlersTest, RedeemTicketRefusalsNeedNoChain) {
   // No chain client: every answer here must come before the redeemer touches the chain.
   redeem::Redeemer redeemer(ledger_.get(), nullptr, nullptr, nullptr, nullptr, {});

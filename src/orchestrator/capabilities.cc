@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <optional>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 
 namespace baton::orchestrator {
 namespace {
@@ -54,20 +59,44 @@ const std::map<int, std::string>& Names() {
   return kNames;
 }
 
-std::optional<std::array<int, 3>> ParseVersion(std::string v) {
-  if (!v.empty() && v[0] == 'v') v.erase(0, 1);
+// A semantic version's numbers, or why there are none. Numbers are uint64 as in the
+// Masterminds semver package go-livepeer uses; they are parsed without exceptions because the
+// text comes from gateways.
+struct ParsedVersion {
+  enum class Error { kNone, kMalformed, kOutOfRange };
+  Error error = Error::kNone;
+  std::array<uint64_t, 3> parts{0, 0, 0};
+};
+
+ParsedVersion ParseVersion(std::string_view v) {
+  if (!v.empty() && v[0] == 'v') v.remove_prefix(1);
   v = v.substr(0, v.find_first_of("-+"));
-  std::array<int, 3> parts{0, 0, 0};
+  ParsedVersion out;
   size_t pos = 0;
   for (int i = 0; i < 3; ++i) {
     size_t end = v.find('.', pos);
-    std::string part = v.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (part.empty() || !std::all_of(part.begin(), part.end(), ::isdigit)) return std::nullopt;
-    parts[i] = std::stoi(part);
-    if (end == std::string::npos) return i == 0 ? std::nullopt : std::optional(parts);
+    std::string_view part = v.substr(pos, end == std::string_view::npos ? v.npos : end - pos);
+    if (part.empty() ||
+        !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return {ParsedVersion::Error::kMalformed, {}};
+    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), out.parts[i]);
+    if (ec == std::errc::result_out_of_range) return {ParsedVersion::Error::kOutOfRange, {}};
+    if (ec != std::errc() || ptr != part.data() + part.size())
+      return {ParsedVersion::Error::kMalformed, {}};
+    if (end == std::string_view::npos) {
+      if (i == 0) return {ParsedVersion::Error::kMalformed, {}};
+      return out;
+    }
     pos = end + 1;
   }
-  return parts;
+  return out;
+}
+
+absl::Status CheckVersionNumbers(std::string_view field, const std::string& version) {
+  if (ParseVersion(version).error != ParsedVersion::Error::kOutOfRange) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "invalid capability constraint: ", AsAbsl(field), " \"",
+      AsAbsl(std::string_view(version).substr(0, 64)), "\" has a number out of range"));
 }
 
 bool BitsSubset(const google::protobuf::RepeatedField<uint64_t>& sub,
@@ -155,11 +184,22 @@ net::Capabilities MakeCapabilities(const std::set<int>& caps, const std::string&
 }
 
 bool VersionAtLeast(const std::string& version, const std::string& minimum) {
-  auto min = ParseVersion(minimum);
-  if (!min) return true;
-  auto have = ParseVersion(version);
-  if (!have) return false;
-  return *have >= *min;
+  ParsedVersion min = ParseVersion(minimum);
+  if (min.error != ParsedVersion::Error::kNone) return true;
+  ParsedVersion have = ParseVersion(version);
+  if (have.error != ParsedVersion::Error::kNone) return false;
+  return have.parts >= min.parts;
+}
+
+absl::Status CheckConstraintNumbers(const net::Capabilities& requester) {
+  const net::Capabilities::Constraints& constraints = requester.constraints();
+  if (auto s = CheckVersionNumbers("minVersion", constraints.minversion()); !s.ok()) return s;
+  for (const auto& [cap, per_cap] : constraints.percapability()) {
+    for (const auto& [model, need] : per_cap.models()) {
+      if (auto s = CheckVersionNumbers("runnerVersion", need.runnerversion()); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 bool CompatibleWith(const net::Capabilities& requester, const net::Capabilities& provider) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "common/capability.h"
 #include "lp_rpc.pb.h"
 
@@ -42,5 +43,10 @@ bool CompatibleWith(const net::Capabilities& requester, const net::Capabilities&
 // Semantic version comparison with pre-release suffixes ignored. Returns false when `version`
 // cannot be parsed; true when `minimum` cannot be parsed (go-livepeer's behaviour).
 bool VersionAtLeast(const std::string& version, const std::string& minimum);
+
+// Rejects a requester whose version constraints (minVersion, per-model runnerVersion) hold a
+// number beyond uint64: InvalidArgument naming the field. Other malformed versions pass, as in
+// go-livepeer (VersionAtLeast then ignores them).
+absl::Status CheckConstraintNumbers(const net::Capabilities& requester);
 
 }  // namespace baton::orchestrator

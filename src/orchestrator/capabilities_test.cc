@@ -117,5 +117,31 @@ TEST(Capabilities, AdvertisedVersionPassesGatewaysAskingForTheCurrentRelease) {
   EXPECT_FALSE(CompatibleWith(gateway, MakeCapabilities({0, 1}, "0.1.0")));
 }
 
+// Gateway-chosen version text is parsed without exceptions: numbers are uint64 (as in the
+// semver package go-livepeer uses); beyond that a constraint is refused by name.
+TEST(Capabilities, HostileVersionNumbers) {
+  EXPECT_FALSE(VersionAtLeast("0.9.1", "1.99999999999"));  // past int, within uint64
+  EXPECT_TRUE(VersionAtLeast("18446744073709551615.0.0", "18446744073709551614.9"));
+  EXPECT_TRUE(VersionAtLeast("0.9.1", "1.99999999999999999999999"));  // unparsable minimum
+  EXPECT_FALSE(VersionAtLeast("1.99999999999999999999999", "0.1"));
+  EXPECT_TRUE(VersionAtLeast("0.9.1", "0.-1.2"));
+  EXPECT_TRUE(VersionAtLeast("0.9.1", std::string("0.\0.1", 5)));
+
+  auto requester = WithBits({1});
+  EXPECT_TRUE(CheckConstraintNumbers(requester).ok());
+  requester.mutable_constraints()->set_minversion("1.99999999999");
+  EXPECT_TRUE(CheckConstraintNumbers(requester).ok());
+  requester.mutable_constraints()->set_minversion("v1.2.99999999999999999999999-x");
+  absl::Status s = CheckConstraintNumbers(requester);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "invalid capability constraint: minVersion \"v1.2.99999999999999999999999-x\" has a "
+            "number out of range");
+  requester.mutable_constraints()->set_minversion("0.1.0");
+  auto& rm = (*requester.mutable_constraints()->mutable_percapability())[27];
+  (*rm.mutable_models())["sd"].set_runnerversion("99999999999999999999999.1");
+  EXPECT_EQ(CheckConstraintNumbers(requester).code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace baton::orchestrator

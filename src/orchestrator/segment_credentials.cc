@@ -65,6 +65,7 @@ absl::Status VerifySegmentCredentials(const SegmentRequest& req, std::string_vie
                                       const CredentialCheckers& c) {
   if (!c.identity->VerifySig(sender, FlattenSegment(req), req.seg_data.sig()))
     return absl::PermissionDeniedError("ErrSegSig");
+  if (auto s = CheckConstraintNumbers(req.seg_data.capabilities()); !s.ok()) return s;
   if (!CompatibleWith(req.seg_data.capabilities(), c.node_capabilities))
     return absl::PermissionDeniedError("incompatible capabilities");
   const net::AuthToken* token =

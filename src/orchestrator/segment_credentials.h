@@ -51,7 +51,8 @@ struct CredentialCheckers {
 };
 
 // verifySegCreds after decoding: segment signature by `sender` ("ErrSegSig"), capabilities
-// ("incompatible capabilities"), auth token ("missing/invalid/expired auth token"),
+// ("invalid capability constraint: ..." for a version number beyond uint64, then
+// "incompatible capabilities"), auth token ("missing/invalid/expired auth token"),
 // capacity ("OrchestratorCapped").
 absl::Status VerifySegmentCredentials(const SegmentRequest& request, std::string_view sender,
                                       const CredentialCheckers& checkers);

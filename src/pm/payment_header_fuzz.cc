@@ -1,8 +1,13 @@
-#include "pm/payment_header_fuzz.h"
-
+// libFuzzer target for the payment decoders: the `Livepeer-Payment` and `Livepeer-Segment`
+// headers (base64 + protobuf; the input is split at its first '\n') and a raw Payment message,
+// each decoded payment run through one long-lived recipient as in the node (ticket checks,
+// signatures, nonces, balances). Built only by fuzz/ (never linked into baton).
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "crypto/keccak.h"
+#include "google/protobuf/stubs/logging.h"
 #include "pm/in_memory_chain_facts.h"
 #include "pm/payment_decoder.h"
 #include "pm/recipient.h"
@@ -34,8 +39,6 @@ void RunPayment(const net::Payment& payment) {
   (void)world->recipient.ProcessPayment(payment, "fuzz");
 }
 
-}  // namespace
-
 void FuzzPaymentHeaders(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   // Raw protobuf first (reaches the decoders quickly), then the two headers split at '\n'.
@@ -51,4 +54,16 @@ void FuzzPaymentHeaders(const uint8_t* data, size_t size) {
   (void)ParseSegDataHeader(segment_header);
 }
 
+}  // namespace
 }  // namespace baton::pm
+
+// Protobuf logs every string field with invalid UTF-8 to stderr; that would drown the output.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  baton::pm::FuzzPaymentHeaders(data, size);
+  return 0;
+}

@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as a segment. Whatever FFmpeg makes of them, a transcode
 // must end in an error or in outputs whose counts are self-consistent, never in a crash.
-// Built with -DBATON_FUZZ=ON (clang).
+// Built only by fuzz/project with -DFUZZ_MEDIA=ON (never linked into baton).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -228,6 +228,28 @@ class PaymentTest(unittest.TestCase):
         self.assertEqual(code, 400, body)
         self.assertIn("does not match the session's price 1000/1", body.decode())
 
+    def test_operator_query_bytes_that_are_not_utf8_get_a_400(self):
+        # Raw bytes in a query reach the JSON error text; they once made the JSON encoder throw
+        # out of the handler and end the process.
+        import socket
+        with socket.create_connection(("127.0.0.1", self.node.cli_port), timeout=5) as s:
+            s.sendall(b"GET /tickets?state=\xff\xfe&limit=99999999999999999999 HTTP/1.1\r\n"
+                      b"Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % self.node.cli_port)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        head, _, body = reply.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 400"), reply)
+        self.assertEqual(json.loads(body)["error"], "unknown state: \ufffd\ufffd")
+        self.assertIsNone(self.node.proc.poll())
+        import urllib.error
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            self.node.cli_get("/tickets?limit=99999999999999999999")
+        self.assertEqual(err.exception.code, 400)
+        self.assertEqual(json.loads(err.exception.read())["error"],
+                         "bad limit: 99999999999999999999")
+        self.assertEqual(self.node.cli_get("/tickets")[0], 200)
+
     def test_segment_signature_must_be_the_payment_senders(self):
         info = self.get_orchestrator()
         sd = self.pb.SegData.FromString(base64.b64decode(self.seg_creds(info)))

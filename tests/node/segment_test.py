@@ -179,6 +179,38 @@ class SegmentTest(NodeClient, unittest.TestCase):
         got, _ = self.post(good, self.segment)
         self.assertEqual(got, 200)
 
+    def test_hostile_capability_constraints_are_refused_and_the_node_keeps_serving(self):
+        info = self.get_orchestrator()
+        good = self.seg_data(info, self.segment)
+
+        def with_constraints(min_version="", runner_version=None):
+            sd = self.pb.SegData.FromString(base64.b64decode(good))
+            sd.capabilities.constraints.minVersion = min_version
+            if runner_version is not None:
+                model = sd.capabilities.constraints.PerCapability[27].models["m"]
+                model.runnerVersion = runner_version
+            return base64.b64encode(sd.SerializeToString()).decode()
+
+        huge = "1.99999999999999999999999"
+        cases = [
+            # Past a 32-bit int (once an uncaught std::stoi exception), within uint64.
+            ("minVersion past int", with_constraints("1.99999999999"),
+             "incompatible capabilities"),
+            ("minVersion past uint64", with_constraints(huge),
+             f'invalid capability constraint: minVersion "{huge}" has a number out of range'),
+            ("runnerVersion past uint64", with_constraints("0.0.1", huge),
+             f'invalid capability constraint: runnerVersion "{huge}" has a number out of range'),
+        ]
+        for name, seg, text in cases:
+            with self.subTest(name):
+                for http in ("--http2", "--http1.1"):
+                    got, content = self.post(seg, self.segment, http=http)
+                    self.assertEqual(got, 403, content)
+                    self.assertEqual(content.decode(), text + "\n")
+        self.assertIsNone(self.node.proc.poll())
+        got, _ = self.post(good, self.segment)
+        self.assertEqual(got, 200)
+
     def test_bad_media_is_an_error_in_the_body_and_session_survives(self):
         info = self.get_orchestrator()
         junk = b"this is not a video" * 100
