@@ -1,7 +1,5 @@
 #include "eth/json_rpc.h"
 
-#include <curl/curl.h>
-
 #include <thread>
 
 #include "absl/strings/cord.h"
@@ -15,16 +13,6 @@ namespace baton::eth {
 namespace {
 
 constexpr char kRevertPayload[] = "type.baton/eth.revert-data";
-
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-size_t AppendBody(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
 
 bool IsRetryableMessage(std::string_view message) {
   for (std::string_view m : {"EOF", "tls: use of closed connection", "unsupported block number"})
@@ -88,65 +76,36 @@ void SetRevertData(absl::Status& status, std::string_view data) {
   status.SetPayload(kRevertPayload, absl::Cord(AsAbsl(data)));
 }
 
-struct JsonRpcClient::Attempt {
-  CURLcode curl = CURLE_OK;
-  long http_status = 0;
-  std::string body;
-  std::string curl_error;
-};
-
 JsonRpcClient::JsonRpcClient(JsonRpcOptions options) : options_(std::move(options)) {
-  InitCurlOnce();
   if (options_.max_attempts < 1) options_.max_attempts = 1;
 }
 
-JsonRpcClient::~JsonRpcClient() {
-  for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
-}
+JsonRpcClient::~JsonRpcClient() = default;
 
-void* JsonRpcClient::AcquireHandle() const {
+absl::StatusOr<http::HttpResponse> JsonRpcClient::Post(const std::string& body) const {
+  std::unique_ptr<http::HttpClient> client;
   {
     std::lock_guard lock(mu_);
-    if (!idle_handles_.empty()) {
-      void* h = idle_handles_.back();
-      idle_handles_.pop_back();
-      return h;
+    if (!idle_clients_.empty()) {
+      client = std::move(idle_clients_.back());
+      idle_clients_.pop_back();
     }
   }
-  return curl_easy_init();
-}
-
-void JsonRpcClient::ReleaseHandle(void* handle) const {
-  curl_easy_reset(static_cast<CURL*>(handle));  // keeps the live connection for reuse
+  if (!client) client = std::make_unique<http::HttpClient>();
+  http::ClientRequest request;
+  request.method = "POST";
+  request.url = options_.url;
+  request.headers = {{"content-type", "application/json"}};
+  request.body = body;
+  request.has_body = true;
+  request.verify_peer = true;  // a provider is a public service with a real certificate
+  request.connect_timeout = options_.timeout;
+  request.total_timeout = options_.timeout;
+  request.max_response_bytes = 256u << 20;  // a block of logs is large, not unbounded
+  auto response = client->Send(request);
   std::lock_guard lock(mu_);
-  idle_handles_.push_back(handle);
-}
-
-JsonRpcClient::Attempt JsonRpcClient::Post(const std::string& body) const {
-  Attempt a;
-  CURL* curl = static_cast<CURL*>(AcquireHandle());
-  if (curl == nullptr) {
-    a.curl = CURLE_FAILED_INIT;
-    a.curl_error = "curl_easy_init failed";
-    return a;
-  }
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // required for timeouts in threads
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a.body);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  a.curl = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.http_status);
-  if (a.curl != CURLE_OK) a.curl_error = error[0] ? error : curl_easy_strerror(a.curl);
-  curl_slist_free_all(headers);
-  ReleaseHandle(curl);
-  return a;
+  idle_clients_.push_back(std::move(client));  // keeps the live connection for reuse
+  return response;
 }
 
 absl::StatusOr<nlohmann::json> JsonRpcClient::Call(std::string_view method,
@@ -163,18 +122,18 @@ absl::StatusOr<nlohmann::json> JsonRpcClient::Call(std::string_view method,
   absl::Status last;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     if (attempt > 1) std::this_thread::sleep_for(options_.backoff * (attempt - 1));
-    Attempt a = Post(body);
+    auto a = Post(body);
     bool retryable = false;
     std::string m(method);
-    if (a.curl != CURLE_OK) {
-      last = absl::UnavailableError(absl::StrCat(m, ": ", a.curl_error));
-      retryable = !sends_tx || a.curl == CURLE_COULDNT_CONNECT;
-    } else if (a.http_status != 200) {
+    if (!a.ok()) {
+      last = absl::UnavailableError(absl::StrCat(m, ": ", a.status().message()));
+      retryable = !sends_tx || http::NeverSent(a.status());
+    } else if (a->status != 200) {
       last = absl::UnavailableError(
-          absl::StrCat(m, ": HTTP ", a.http_status, " ", a.body.substr(0, 200)));
-      retryable = !sends_tx && (a.http_status == 429 || a.http_status >= 500);
+          absl::StrCat(m, ": HTTP ", a->status, " ", a->body.substr(0, 200)));
+      retryable = !sends_tx && (a->status == 429 || a->status >= 500);
     } else {
-      absl::StatusOr<nlohmann::json> result = DecodeJsonRpcResponse(method, a.body, &retryable);
+      absl::StatusOr<nlohmann::json> result = DecodeJsonRpcResponse(method, a->body, &retryable);
       if (result.ok() || !retryable) return result;
       last = result.status();
     }

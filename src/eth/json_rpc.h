@@ -1,5 +1,6 @@
-// JsonRpcClient: Ethereum JSON-RPC 2.0 over HTTP(S) (libcurl), with per-request timeouts and
-// retries, returning node errors as absl::Status values a user can read.
+// JsonRpcClient: Ethereum JSON-RPC 2.0 over HTTP(S) (the one HTTP client, net/http_client.h,
+// with the provider's TLS certificate verified), with per-request timeouts and retries,
+// returning node errors as absl::Status values a user can read.
 //
 // Retries (doc/pm.md 6): transport failures, HTTP 429/5xx, and node errors whose message contains
 // "EOF", "tls: use of closed connection" or "unsupported block number" are retried up to
@@ -11,11 +12,12 @@
 // revert data, the message reads "<method>: execution reverted: <reason>" and the raw data is
 // attached (RevertData(status)).
 //
-// Thread-safety: Call() may be used from any number of threads; curl handles are pooled so
+// Thread-safety: Call() may be used from any number of threads; HTTP clients are pooled so
 // connections are reused. The client must outlive its calls.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -25,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "net/http_client.h"
 
 namespace baton::eth {
 
@@ -58,15 +61,12 @@ class JsonRpcClient {
   const JsonRpcOptions& options() const { return options_; }
 
  private:
-  struct Attempt;
-  Attempt Post(const std::string& body) const;
-  void* AcquireHandle() const;
-  void ReleaseHandle(void* handle) const;
+  absl::StatusOr<http::HttpResponse> Post(const std::string& body) const;
 
   JsonRpcOptions options_;
   mutable std::mutex mu_;
-  mutable std::vector<void*> idle_handles_;  // CURL*, guarded by mu_
-  mutable int next_id_ = 1;                  // guarded by mu_
+  mutable std::vector<std::unique_ptr<http::HttpClient>> idle_clients_;  // guarded by mu_
+  mutable int next_id_ = 1;                                              // guarded by mu_
 };
 
 }  // namespace baton::eth

@@ -16,9 +16,9 @@
 
 #include "absl/status/statusor.h"
 #include "crypto/secp256k1.h"
-#include "gateway/http_client.h"
 #include "gateway/segment_request.h"
 #include "lp_rpc.pb.h"
+#include "net/http_client.h"
 
 namespace baton::gateway {
 
@@ -65,7 +65,7 @@ class OrchestratorClient {
 
  private:
   std::string base_url_;
-  HttpClient http_;
+  http::HttpClient http_;
 };
 
 }  // namespace baton::gateway

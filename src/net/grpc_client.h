@@ -1,13 +1,14 @@
 // GrpcClient: blocking unary gRPC calls over HTTP/2 (TLS with certificate checks off, as
-// go-livepeer gateways do, or prior-knowledge h2c), built on libcurl. Used by the gateway tool
-// and the benchmarks.
+// go-livepeer gateways do, or prior-knowledge h2c), on the one HTTP client (net/http_client.h)
+// and the one gRPC framing (net/grpc_frame.h). Used by the tests and the benchmarks;
+// DecodeGrpcReply also by the gateway tool, which sends its calls through its own HttpClient.
 //
 // Each call sends one length-prefixed message with content-type application/grpc, te: trailers
 // and grpc-timeout, and maps the reply: grpc-status 0 gives the single response message; any
 // other status becomes an absl::Status with the same code and the decoded grpc-message;
 // transport failures become UNAVAILABLE and timeouts DEADLINE_EXCEEDED.
 //
-// Ownership/threads: a GrpcClient owns at most one libcurl handle (kept between calls when
+// Ownership/threads: a GrpcClient owns at most one HttpClient (kept between calls when
 // reuse_connection is true, which keeps the connection open). Use one client per thread; calls
 // on one client must not overlap.
 #pragma once
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "net/http_client.h"
 #include "net/http_message.h"
 
 namespace baton::http {
@@ -29,6 +31,10 @@ struct GrpcClientOptions {
   bool reuse_connection = false;
   std::chrono::milliseconds connect_timeout{3000};
 };
+
+// A unary reply as gRPC defines it: grpc-status 0 and exactly one message, else the status
+// with its decoded grpc-message.
+absl::StatusOr<std::string> DecodeGrpcReply(const HttpResponse& reply);
 
 class GrpcClient {
  public:
@@ -43,9 +49,8 @@ class GrpcClient {
                                    const HttpHeaders& metadata = {});
 
  private:
-  struct Handle;
   GrpcClientOptions options_;
-  std::unique_ptr<Handle> reused_;
+  std::unique_ptr<HttpClient> reused_;
 };
 
 }  // namespace baton::http

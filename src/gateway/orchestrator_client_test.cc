@@ -1,5 +1,7 @@
 // OrchestratorClient's HTTP behaviour against a scripted HTTP/1.1 server on a free port:
 // deadlines for the response headers, error statuses, and TranscodeResult parsing.
+#include "gateway/orchestrator_client.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -8,8 +10,6 @@
 
 #include <chrono>
 #include <thread>
-
-#include "gateway/orchestrator_client.h"
 
 namespace baton::gateway {
 namespace {
@@ -84,9 +84,10 @@ TEST(OrchestratorClientTest, ParsesTheTranscodeResultAndSendsTheHeaders) {
   EXPECT_EQ(exchange->result.data().segments(0).url(), "https://o/stream/x/P240p30fps16x9/4.ts");
   EXPECT_EQ(exchange->bytes_sent, 13);
   EXPECT_NE(server.request().find("POST /segment HTTP/1.1"), std::string::npos);
-  EXPECT_NE(server.request().find("Livepeer-Segment: c2VnbWVudA=="), std::string::npos);
-  EXPECT_NE(server.request().find("Livepeer-Payment: cGF5"), std::string::npos);
-  EXPECT_NE(server.request().find("Content-Type: video/MP2T"), std::string::npos);
+  // Field names go out lower-cased (HttpHeaders; HTTP/2 requires it, HTTP/1.1 ignores case).
+  EXPECT_NE(server.request().find("livepeer-segment: c2VnbWVudA=="), std::string::npos);
+  EXPECT_NE(server.request().find("livepeer-payment: cGF5"), std::string::npos);
+  EXPECT_NE(server.request().find("content-type: video/MP2T"), std::string::npos);
 }
 
 TEST(OrchestratorClientTest, ErrorStatusCarriesTheOrchestratorsText) {
