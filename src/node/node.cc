@@ -48,6 +48,14 @@ std::string Hostname() {
   return buf;
 }
 
+// How many sessions the node takes: none without a worker (remote transcoders are not
+// supported yet, so only -transcoder attaches one); -maxSessions auto is the attached workers'
+// capacity, else -maxSessions.
+int SessionCapacity(const NodeConfig& config) {
+  if (!config.transcoder) return 0;
+  return config.max_sessions_auto ? worker::LocalTranscoder::kDefaultCapacity : config.max_sessions;
+}
+
 std::string ServiceHost(const std::string& uri) {
   std::string rest = uri.substr(uri.find("://") + 3);
   return rest.substr(0, rest.rfind(':'));
@@ -66,7 +74,7 @@ class NodeImpl : public Node {
   explicit NodeImpl(NodeConfig config)
       : config_(std::move(config)),
         metrics_(Hostname(), "orch"),
-        sessions_(config_.max_sessions_auto ? 0 : config_.max_sessions) {}
+        sessions_(SessionCapacity(config_)) {}
 
   absl::Status Init();
   absl::Status OpenAccount();
@@ -102,7 +110,7 @@ class NodeImpl : public Node {
   std::unique_ptr<OrchestratorService> orchestrator_;
   std::unique_ptr<Admission> admission_;
   MediaStore store_{512u << 20};
-  worker::LocalTranscoder transcoder_;
+  std::unique_ptr<worker::LocalTranscoder> transcoder_;  // with -transcoder only
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
   std::unique_ptr<http::Server> service_;
@@ -167,7 +175,14 @@ absl::Status NodeImpl::Init() {
   }
   transcode::RouteFfmpegLogs(config_.verbosity);  // FFmpeg's log lines through spdlog
   capabilities_ = OrchestratorFeatureCapabilities();
-  for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
+  if (config_.transcoder) {
+    transcoder_ = std::make_unique<worker::LocalTranscoder>();
+    for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
+  } else {
+    spdlog::warn(
+        "No transcoder attached: without -transcoder this node has no transcode capacity and "
+        "refuses every session (OrchestratorCapped); remote transcoders are not supported yet");
+  }
 
   OrchestratorServiceDeps deps;
   deps.identity = identity_.get();
@@ -182,7 +197,7 @@ absl::Status NodeImpl::Init() {
 
   worker::SessionLoops::Options loop_options;
   loop_options.on_end = [this](const std::string& session) {
-    transcoder_.EndSession(session);
+    if (transcoder_) transcoder_->EndSession(session);
     store_.RemoveDirectory(session);
     sessions_.Release(session);
   };
@@ -190,7 +205,7 @@ absl::Status NodeImpl::Init() {
   admission_ = std::make_unique<Admission>(AdmissionDeps{
       orchestrator_.get(), recipient_.get(), &balances_, &metrics_, &payment_executor_});
   segments_ = std::make_unique<SegmentHandler>(
-      SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), &transcoder_, &metrics_});
+      SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), transcoder_.get(), &metrics_});
   DefineOrchestratorMetrics(metrics_, kVersion, sessions_.max());
   return absl::OkStatus();
 }

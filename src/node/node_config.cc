@@ -63,9 +63,7 @@ absl::Status LoadAddresses(const FlagSet& f, NodeConfig& c) {
 
 absl::Status LoadSessions(const FlagSet& f, NodeConfig& c) {
   std::string v = f.GetString("maxSessions");
-  if (v == "auto") {
-    if (c.transcoder)
-      return FlagError("maxSessions", "\"auto\" needs an orchestrator without -transcoder");
+  if (v == "auto") {  // the capacity of the attached workers, decided when they are attached
     c.max_sessions_auto = true;
     c.max_sessions = 0;
     return absl::OkStatus();

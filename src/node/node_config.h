@@ -58,7 +58,7 @@ struct NodeConfig {
   bool ai_service_registry = false;  // use the AI subnet's ServiceRegistry
   bool use_account = false;          // an account was asked for (any of the above set, or on-chain)
   int max_sessions = 10;
-  bool max_sessions_auto = false;
+  bool max_sessions_auto = false;  // -maxSessions auto: the attached workers' capacity
   bool monitor = false;
   std::string nvidia;  // -nvidia: GPU ids or "all"; empty = software
   int verbosity = 3;

@@ -34,7 +34,7 @@ struct SegmentHandlerDeps {
   Admission* admission = nullptr;
   MediaStore* store = nullptr;
   worker::SessionLoops* loops = nullptr;
-  worker::SegmentTranscoder* transcoder = nullptr;
+  worker::SegmentTranscoder* transcoder = nullptr;  // null: none attached
   Metrics* metrics = nullptr;  // may be null
 };
 

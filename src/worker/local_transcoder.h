@@ -16,6 +16,10 @@ namespace baton::worker {
 
 class LocalTranscoder : public SegmentTranscoder {
  public:
+  // Sessions it takes at once when -maxSessions is auto: go-livepeer's default -maxSessions.
+  // FFmpeg shares the machine's cores between them (transcode/thread_budget.h).
+  static constexpr int kDefaultCapacity = 10;
+
   absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
                                                    const net::SegData& seg_data,
                                                    const std::vector<net::VideoProfile>& profiles,

@@ -16,13 +16,14 @@ def free_port():
 
 
 class BatonProcess:
-    def __init__(self, binary, extra_args=(), service_host="localhost", cleartext=False):
+    def __init__(self, binary, extra_args=(), service_host="localhost", cleartext=False,
+                 transcoder=True):
         self.binary = binary
         self.port = free_port()
         self.cli_port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="baton-test-")
         self.service_host = service_host
-        args = [binary, "-orchestrator", "-transcoder",
+        args = [binary, "-orchestrator"] + (["-transcoder"] if transcoder else []) + [
                 f"-serviceAddr={service_host}:{self.port}",
                 f"-cliAddr=127.0.0.1:{self.cli_port}", f"-dataDir={self.data_dir}"]
         if cleartext:

@@ -244,6 +244,41 @@ class CommandLineTest(unittest.TestCase):
         self.assertIn(str(port), out.stderr + out.stdout)
 
 
+class WorkerCapacityTest(unittest.TestCase):
+    """-transcoder attaches the in-process transcoder; -maxSessions auto is its capacity."""
+
+    def get_orchestrator(self, node):
+        lp = pb()
+        creds = grpc.ssl_channel_credentials(root_certificates=node.server_cert())
+        with grpc.secure_channel(f"localhost:{node.port}", creds) as ch:
+            fn = ch.unary_unary("/net.Orchestrator/GetOrchestrator",
+                                request_serializer=lambda m: m.SerializeToString(),
+                                response_deserializer=lp.OrchestratorInfo.FromString)
+            return fn(lp.OrchestratorRequest(address=GATEWAY_A), timeout=5)
+
+    def test_without_transcoder_no_capacity_and_it_says_so(self):
+        sys.path.insert(0, os.path.dirname(__file__))
+        from baton_process import BatonProcess
+        with BatonProcess(ARGS.baton, transcoder=False) as node:
+            status = json.loads(node.cli_get("/status")[1])
+            self.assertEqual(status["Role"], "orchestrator")
+            self.assertEqual(status["MaxSessions"], 0)
+            self.assertFalse(status["LocalTranscoding"])
+            self.assertIn("No transcoder attached", node.read_log())
+            with self.assertRaises(grpc.RpcError) as err:
+                self.get_orchestrator(node)
+            self.assertIn("OrchestratorCapped", err.exception.details())
+
+    def test_max_sessions_auto_is_the_local_transcoders_capacity(self):
+        sys.path.insert(0, os.path.dirname(__file__))
+        from baton_process import BatonProcess
+        with BatonProcess(ARGS.baton, ["-maxSessions=auto"]) as node:
+            status = json.loads(node.cli_get("/status")[1])
+            self.assertEqual(status["MaxSessions"], 10)
+            self.assertTrue(status["LocalTranscoding"])
+            self.assertTrue(self.get_orchestrator(node).transcoder)
+
+
 class CleartextTest(unittest.TestCase):
     def test_h2c_grpc_and_http1(self):
         sys.path.insert(0, os.path.dirname(__file__))
