@@ -6,7 +6,9 @@
 #include <mutex>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_view.h"
 
 namespace baton::http {
 namespace {
@@ -43,7 +45,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (line.substr(0, 5) == "HTTP/") {
     int status = 0;
     if (size_t space = line.find(' '); space != std::string_view::npos)
-      status = std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+      if (!absl::SimpleAtoi(AsAbsl(line.substr(space + 1, 3)), &status)) status = 0;
     if (status >= 200) {
       t->response->status = status;
       t->response->headers = HttpHeaders{};

@@ -106,10 +106,9 @@ void SegmentHandler::Transcode(const std::shared_ptr<Job>& job) {
   net::TranscodeResult result;
   result.set_seq(req.seq());
   auto start = std::chrono::steady_clock::now();
-  auto outputs =
-      deps_.transcoder != nullptr
-          ? deps_.transcoder->Transcode(session, req.seg_data, req.profiles, job->body)
-          : absl::UnavailableError("no transcoder attached");
+  auto outputs = deps_.transcoder != nullptr
+                     ? deps_.transcoder->Transcode(session, req.seg_data, req.profiles, job->body)
+                     : absl::UnavailableError("no transcoder attached");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int64_t pixels = 0;
   absl::Status status = outputs.status();

@@ -35,7 +35,7 @@ struct SegmentHandlerDeps {
   MediaStore* store = nullptr;
   worker::SessionLoops* loops = nullptr;
   worker::SegmentTranscoder* transcoder = nullptr;  // null: none attached
-  Metrics* metrics = nullptr;  // may be null
+  Metrics* metrics = nullptr;                       // may be null
 };
 
 class SegmentHandler {

@@ -1,6 +1,8 @@
 // ChainFacts: everything the payment layer needs to know about the chain, behind one small
-// interface. The on-chain implementation (src/eth) watches blocks, rounds, senders and gas;
-// InMemoryChainFacts (pm/in_memory_chain_facts.h) serves tests and the offchain node.
+// interface. The on-chain implementation (chain::ChainWatcher, src/chain) watches blocks,
+// rounds, senders and gas, and pm::PendingAwareChainFacts narrows its senders' float by the
+// winners not yet redeemed; InMemoryChainFacts (pm/in_memory_chain_facts.h) serves tests and
+// the offchain node.
 //
 // Implementations must be thread-safe: many connection threads ask at once. Calls must be
 // cheap (served from caches), because they run for every OrchestratorInfo and every ticket.

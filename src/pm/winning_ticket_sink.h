@@ -1,10 +1,11 @@
 // WinningTicketSink: where the recipient hands each winning ticket, with everything needed to
-// redeem it on-chain later. The on-chain ledger (src/eth) implements it durably;
-// RecordingTicketSink keeps them in memory for tests.
+// redeem it on-chain later. The ticket ledger (ledger::TicketLedger, src/ledger) implements it
+// durably; RecordingTicketSink keeps them in memory for tests.
 //
-// Accept is called synchronously on the connection thread that processed the payment, before
-// the job response is sent, so a durable implementation can persist first. Implementations must
-// be thread-safe. An error from Accept (disk full, database locked) fails the payment that
+// Accept is called synchronously by the thread processing the payment (the orchestrator's
+// payment executor, off the event loops: orchestrator/admission.h), before the job response is
+// sent, so a durable implementation can persist (fsync) first. Implementations must be
+// thread-safe. An error from Accept (disk full, database locked) fails the payment that
 // carried the ticket: nothing of it is credited and the work is refused, since a ticket that
 // is not stored can never be redeemed (go-livepeer stores asynchronously and credits anyway).
 #pragma once
