@@ -16,7 +16,7 @@
 // on demand by eth_call and cached for at most cache_ttl, in caches of at most
 // max_cached_senders entries each (least recently used evicted). SenderReadsCached tells a
 // caller on an event-loop thread whether a sender's reads would block, so it can move them to a
-// thread that may wait (node: ChainReadPool).
+// thread that may wait (the node's chain-read executor).
 //
 // Listeners registered before Start run on the watcher's thread (on the caller's for Poll):
 // block listeners hear of every new L1 block (the recipient prunes its nonces, the redemption

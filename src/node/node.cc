@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "chain/read_pool.h"
 #include "common/metrics.h"
 #include "eth/account.h"
 #include "ledger/ticket_ledger.h"
@@ -103,7 +102,7 @@ class NodeImpl : public Node {
   std::unique_ptr<OnChain> onchain_;
   std::unique_ptr<pm::PendingAwareChainFacts> chain_facts_;  // on chain: watcher + ledger
   // On chain: GetOrchestrator for a sender the watcher's caches lack runs here, off the loops.
-  std::unique_ptr<chain::ReadPool> chain_reads_;
+  std::unique_ptr<worker::Executor> chain_reads_;
   std::unique_ptr<pm::Recipient> recipient_;
   std::unique_ptr<PricedPaymentTerms> terms_;
   std::set<int> capabilities_;
@@ -272,7 +271,9 @@ absl::Status NodeImpl::Start() {
   service_ = std::make_unique<http::Server>(service_options);
   ChainReads chain_reads;
   if (chain_facts_) {
-    chain_reads_ = std::make_unique<chain::ReadPool>(chain::ReadPool::Options{});
+    // Work still queued at Stop is dropped: its gRPC responders and writers end their calls.
+    chain_reads_ = std::make_unique<worker::Executor>(
+        worker::Executor::Options{"chain read pool", 4, 1024, /*drop_queued_on_stop=*/true});
     chain_reads = {chain_facts_.get(), chain_reads_.get()};
   }
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc(), chain_reads);
@@ -327,8 +328,8 @@ absl::Status NodeImpl::Start() {
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
   if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
-  payment_executor_.Stop();  // payments under way finish (their tickets are stored)
-  loops_.reset();            // joins the session threads
+  payment_executor_.Stop();                // payments under way finish (their tickets are stored)
+  loops_.reset();                          // joins the session threads
   if (cli_) cli_->Stop();
   cli_access_.cookie.reset();  // removes the operator token's file
   if (redeemer_) redeemer_->Stop();

@@ -9,7 +9,7 @@
 namespace baton::orchestrator {
 
 http::HttpHandler OffLoopWhenChainReads(http::HttpHandler handler, const pm::ChainFacts* facts,
-                                        chain::ReadPool* pool) {
+                                        worker::Executor* pool) {
   if (facts == nullptr || pool == nullptr) return handler;
   return [handler = std::move(handler), facts, pool](
              http::HttpRequest request, std::shared_ptr<http::ResponseWriter> response) {
@@ -23,7 +23,8 @@ http::HttpHandler OffLoopWhenChainReads(http::HttpHandler handler, const pm::Cha
       return handler(std::move(request), std::move(response));
     }
     auto shared = std::make_shared<http::HttpRequest>(std::move(request));
-    if (!pool->Submit([handler, shared, response] { handler(std::move(*shared), response); })) {
+    if (!pool->Submit([handler, shared, response] { handler(std::move(*shared), response); })
+             .ok()) {
       response->RespondError(503, "Service Unavailable");
     }
   };

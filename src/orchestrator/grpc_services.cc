@@ -55,7 +55,7 @@ void RegisterOrchestratorService(OrchestratorService* service, http::GrpcService
           if (responder->IsCancelled()) return;
           responder->Finish(get_orchestrator(bytes, ctx));
         };
-        if (!chain_reads.pool->Submit(std::move(work))) {
+        if (!chain_reads.pool->Submit(std::move(work)).ok()) {
           responder->Finish(http::GrpcResult::Error(
               http::GrpcCode::kUnavailable, "orchestrator busy: too many chain reads in progress"));
         }

@@ -3,10 +3,10 @@
 // (UNKNOWN with the error text).
 #pragma once
 
-#include "chain/read_pool.h"
 #include "net/grpc_service.h"
 #include "orchestrator/orchestrator_service.h"
 #include "pm/chain_facts.h"
+#include "worker/executor.h"
 
 namespace baton::orchestrator {
 
@@ -19,7 +19,7 @@ namespace baton::orchestrator {
 // does the same read, on a pool thread, into bounded caches (chain_watcher.h).
 struct ChainReads {
   const pm::ChainFacts* facts = nullptr;
-  chain::ReadPool* pool = nullptr;
+  worker::Executor* pool = nullptr;
 };
 
 // Registers net.Orchestrator/{GetOrchestrator, Ping, EndTranscodingSession}.

@@ -13,9 +13,9 @@ Executor::~Executor() { Stop(); }
 absl::Status Executor::Submit(Task task, const std::string& key) {
   std::lock_guard lock(mu_);
   if (stopping_) return absl::UnavailableError(options_.name + " is stopping");
-  if (queued_ >= options_.max_queued)
+  if (waiting_ >= options_.max_queued)
     return absl::ResourceExhaustedError(options_.name + " is busy");
-  ++queued_;
+  ++waiting_;
   if (key.empty()) {
     unkeyed_.push_back(std::move(task));
     ready_.push_back("");
@@ -32,8 +32,10 @@ absl::Status Executor::Submit(Task task, const std::string& key) {
 void Executor::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    wake_.wait(lock, [&] { return !ready_.empty() || (stopping_ && queued_ == 0); });
-    if (ready_.empty()) return;  // stopping and drained
+    // A stopping executor's thread leaves once nothing is runnable: a lane whose task is
+    // running elsewhere is drained by the thread running it.
+    wake_.wait(lock, [&] { return !ready_.empty() || stopping_; });
+    if (ready_.empty()) return;
     std::string key = std::move(ready_.front());
     ready_.pop_front();
     Task task;
@@ -46,11 +48,11 @@ void Executor::Run() {
       lane.tasks.pop_front();
       lane.running = true;
     }
+    --waiting_;
     lock.unlock();
     task();
     task = nullptr;  // captured state is released before the next task starts
     lock.lock();
-    --queued_;
     if (!key.empty()) {
       auto it = lanes_.find(key);
       it->second.running = false;
@@ -61,26 +63,38 @@ void Executor::Run() {
         wake_.notify_one();
       }
     }
-    if (stopping_ && queued_ == 0) wake_.notify_all();
   }
 }
 
 void Executor::Stop() {
+  std::deque<Task> dropped;
   {
     std::lock_guard lock(mu_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
+    if (options_.drop_queued_on_stop) {
+      dropped.swap(unkeyed_);
+      for (auto& [key, lane] : lanes_)
+        for (auto& task : lane.tasks) dropped.push_back(std::move(task));
+      for (auto it = lanes_.begin(); it != lanes_.end();) {
+        it->second.tasks.clear();
+        it = it->second.running ? std::next(it) : lanes_.erase(it);
+      }
+      ready_.clear();
+      waiting_ = 0;
+    }
   }
   stop_.request_stop();
   wake_.notify_all();
   for (auto& t : threads_)
     if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
   threads_.clear();
+  dropped.clear();  // outside the lock: destroying a task may run its owners' callbacks
 }
 
 size_t Executor::queued() const {
   std::lock_guard lock(mu_);
-  return queued_;
+  return waiting_;
 }
 
 }  // namespace baton::worker

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
+#include <thread>
 #include <vector>
 
 namespace baton::worker {
@@ -58,20 +60,55 @@ TEST(Executor, RunsTasksInParallelAndKeyedTasksInOrder) {
   release.set_value();
 }
 
-TEST(Executor, BoundedAndStopped) {
+TEST(Executor, RefusesBeyondItsQueueBoundAndRunsQueuedTasksAtStop) {
   Executor executor({"busy test", 1, 2});
-  std::promise<void> release;
+  std::promise<void> release, started;
   std::shared_future<void> gate = release.get_future().share();
-  ASSERT_TRUE(executor.Submit([gate] { gate.wait(); }).ok());
-  ASSERT_TRUE(executor.Submit([] {}).ok());
-  absl::Status full = executor.Submit([] {});
-  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_TRUE(executor
+                  .Submit([&started, gate] {
+                    started.set_value();
+                    gate.wait();
+                  })
+                  .ok());
+  started.get_future().wait();  // the one thread is busy; nothing waits
+  std::atomic<int> ran{0};
+  EXPECT_TRUE(executor.Submit([&] { ++ran; }).ok());
+  EXPECT_TRUE(executor.Submit([&] { ++ran; }, "lane").ok());
+  absl::Status full = executor.Submit([&] { ++ran; });
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);  // refused at once
   EXPECT_EQ(full.message(), "busy test is busy");
+  EXPECT_EQ(executor.queued(), 2u);
   release.set_value();
-  executor.Stop();
+  executor.Stop();  // runs what was queued, then joins
+  EXPECT_EQ(ran.load(), 2);
   EXPECT_TRUE(executor.stop_token().stop_requested());
   EXPECT_EQ(executor.Submit([] {}).code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(executor.queued(), 0u);
+}
+
+TEST(Executor, DropQueuedOnStopDestroysQueuedTasksUnrun) {
+  auto owner = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = owner;
+  std::atomic<int> ran{0};
+  Executor executor({"chain reads", 1, 100000, /*drop_queued_on_stop=*/true});
+  std::promise<void> release, started;
+  std::shared_future<void> gate = release.get_future().share();
+  ASSERT_TRUE(executor
+                  .Submit([&started, gate] {
+                    started.set_value();
+                    gate.wait();
+                  })
+                  .ok());
+  started.get_future().wait();
+  ASSERT_TRUE(executor.Submit([held = std::move(owner), &ran] { ++ran; }).ok());
+  ASSERT_TRUE(executor.Submit([&ran] { ++ran; }, "lane").ok());
+  std::thread stopper([&] { executor.Stop(); });
+  // Once Submit is refused the executor is stopping; only then may the running task end.
+  while (executor.Submit([&ran] { ++ran; }).ok()) std::this_thread::sleep_for(1ms);
+  release.set_value();
+  stopper.join();
+  EXPECT_EQ(ran.load(), 0);      // queued tasks are dropped, not run
+  EXPECT_TRUE(watch.expired());  // ... and destroyed, so what they held is released
 }
 
 }  // namespace
