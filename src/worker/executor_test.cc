@@ -60,17 +60,23 @@ TEST(Executor, RunsTasksInParallelAndKeyedTasksInOrder) {
   release.set_value();
 }
 
-TEST(Executor, RefusesBeyondItsQueueBoundAndRunsQueuedTasksAtStop) {
-  Executor executor({"busy test", 1, 2});
-  std::promise<void> release, started;
-  std::shared_future<void> gate = release.get_future().share();
+// Submits a task that holds a thread until `gate` opens, and waits until it runs.
+void OccupyOneThread(Executor& executor, std::shared_future<void> gate) {
+  auto started = std::make_shared<std::promise<void>>();
+  std::future<void> running = started->get_future();
   ASSERT_TRUE(executor
-                  .Submit([&started, gate] {
-                    started.set_value();
+                  .Submit([started, gate] {
+                    started->set_value();
                     gate.wait();
                   })
                   .ok());
-  started.get_future().wait();  // the one thread is busy; nothing waits
+  running.wait();
+}
+
+TEST(Executor, RefusesBeyondItsQueueBoundAndRunsQueuedTasksAtStop) {
+  Executor executor({"busy test", 1, 2});
+  std::promise<void> release;
+  OccupyOneThread(executor, release.get_future().share());  // nothing waits
   std::atomic<int> ran{0};
   EXPECT_TRUE(executor.Submit([&] { ++ran; }).ok());
   EXPECT_TRUE(executor.Submit([&] { ++ran; }, "lane").ok());
@@ -91,15 +97,8 @@ TEST(Executor, DropQueuedOnStopDestroysQueuedTasksUnrun) {
   std::weak_ptr<int> watch = owner;
   std::atomic<int> ran{0};
   Executor executor({"chain reads", 1, 100000, /*drop_queued_on_stop=*/true});
-  std::promise<void> release, started;
-  std::shared_future<void> gate = release.get_future().share();
-  ASSERT_TRUE(executor
-                  .Submit([&started, gate] {
-                    started.set_value();
-                    gate.wait();
-                  })
-                  .ok());
-  started.get_future().wait();
+  std::promise<void> release;
+  OccupyOneThread(executor, release.get_future().share());
   ASSERT_TRUE(executor.Submit([held = std::move(owner), &ran] { ++ran; }).ok());
   ASSERT_TRUE(executor.Submit([&ran] { ++ran; }, "lane").ok());
   std::thread stopper([&] { executor.Stop(); });
