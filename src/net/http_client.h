@@ -5,9 +5,9 @@
 // A request chooses its HTTP version (HTTP/1.1 only; HTTP/2 with h2c prior knowledge on
 // http://; or HTTP/2 when TLS negotiates it and HTTP/1.1 otherwise, as Go's ForceAttemptHTTP2),
 // whether the TLS peer is verified (off for orchestrators and gateways, which present
-// self-signed certificates as every go-livepeer client accepts, wire.md 1; on for a JSON-RPC
+// self-signed certificates as every go-livepeer client accepts, doc/wire.md 1; on for a JSON-RPC
 // provider), a total deadline and optionally a deadline for the response headers (how a
-// gateway tells a stuck orchestrator from a slow transcode, wire.md 3), and a cap on the
+// gateway tells a stuck orchestrator from a slow transcode, doc/wire.md 3), and a cap on the
 // response body. The answer reports when the status line came, bytes each way and the HTTP
 // version used.
 //
