@@ -54,7 +54,7 @@ TEST(GrpcClient, CallsAnIndependentServerOverH2c) {
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(failed.status().message(), "nothing here\n50%");
   auto unknown = client.Call("/test.Svc/Nope", "", milliseconds(5000));
-  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kUnimplemented) << unknown.status();
 }
 
 TEST(GrpcClient, CallsAnIndependentServerOverTlsWithOurCertificate) {
