@@ -1,5 +1,6 @@
 // baton: the orchestrator daemon. Parses flags (go-livepeer's names and precedence), starts
 // the node and serves until SIGINT or SIGTERM.
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -26,6 +27,16 @@ std::map<std::string, std::string> Environment() {
   return env;
 }
 
+// libprotobuf logs an ERROR line of its own for every string field of a peer's message that is
+// not UTF-8, so a client could fill the node's log with them: its lines go to spdlog's debug
+// level (the parse error itself is still answered to the client).
+void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
+                 const std::string& message) {
+  if (level >= google::protobuf::LOGLEVEL_FATAL)
+    return spdlog::critical("libprotobuf {}:{}: {}", file, line, message);
+  spdlog::debug("libprotobuf {}:{}: {}", file, line, message);
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "baton: %s\n", message.c_str());
   return 2;
@@ -38,6 +49,7 @@ int main(int argc, char** argv) {
   // Everything the node creates (keys, certificates, ledger, cookies, directories) is for its
   // own user only, whatever the caller's umask.
   umask(077);
+  google::protobuf::SetLogHandler(&ProtobufLog);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto config = LoadNodeConfig(args, Environment());
   if (!config.ok()) return Fail(std::string(config.status().message()));

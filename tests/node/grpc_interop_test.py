@@ -123,6 +123,21 @@ class NodeTest(unittest.TestCase):
         self.assertIn("OrchestratorRequest", err.exception.details())
         self.assert_still_serving()
 
+    def test_invalid_utf8_strings_do_not_flood_the_log(self):
+        # Capabilities.version (field 4) holding bytes that are not UTF-8, inside
+        # OrchestratorRequest.capabilities (field 3): libprotobuf reports each such field on its
+        # own log; a client repeating it must not fill the node's log.
+        caps = b"\x22\x02\xff\xfe"
+        raw = (b"\x0a\x14" + GATEWAY_A + b"\x12\x41" + b"\x01" * 65 +
+               b"\x1a" + bytes([len(caps)]) + caps)
+        for _ in range(20):
+            try:
+                self.call("/net.Orchestrator/GetOrchestrator", raw, self.pb.OrchestratorInfo)
+            except grpc.RpcError:
+                pass  # refused or answered, either is fine; the log is what matters
+        self.assert_still_serving()
+        self.assertNotIn("invalid UTF-8", self.node.read_log())
+
     def test_unknown_method_is_unimplemented(self):
         with self.assertRaises(grpc.RpcError) as err:
             self.call("/net.Orchestrator/NoSuchMethod", b"", self.pb.PingPong)
