@@ -1,5 +1,6 @@
 """Start and stop a real `baton` process for end-to-end tests (free ports, temp data dir)."""
 import os
+import random
 import shutil
 import socket
 import ssl
@@ -10,9 +11,21 @@ import urllib.request
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that is free now, chosen below the kernel's ephemeral range (32768 and up).
+
+    A port from bind(0) comes from that range, where any outgoing connection (to anvil, to
+    another test's node) may take it before the node binds it; CI saw exactly that.
+    """
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found in 20000-32767")
 
 
 class BatonProcess:

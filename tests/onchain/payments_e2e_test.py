@@ -30,6 +30,9 @@ import grpc
 
 ARGS = None
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "node"))
+from baton_process import free_port  # noqa: E402
+
 # The price and ticket EV: a 2 s segment of the default ladder (240p + 360p at 30 fps,
 # ~2.0e7 pixels) costs ~6e14 wei, under a third of one ticket's EV (2e15). Face value = EV,
 # so every ticket wins and goes to the ledger.
@@ -37,11 +40,6 @@ PRICE = 30000000
 TICKET_EV = 2000000000000000
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PaymentsOnDevnet(unittest.TestCase):
