@@ -178,6 +178,12 @@ class TokenTest(unittest.TestCase):
             host = f"{cli_host}:{node.cli_port}" if cli_host != "0.0.0.0" else \
                 f"127.0.0.1:{node.cli_port}"
             cookie = os.path.join(node.data_dir, "operator.cookie")
+            # The node writes the cookie just after its operator port listens (so that a
+            # failed second start on the same dataDir never replaces a running node's cookie).
+            for _ in range(100):
+                if os.path.exists(cookie):
+                    break
+                time.sleep(0.05)
             mode = stat.S_IMODE(os.stat(cookie).st_mode)
             self.assertEqual(mode, 0o600, oct(mode))
             with open(cookie) as f:
@@ -222,6 +228,10 @@ class TokenTest(unittest.TestCase):
             self.assertFalse(os.path.exists(cookie))
             node.log.close()
             node.start()
+            for _ in range(100):
+                if os.path.exists(cookie):
+                    break
+                time.sleep(0.05)
             with open(cookie) as f:
                 self.assertNotEqual(f.read().strip(), token)
         finally:
