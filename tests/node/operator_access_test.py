@@ -57,6 +57,15 @@ def request(port, method, path, body=None, headers=None, connect="127.0.0.1"):
     return status, text
 
 
+def wait_for(path):
+    """The node writes its cookie just after its operator port listens (so that a failed
+    second start on the same dataDir never replaces a running node's cookie)."""
+    for _ in range(100):
+        if os.path.exists(path):
+            return
+        time.sleep(0.05)
+
+
 def make_node(cli_host=None, extra=()):
     sys.path.insert(0, os.path.dirname(__file__))
     from baton_process import BatonProcess
@@ -178,12 +187,7 @@ class TokenTest(unittest.TestCase):
             host = f"{cli_host}:{node.cli_port}" if cli_host != "0.0.0.0" else \
                 f"127.0.0.1:{node.cli_port}"
             cookie = os.path.join(node.data_dir, "operator.cookie")
-            # The node writes the cookie just after its operator port listens (so that a
-            # failed second start on the same dataDir never replaces a running node's cookie).
-            for _ in range(100):
-                if os.path.exists(cookie):
-                    break
-                time.sleep(0.05)
+            wait_for(cookie)
             mode = stat.S_IMODE(os.stat(cookie).st_mode)
             self.assertEqual(mode, 0o600, oct(mode))
             with open(cookie) as f:
@@ -228,10 +232,7 @@ class TokenTest(unittest.TestCase):
             self.assertFalse(os.path.exists(cookie))
             node.log.close()
             node.start()
-            for _ in range(100):
-                if os.path.exists(cookie):
-                    break
-                time.sleep(0.05)
+            wait_for(cookie)
             with open(cookie) as f:
                 self.assertNotEqual(f.read().strip(), token)
         finally:
