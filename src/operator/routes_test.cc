@@ -19,7 +19,15 @@ TEST(OperatorRoutes, EveryRouteIsDescribedOnceWithItsAnswer) {
   }
   EXPECT_EQ(OperatorRoute("/redeemTicket").methods, std::vector<std::string>{"POST"});
   EXPECT_TRUE(OperatorRoute("/status").methods.empty());
-  EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 4u);
+  EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 8u);
+  // livepeer_cli sends its reward as a GET.
+  EXPECT_EQ(OperatorRoute("/reward").methods, (std::vector<std::string>{"GET", "POST"}));
+  // Every write is a POST.
+  for (const char* path :
+       {"/bond", "/unbond", "/rebond", "/withdrawStake", "/withdrawFees", "/claimEarnings",
+        "/transferTokens", "/setOrchestratorConfig", "/setPriceForBroadcaster", "/setMaxFaceValue",
+        "/setLogLevel", "/setMaxGasPrice", "/setMinGasPrice", "/signMessage"})
+    EXPECT_EQ(OperatorRoute(path).methods, std::vector<std::string>{"POST"}) << path;
 }
 
 TEST(OperatorRoutes, FormParamsFromTheQueryOfAGetOrTheBodyOfAPost) {
