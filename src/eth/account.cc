@@ -60,7 +60,10 @@ absl::StatusOr<std::unique_ptr<Account>> Account::Open(const AccountOptions& opt
 std::string Account::Sign(std::string_view msg) const { return crypto::Sign(key_, msg); }
 
 std::string Account::SignText(std::string_view msg) const {
-  std::string prefixed = "\x19Ethereum Signed Message:\n" + std::to_string(msg.size());
+  std::string prefixed =
+      "\x19"
+      "Ethereum Signed Message:\n" +
+      std::to_string(msg.size());
   prefixed.append(msg);
   std::string sig = key_.SignDigest(crypto::Keccak256(prefixed));
   sig[64] = static_cast<char>(sig[64] + 27);

@@ -51,6 +51,12 @@ std::string DumpGoJson(const nlohmann::json& value) {
   return out;
 }
 
+std::string GoRatText(const pm::Rat& value) {
+  if (boost::multiprecision::denominator(value) == 1)
+    return boost::multiprecision::numerator(value).str();
+  return pm::RatString(value);
+}
+
 absl::StatusOr<std::vector<Value>> ChainReader::Call(const Address& to, std::string_view signature,
                                                      std::string_view outputs,
                                                      const std::vector<Value>& args) const {

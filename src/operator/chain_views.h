@@ -18,12 +18,15 @@
 #include "eth/abi_value.h"
 #include "eth/eth_client.h"
 #include "nlohmann/json.hpp"
+#include "pm/rational.h"
 
 namespace baton::ops {
 
 // A JSON placeholder that DumpGoJson writes as the bare decimal number.
 nlohmann::json BigNumber(const crypto::U256& value);
 std::string DumpGoJson(const nlohmann::json& value);
+// A price as Go's big.Rat marshals to JSON: "n" when integral, else "num/den".
+std::string GoRatText(const pm::Rat& value);
 
 class ChainReader {
  public:

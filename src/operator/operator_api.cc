@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "operator/chain_views.h"
 #include "operator/form_params.h"
 #include "operator/routes.h"
 #include "operator/ticket_handlers.h"
@@ -31,7 +32,7 @@ nlohmann::json Status(const OperatorState& s) {
   for (int c : s.capabilities()) caps.push_back(orchestrator::CapabilityName(c));
   nlohmann::json prices = nlohmann::json::object();
   if (s.prices != nullptr)
-    for (const auto& [who, price] : s.prices->Prices()) prices[who] = pm::RatString(price);
+    for (const auto& [who, price] : s.prices->Prices()) prices[who] = GoRatText(price);
   return {
       // go-livepeer's NodeStatus (common/types.go), the gateway-only parts empty.
       {"Manifests", nlohmann::json::object()},

@@ -95,7 +95,7 @@ class ChainApi {
   const chain::ProtocolContracts& k() const { return d_.chain->watcher().contracts(); }
   const Address& me() const { return d_.account->address(); }
   ChainReader reader() const { return ChainReader(*d_.chain->client(), k()); }
-  std::string OwnPrice() const { return pm::RatString(d_.prices->default_price()); }
+  std::string OwnPrice() const { return GoRatText(d_.prices->default_price()); }
 
   absl::Status Tx(const Address& to, absl::StatusOr<std::string> data, const char* label,
                   std::stop_token stop) const {
