@@ -2,10 +2,9 @@
 // (eth/types/contracts.go, doc/ops.md 2): the orchestrator (Transcoder), the delegator,
 // unbonding locks, protocol parameters, contract addresses, the active pool, an earnings pool.
 //
-// Go marshals *big.Int as a bare JSON number, which may exceed 64 bits (stake in LPT wei): a
-// value made with BigNumber() is written that way by DumpGoJson; addresses are lower-case hex
-// (go-ethereum's Address.MarshalText). Every read is a blocking eth_call: call these off the
-// event loop. Stateless; thread-safe as EthClient is.
+// Big numbers are BigNumber() values (operator/go_json.h: write with DumpGoJson); addresses
+// are lower-case hex (go-ethereum's Address.MarshalText). Every read is a blocking eth_call: call
+// these off the event loop. Stateless; thread-safe as EthClient is.
 #pragma once
 
 #include <optional>
@@ -18,15 +17,9 @@
 #include "eth/abi_value.h"
 #include "eth/eth_client.h"
 #include "nlohmann/json.hpp"
-#include "pm/rational.h"
+#include "operator/go_json.h"
 
 namespace baton::ops {
-
-// A JSON placeholder that DumpGoJson writes as the bare decimal number.
-nlohmann::json BigNumber(const crypto::U256& value);
-std::string DumpGoJson(const nlohmann::json& value);
-// A price as Go's big.Rat marshals to JSON: "n" when integral, else "num/den".
-std::string GoRatText(const pm::Rat& value);
 
 class ChainReader {
  public:

@@ -1,11 +1,11 @@
-#include "operator/chain_views.h"
+#include "operator/go_json.h"
 
 #include <gtest/gtest.h>
 
 namespace baton::ops {
 namespace {
 
-TEST(ChainViews, BigNumbersAreBareJsonNumbersAsGoWritesThem) {
+TEST(GoJson, BigNumbersAreBareJsonNumbersAsGoWritesThem) {
   const crypto::U256 big = *crypto::U256FromDecimal("1000000000000000000000");  // > 2^64
   nlohmann::json j = {
       {"Amount", BigNumber(big)}, {"List", {BigNumber(0), BigNumber(7)}}, {"Text", "1"}};
@@ -14,7 +14,7 @@ TEST(ChainViews, BigNumbersAreBareJsonNumbersAsGoWritesThem) {
   EXPECT_NO_THROW((void)nlohmann::json::parse(text));
 }
 
-TEST(ChainViews, OtherStringsThatLookLikeTheMarkerStayStrings) {
+TEST(GoJson, OtherStringsThatLookLikeTheMarkerStayStrings) {
   // Service URIs come from the chain: anything in them must survive as a string.
   for (std::string uri : {std::string("\x01"
                                       "big:5"),
