@@ -6,6 +6,8 @@
 
 #include "net/router.h"
 #include "operator/operator_api.h"
+#include "operator/operator_chain_api.h"
+#include "operator/settings_api.h"
 
 namespace baton::ops {
 namespace {
@@ -42,6 +44,31 @@ TEST(OperatorRoutes, FormParamsFromTheQueryOfAGetOrTheBodyOfAPost) {
   EXPECT_EQ(FormParam(r, "id"), "");
   EXPECT_EQ(FormParam(r, "sig"), "0xab");
   EXPECT_EQ(FormParam(r, "missing"), "");
+}
+
+// Every route of the table is served, on chain and offchain (where the chain's answer 500
+// "missing ETH client"), and with the table's first method; /metrics only with -monitor.
+TEST(OperatorRoutes, EveryDescribedRouteIsRegistered) {
+  for (bool onchain : {true, false}) {
+    http::Router router;
+    OperatorState state;  // handlers only capture it here
+    RegisterOperatorApi(state, router);
+    RegisterOperatorSettings({}, router);
+    if (onchain) {
+      RegisterOperatorChainApi({}, router);
+    } else {
+      RegisterOffchainChainStubs(router);
+    }
+    for (const auto& route : OperatorRoutes()) {
+      if (route.when == "monitor") continue;
+      http::HttpRequest head;
+      head.method = route.methods.empty() ? "GET" : route.methods.front();
+      head.path = route.path;
+      auto rejection = router.CheckHead(head);
+      EXPECT_FALSE(rejection.has_value())
+          << route.path << (onchain ? " on chain: " : " offchain: ") << rejection->status;
+    }
+  }
 }
 
 }  // namespace
