@@ -3,38 +3,56 @@
 namespace baton::ops {
 namespace {
 
-constexpr char kBigMarker[] =
-    "\x01"
-    "big:";
+// BigNumber values are JSON "binary" values with this subtype: nothing parsed from text or read
+// from the chain is ever a binary value, so no string can turn into a number.
+constexpr std::uint64_t kDecimalSubtype = 0x60;
+
+void Write(const nlohmann::json& j, std::string& out) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, value] : j.items()) {
+        if (!first) out += ',';
+        first = false;
+        out += nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out += ':';
+        Write(value, out);
+      }
+      out += '}';
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      out += '[';
+      for (size_t i = 0; i < j.size(); ++i) {
+        if (i > 0) out += ',';
+        Write(j[i], out);
+      }
+      out += ']';
+      return;
+    }
+    case nlohmann::json::value_t::binary:
+      if (j.get_binary().has_subtype() && j.get_binary().subtype() == kDecimalSubtype) {
+        out.append(j.get_binary().begin(), j.get_binary().end());
+        return;
+      }
+      [[fallthrough]];
+    default:
+      out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
 
 }  // namespace
 
 nlohmann::json BigNumber(const crypto::U256& value) {
-  return std::string(kBigMarker) + crypto::U256ToDecimal(value);
+  const std::string digits = crypto::U256ToDecimal(value);
+  return nlohmann::json::binary(std::vector<std::uint8_t>(digits.begin(), digits.end()),
+                                kDecimalSubtype);
 }
 
 std::string DumpGoJson(const nlohmann::json& value) {
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // The marker's control byte is escaped as \u0001 in the text. A string is replaced only when
-  // it is exactly the marker and digits up to its closing quote; any other string (a service
-  // URI read from the chain, say) stays as it is.
-  const std::string open = "\"\\u0001big:";
   std::string out;
-  out.reserve(text.size());
-  size_t pos = 0;
-  for (size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
-    size_t digits = at + open.size(), end = digits;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    // An opening quote follows ':', ',' or '[' in the compact dump (an escaped one, inside a
-    // string, follows a backslash).
-    const bool opens =
-        at > 0 && (text[at - 1] == ':' || text[at - 1] == ',' || text[at - 1] == '[');
-    if (!opens || end == digits || end >= text.size() || text[end] != '"') continue;
-    out.append(text, pos, at - pos);
-    out.append(text, digits, end - digits);
-    pos = end + 1;
-  }
-  out.append(text, pos, std::string::npos);
+  Write(value, out);
   return out;
 }
 

@@ -1,8 +1,9 @@
 // JSON as go-livepeer's CLI server writes it with Go's encoding/json: *big.Int values are bare
 // numbers, which may exceed 64 bits (stake in LPT wei), and *big.Rat values are strings, "n"
 // when integral, else "num/den". nlohmann::json cannot hold such numbers, so a value made with
-// BigNumber() is a marked string that DumpGoJson writes as the bare decimal; every other string
-// (service URIs read from the chain included) is written as a string, whatever it holds.
+// BigNumber() is a JSON "binary" value (a type no text or chain data ever becomes) that
+// DumpGoJson writes as the bare decimal; every string (service URIs read from the chain
+// included) is written as a string, whatever it holds.
 //
 // Pure functions; thread-safe.
 #pragma once

@@ -31,13 +31,7 @@ TEST(GoJson, OtherStringsThatLookLikeTheMarkerStayStrings) {
     auto parsed = nlohmann::json::parse(text, nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << text;
     EXPECT_EQ(parsed["N"], 3);
-    // Exactly the marker and digits becomes a number; nothing else changes.
-    if (uri == std::string("\x01"
-                           "big:5")) {
-      EXPECT_EQ(parsed["ServiceURI"], 5);
-    } else {
-      EXPECT_EQ(parsed["ServiceURI"], uri) << text;
-    }
+    EXPECT_EQ(parsed["ServiceURI"], uri) << text;
   }
 }
 
