@@ -238,6 +238,16 @@ def json_rpc_seeds(out):
         write(out, "json_rpc", name, json.dumps(body))
 
 
+def go_json_seeds(out):
+    """Strings as the operator port writes them next to big numbers: service URIs, the marker."""
+    for name, text in [("uri", "https://orch.example.com:8935https://10.0.0.1:8935"),
+                       ("marker", "\x01big:12345\x01big:6"),
+                       ("quotes", 'a":\x01big:5","b\\\x01big:7'),
+                       ("utf8", "caf\u00e9 \xff\xfe")]:
+        write(out, "go_json", name, text.encode("utf-8", "surrogateescape")
+              if isinstance(text, str) else text)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pydir", required=True, help="where protoc put lp_rpc_pb2.py")
@@ -253,6 +263,7 @@ def main():
     grpc_frame_seeds(args.out)
     eth_seeds(args.out)
     json_rpc_seeds(args.out)
+    go_json_seeds(args.out)
 
 
 if __name__ == "__main__":

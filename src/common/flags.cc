@@ -185,6 +185,10 @@ double FlagSet::GetDurationSeconds(const std::string& name) const {
   return v.ok() ? *v : 0;
 }
 FlagSource FlagSet::Source(const std::string& name) const { return Get(name).source; }
+bool FlagSet::Has(const std::string& name) const {
+  auto alias = aliases_.find(name);
+  return flags_.count(alias == aliases_.end() ? name : alias->second) > 0;
+}
 
 absl::StatusOr<double> FlagSet::ParseGoDuration(const std::string& text) {
   if (text == "0") return 0.0;

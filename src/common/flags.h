@@ -47,6 +47,8 @@ class FlagSet {
   int64_t GetInt(const std::string& name) const;
   double GetDurationSeconds(const std::string& name) const;
   FlagSource Source(const std::string& name) const;
+  // Whether `name` is declared (as a flag or an alias).
+  bool Has(const std::string& name) const;
   bool IsSet(const std::string& name) const { return Source(name) != FlagSource::kDefault; }
 
   // Flags whose value differs from the default, secrets masked: for the start-up log.

@@ -2,9 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 namespace baton {
 
-void InitLogging(int verbosity) {
+namespace {
+std::atomic<int> current_verbosity{3};
+}  // namespace
+
+void SetLogVerbosity(int verbosity) {
+  current_verbosity.store(verbosity);
   spdlog::level::level_enum level = spdlog::level::info;
   if (verbosity <= 1)
     level = spdlog::level::warn;
@@ -15,6 +22,12 @@ void InitLogging(int verbosity) {
   else
     level = spdlog::level::trace;
   spdlog::set_level(level);
+}
+
+int LogVerbosity() { return current_verbosity.load(); }
+
+void InitLogging(int verbosity) {
+  SetLogVerbosity(verbosity);
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [%t] %v");
 }
 

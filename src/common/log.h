@@ -7,5 +7,9 @@
 namespace baton {
 
 void InitLogging(int verbosity);
+// Changes the verbosity at run time (the operator port's /setLogLevel); thread-safe.
+void SetLogVerbosity(int verbosity);
+// The verbosity last set (go-livepeer's /getLogLevel).
+int LogVerbosity();
 
 }  // namespace baton

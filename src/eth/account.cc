@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "crypto/eth_sign.h"
+#include "crypto/keccak.h"
 
 namespace baton::eth {
 
@@ -57,6 +58,17 @@ absl::StatusOr<std::unique_ptr<Account>> Account::Open(const AccountOptions& opt
 }
 
 std::string Account::Sign(std::string_view msg) const { return crypto::Sign(key_, msg); }
+
+std::string Account::SignText(std::string_view msg) const {
+  std::string prefixed =
+      "\x19"
+      "Ethereum Signed Message:\n" +
+      std::to_string(msg.size());
+  prefixed.append(msg);
+  std::string sig = key_.SignDigest(crypto::Keccak256(prefixed));
+  sig[64] = static_cast<char>(sig[64] + 27);
+  return sig;
+}
 
 std::string Account::SignDigest(std::string_view digest32) const {
   return crypto::PersonalSign(key_, digest32);

@@ -43,6 +43,9 @@ class Account {
   SignedTransaction SignTransaction(const Transaction& tx) const { return tx.Sign(key_); }
   // Ethereum personal-sign of keccak(msg) (go-livepeer's AccountManager.Sign).
   std::string Sign(std::string_view msg) const;
+  // EIP-191 signature of a text message: keccak("\x19Ethereum Signed Message:\n" ‖ len ‖ msg),
+  // v = 27/28 (go-livepeer's AccountManager.Sign, the operator port's /signMessage).
+  std::string SignText(std::string_view msg) const;
   // Personal-sign of a 32-byte digest (tickets).
   std::string SignDigest(std::string_view digest32) const;
 

@@ -88,6 +88,11 @@ void GasPriceMonitor::SetMaxGasPrice(const crypto::U256& max) {
   max_ = max;
 }
 
+crypto::U256 GasPriceMonitor::MinGasPrice() const {
+  std::lock_guard lock(mu_);
+  return min_;
+}
+
 void GasPriceMonitor::SetMinGasPrice(const crypto::U256& min) {
   std::lock_guard lock(mu_);
   min_ = min;

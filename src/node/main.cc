@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   spdlog::info("Baton {} starting: network={} dataDir={}", kVersion, config->network,
                config->data_dir);
   for (const auto& [name, value] : config->non_default_flags) spdlog::info("  -{}={}", name, value);
+  for (const auto& warning : config->flag_warnings) spdlog::warn("{}", warning);
 
   // Block the stop signals before any thread starts, then wait for them here.
   sigset_t stop_signals;

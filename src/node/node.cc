@@ -304,11 +304,18 @@ absl::Status NodeImpl::Start() {
   state.ledger = ledger_.get();
   state.redeemer = redeemer_.get();
   state.executor = &operator_executor_;
+  state.prices = &*prices_;
+  state.chain_id = onchain_ ? onchain_->chain_id() : 0;
+  if (onchain_) state.current_round = [this] { return onchain_->watcher().CurrentRound(); };
   ops::RegisterOperatorApi(state, cli_->router());
-  ops::RegisterOperatorSettings({[this](int n) { sessions_.set_max(n); }}, cli_->router());
-  if (onchain_)
-    ops::RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri,
-                                  &operator_executor_, cli_->router());
+  ops::RegisterOperatorSettings(
+      {[this](int n) { sessions_.set_max(n); }, &*prices_, recipient_.get()}, cli_->router());
+  if (onchain_) {
+    ops::RegisterOperatorChainApi({onchain_.get(), account_, &operator_executor_, &*prices_},
+                                  cli_->router());
+  } else {
+    ops::RegisterOffchainChainStubs(cli_->router());
+  }
 
   auto port = service_->Start();
   if (!port.ok())

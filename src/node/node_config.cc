@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "node/compat_flags.h"
+
 namespace baton::node {
 namespace {
 
@@ -184,9 +186,13 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   FlagSet local;
   FlagSet& f = flags_out ? *flags_out : local;
   DefineNodeFlags(f);
+  const std::vector<std::string> compat = DefineCompatFlags(f);
   if (auto s = f.Parse(args, env); !s.ok()) return s;
+  auto warnings = CheckCompatFlags(f, compat);
+  if (!warnings.ok()) return warnings.status();
 
   NodeConfig c;
+  c.flag_warnings = *std::move(warnings);
   c.orchestrator = f.GetBool("orchestrator");
   c.transcoder = f.GetBool("transcoder");
   c.network = f.GetString("network");

@@ -75,6 +75,8 @@ struct NodeConfig {
   } service_limits;
 
   std::vector<std::pair<std::string, std::string>> non_default_flags;  // secrets masked
+  // One per go-livepeer flag that was set and is ignored (node/compat_flags.h), to log.
+  std::vector<std::string> flag_warnings;
 };
 
 void DefineNodeFlags(FlagSet& flags);

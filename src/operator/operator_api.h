@@ -1,7 +1,9 @@
 // The operator port (-cliAddr): what go-livepeer's CLI web server offers an operator, over
-// plain HTTP on loopback by default. GET /status (JSON), GET /metrics (Prometheus text, only
-// with -monitor), GET /tickets (the winning-ticket ledger) and POST /redeemTicket id=N (redeem
-// now, whatever the gas price threshold says).
+// plain HTTP on loopback by default. Here the node's own routes: /status (go-livepeer's JSON
+// plus Baton's fields), /IsOrchestrator, /IsRedeemer, /EthChainID, /metrics (only with
+// -monitor), and Baton's /tickets (the winning-ticket ledger), /redeemTicket (redeem now,
+// whatever the gas price threshold says) and /earnings (winning tickets by round). Settings:
+// operator/settings_api.h; the chain: operator/operator_chain_api.h.
 //
 // Routes, methods and answers are described in operator/routes.h. Handlers read the node's
 // state through OperatorState; they run on the operator server's loop threads and do not
@@ -15,6 +17,7 @@
 #include "ledger/ticket_ledger.h"
 #include "net/router.h"
 #include "orchestrator/session_registry.h"
+#include "pm/price_book.h"
 #include "redeem/redeemer.h"
 #include "worker/executor.h"
 
@@ -40,11 +43,16 @@ struct OperatorState {
   ledger::TicketLedger* ledger = nullptr;    // null without an account
   redeem::Redeemer* redeemer = nullptr;      // null offchain
   worker::Executor* executor = nullptr;      // runs the handlers that block
+  const pm::PriceBook* prices = nullptr;     // /status's BroadcasterPrices
+  uint64_t chain_id = 0;                     // 0 offchain
+  std::function<int64_t()> current_round;    // null offchain
 };
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);
 
-// Registers `handler` for `path` with the methods operator/routes.cc describes for it.
+// Registers `handler` for `path` with the methods operator/routes.cc describes for it; a
+// request without one of the route's required parameters is answered 400 "missing form param:
+// NAME" (go-livepeer's mustHaveFormParams) before the handler runs.
 void HandleRoute(http::Router& router, const std::string& path, http::HttpHandler handler);
 
 // A GET's query parameter or a POST's urlencoded form parameter (operator/form_params.h).

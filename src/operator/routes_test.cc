@@ -6,6 +6,8 @@
 
 #include "net/router.h"
 #include "operator/operator_api.h"
+#include "operator/operator_chain_api.h"
+#include "operator/settings_api.h"
 
 namespace baton::ops {
 namespace {
@@ -19,7 +21,15 @@ TEST(OperatorRoutes, EveryRouteIsDescribedOnceWithItsAnswer) {
   }
   EXPECT_EQ(OperatorRoute("/redeemTicket").methods, std::vector<std::string>{"POST"});
   EXPECT_TRUE(OperatorRoute("/status").methods.empty());
-  EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 4u);
+  EXPECT_EQ(OperatorRoute("/activateOrchestrator").params.size(), 8u);
+  // livepeer_cli sends its reward as a GET.
+  EXPECT_EQ(OperatorRoute("/reward").methods, (std::vector<std::string>{"GET", "POST"}));
+  // Every write is a POST.
+  for (const char* path :
+       {"/bond", "/unbond", "/rebond", "/withdrawStake", "/withdrawFees", "/claimEarnings",
+        "/transferTokens", "/setOrchestratorConfig", "/setPriceForBroadcaster", "/setMaxFaceValue",
+        "/setLogLevel", "/setMaxGasPrice", "/setMinGasPrice", "/signMessage"})
+    EXPECT_EQ(OperatorRoute(path).methods, std::vector<std::string>{"POST"}) << path;
 }
 
 TEST(OperatorRoutes, FormParamsFromTheQueryOfAGetOrTheBodyOfAPost) {
@@ -34,6 +44,31 @@ TEST(OperatorRoutes, FormParamsFromTheQueryOfAGetOrTheBodyOfAPost) {
   EXPECT_EQ(FormParam(r, "id"), "");
   EXPECT_EQ(FormParam(r, "sig"), "0xab");
   EXPECT_EQ(FormParam(r, "missing"), "");
+}
+
+// Every route of the table is served, on chain and offchain (where the chain's answer 500
+// "missing ETH client"), and with the table's first method; /metrics only with -monitor.
+TEST(OperatorRoutes, EveryDescribedRouteIsRegistered) {
+  for (bool onchain : {true, false}) {
+    http::Router router;
+    OperatorState state;  // handlers only capture it here
+    RegisterOperatorApi(state, router);
+    RegisterOperatorSettings({}, router);
+    if (onchain) {
+      RegisterOperatorChainApi({}, router);
+    } else {
+      RegisterOffchainChainStubs(router);
+    }
+    for (const auto& route : OperatorRoutes()) {
+      if (route.when == "monitor") continue;
+      http::HttpRequest head;
+      head.method = route.methods.empty() ? "GET" : route.methods.front();
+      head.path = route.path;
+      auto rejection = router.CheckHead(head);
+      EXPECT_FALSE(rejection.has_value())
+          << route.path << (onchain ? " on chain: " : " offchain: ") << rejection->status;
+    }
+  }
 }
 
 }  // namespace

@@ -90,6 +90,22 @@ absl::StatusOr<Rat> ParsePriceInWei(std::string_view text) {
   return InWei(*amount, currency);
 }
 
+absl::StatusOr<Rat> PricePerPixel(std::string_view price_per_unit, std::string_view pixels_per_unit,
+                                  std::string_view currency) {
+  absl::StatusOr<Rat> price = ParseDecimal(price_per_unit);
+  if (!price.ok())
+    return absl::InvalidArgumentError("error parsing pricePerUnit value: " +
+                                      std::string(price_per_unit));
+  absl::StatusOr<Rat> pixels = ParseDecimal(pixels_per_unit);
+  if (!pixels.ok())
+    return absl::InvalidArgumentError("error parsing pixelsPerUnit value: " +
+                                      std::string(pixels_per_unit));
+  if (*pixels <= 0)
+    return absl::InvalidArgumentError("pixels per unit must be greater than 0, provided " +
+                                      std::string(pixels_per_unit));
+  return InWei(*price / *pixels, currency);
+}
+
 Rat TruncateToMilliWei(const Rat& price) {
   BigInt scaled = boost::multiprecision::numerator(price) * 1000 /
                   boost::multiprecision::denominator(price);  // truncates toward zero
@@ -140,7 +156,29 @@ absl::StatusOr<PriceBook> PriceBook::Create(const Options& options) {
   return book;
 }
 
+Rat PriceBook::default_price() const {
+  std::lock_guard lock(*mu_);
+  return default_price_;
+}
+
+void PriceBook::SetBasePrice(const std::optional<crypto::Address>& gateway, const Rat& price) {
+  std::lock_guard lock(*mu_);
+  if (gateway) {
+    per_gateway_[*gateway] = price;
+  } else {
+    default_price_ = price;
+  }
+}
+
+std::map<std::string, Rat> PriceBook::Prices() const {
+  std::lock_guard lock(*mu_);
+  std::map<std::string, Rat> out{{"default", default_price_}};
+  for (const auto& [gateway, price] : per_gateway_) out[gateway.ChecksumHex()] = price;
+  return out;
+}
+
 Rat PriceBook::BasePrice(const crypto::Address& sender) const {
+  std::lock_guard lock(*mu_);
   auto it = per_gateway_.find(sender);
   return it == per_gateway_.end() ? default_price_ : it->second;
 }

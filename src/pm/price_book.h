@@ -5,11 +5,14 @@
 //
 // Prices are exact rationals. Only wei and ETH prices are supported here; other currencies
 // need the Chainlink price feed and are rejected with a clear error until that exists.
-// Immutable after Create; thread-safe.
+// The operator port changes the default and per-gateway prices at run time (go-livepeer's
+// /setOrchestratorConfig, /setPriceForBroadcaster); every method is thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +28,11 @@ namespace baton::pm {
 // "<decimal><currency>" as -pricePerUnit takes it ("1000", "0.5", "2e" is invalid, "1ETH",
 // "3wei"), converted to wei. An empty currency means wei.
 absl::StatusOr<Rat> ParsePriceInWei(std::string_view price_per_unit);
+
+// pricePerUnit / pixelsPerUnit in wei per pixel, as go-livepeer's CLI takes them (price ≥ 0,
+// pixels a decimal > 0, currency "" / wei / ETH, any case); errors say which value is wrong.
+absl::StatusOr<Rat> PricePerPixel(std::string_view price_per_unit, std::string_view pixels_per_unit,
+                                  std::string_view currency);
 
 // Truncates to a multiple of 1/1000 (go-livepeer PriceToFixed + FixedToPrice).
 Rat TruncateToMilliWei(const Rat& price);
@@ -46,7 +54,11 @@ class PriceBook {
 
   // The gateway's override if it has one, else the default.
   Rat BasePrice(const crypto::Address& sender) const;
-  const Rat& default_price() const { return default_price_; }
+  Rat default_price() const;
+  // Replaces the default price (nullopt) or one gateway's.
+  void SetBasePrice(const std::optional<crypto::Address>& gateway, const Rat& price);
+  // "default" and each gateway's checksummed address → its base price.
+  std::map<std::string, Rat> Prices() const;
   bool auto_adjust() const { return auto_adjust_; }
 
   // The price to quote `sender` for `manifest` ("" outside a session): the session's fixed
@@ -58,8 +70,9 @@ class PriceBook {
   Rat Adjusted(const Rat& base, const Rat& tx_cost_multiplier) const;
 
  private:
-  Rat default_price_;
-  std::map<crypto::Address, Rat> per_gateway_;
+  std::shared_ptr<std::mutex> mu_ = std::make_shared<std::mutex>();  // shared_ptr: movable
+  Rat default_price_;                                                // guarded by *mu_
+  std::map<crypto::Address, Rat> per_gateway_;                       // guarded by *mu_
   bool auto_adjust_ = true;
 };
 

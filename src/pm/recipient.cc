@@ -65,6 +65,16 @@ U256 Recipient::RecipientRand(const WireUint& seed, const crypto::Address& sende
                                            price, expiration)));
 }
 
+void Recipient::SetMaxFaceValue(const U256& max) {
+  std::lock_guard lock(max_face_mu_);
+  config_.max_face_value = max;
+}
+
+U256 Recipient::max_face_value() const {
+  std::lock_guard lock(max_face_mu_);
+  return config_.max_face_value;
+}
+
 U256 Recipient::TxCost(const U256& gas_price) const { return gas_price * config_.redeem_gas; }
 
 absl::StatusOr<U256> Recipient::FaceValue(const crypto::Address& sender) const {
@@ -74,9 +84,8 @@ absl::StatusOr<U256> Recipient::FaceValue(const crypto::Address& sender) const {
   absl::StatusOr<U256> max_float = chain_.MaxFloat(sender);
   if (!max_float.ok()) return max_float.status();
   if (face_value > *max_float) face_value = *max_float;
-  if (config_.max_face_value > 0 && face_value > config_.max_face_value) {
-    face_value = config_.max_face_value;
-  }
+  const U256 max_face = max_face_value();
+  if (max_face > 0 && face_value > max_face) face_value = max_face;
   const absl::Status insufficient = absl::FailedPreconditionError("insufficient sender reserve");
   if (face_value < config_.ticket_ev) return insufficient;
   if (face_value < tx_cost && face_value < TxCost(kAvgGasPriceWei)) return insufficient;

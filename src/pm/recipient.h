@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -86,6 +87,10 @@ class Recipient {
   const crypto::Address& address() const { return config_.address; }
   const crypto::U256& ticket_ev() const { return config_.ticket_ev; }
   Rat ticket_ev_rat() const { return Rat(ToBigInt(config_.ticket_ev)); }
+  // The operator port's /setMaxFaceValue: caps the face value of tickets quoted from now on
+  // (0 = no cap). Thread-safe.
+  void SetMaxFaceValue(const crypto::U256& max);
+  crypto::U256 max_face_value() const;
 
   // Fresh TicketParams for `sender` quoted at `price` (wei per pixel), for every
   // OrchestratorInfo (GetOrchestrator, job responses, refresh). Fails with
@@ -139,7 +144,8 @@ class Recipient {
   PaymentOutcome ProcessTicketless(const DecodedPayment& payment, std::string_view manifest,
                                    const Rat& quoted);
 
-  RecipientConfig config_;
+  RecipientConfig config_;  // max_face_value guarded by max_face_mu_
+  mutable std::mutex max_face_mu_;
   const ChainFacts& chain_;
   WinningTicketSink& sink_;
   Balances& balances_;

@@ -128,12 +128,12 @@ class LoopbackTest(unittest.TestCase):
     def test_form_body_sets_max_sessions_and_query_does_not(self):
         before = self.max_sessions()
         status, text = self.call("POST", "/setMaxSessions", "maxSessions=7")
-        self.assertEqual((status, text), (200, "Max sessions set to 7"))
+        self.assertEqual((status, text), (200, "Max sessions set to 7\n"))
         self.assertEqual(self.max_sessions(), 7)
         # As livepeer_cli sends it: urllib's default form content type.
         data = urllib.parse.urlencode({"maxSessions": 9}).encode()
         with urllib.request.urlopen(f"http://{self.host}/setMaxSessions", data=data) as r:
-            self.assertEqual(r.read().decode(), "Max sessions set to 9")
+            self.assertEqual(r.read().decode(), "Max sessions set to 9\n")
         self.assertEqual(self.max_sessions(), 9)
         # A POST's query string is not read.
         status, text = self.call("POST", "/setMaxSessions?maxSessions=3", "")
@@ -213,7 +213,7 @@ class TokenTest(unittest.TestCase):
             self.assertNotEqual(json.loads(text)["MaxSessions"], 5)
             basic = base64.b64encode(b"operator:" + token.encode()).decode()
             self.assertEqual(call("POST", "/setMaxSessions", "maxSessions=5",
-                                  Authorization="Basic " + basic), (200, "Max sessions set to 5"))
+                                  Authorization="Basic " + basic), (200, "Max sessions set to 5\n"))
             # The browser rules still hold with the token.
             self.assertEqual(call("GET", "/status", Authorization="Bearer " + token,
                                   Origin="http://evil.example")[0], 403)

@@ -136,6 +136,11 @@ class OnChainTest(unittest.TestCase):
                         self.tickets())
         face = sum(int(t["faceValue"]) for t in self.tickets()["tickets"])
         self.assertEqual(self.fees() - before, face)
+        # Earnings by round (the operator port's /earnings) add up to the same.
+        earnings = json.loads(self.cli_get("/earnings"))
+        self.assertEqual(earnings["totals"]["tickets"], won)
+        self.assertEqual(int(earnings["totals"]["redeemedFaceValue"]), face)
+        self.assertEqual(sum(int(r["redeemedFaceValue"]) for r in earnings["rounds"]), face)
         # A second redemption is refused and changes nothing on chain.
         first = self.tickets()["tickets"][0]["id"]
         with self.assertRaises(urllib.error.HTTPError) as err:
@@ -205,7 +210,8 @@ class OnChainTest(unittest.TestCase):
         self.assertEqual(int(self.cli_get("/currentRound")), int(self.chain("round")["currentRound"]))
         with self.assertRaises(urllib.error.HTTPError) as err:
             self.cli_get("/activateOrchestrator", method="POST",
-                         form={"blockRewardCut": 10, "feeShare": 50})
+                         form={"blockRewardCut": 10, "feeShare": 50, "pricePerUnit": 1000,
+                               "pixelsPerUnit": 1, "serviceURI": f"https://127.0.0.1:{self.port}"})
         self.assertEqual(err.exception.code, 400)
         self.assertEqual(err.exception.read().decode().strip(), "orchestrator already registered")
         with self.assertRaises(urllib.error.HTTPError) as err:
