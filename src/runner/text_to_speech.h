@@ -4,7 +4,7 @@
 // libespeak-ng keeps one global synthesiser per process, so this pipeline loads it once and
 // serialises requests on a mutex. `description` (a voice description for the GPU runner's
 // Parler-TTS) is accepted and ignored: eSpeak speaks American English with its f5 voice
-// variant at 160 words per minute.
+// variant at 140 words per minute.
 #pragma once
 
 #include <memory>
