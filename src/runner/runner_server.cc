@@ -39,7 +39,8 @@ RunnerServer::RunnerServer(std::unique_ptr<Pipeline> pipeline, RunnerOptions opt
       options_(std::move(options)),
       executor_({.name = "inference",
                  .threads = std::max(1, options_.worker_threads),
-                 .max_queued = options_.max_queued}),
+                 .max_queued = options_.max_queued,
+                 .drop_queued_on_stop = true}),
       server_(ServerOptionsFor(options_)) {
   http::Router& router = server_.router();
   auto json = [](nlohmann::json body) {

@@ -47,7 +47,7 @@ class RunnerServer {
 
   // Binds and serves; returns the port.
   absl::StatusOr<int> Start();
-  // Stops accepting, ends connections, lets running inference finish.
+  // Stops accepting, ends connections, drops queued requests, lets running inference finish.
   void Stop();
 
  private:
