@@ -18,10 +18,13 @@ constexpr char kModelId[] = "pocketsphinx";
 constexpr int kSampleRate = 16000;           // the en-US model's rate
 constexpr size_t kMaxFileBytes = 50u << 20;  // the runner API's limit (413 above)
 constexpr double kMaxSeconds = 30 * 60;      // a bound on one request's CPU time
-// Below this the whole file is one utterance (the language model sees all of it); above it the
-// decoder's voice activity detection cuts it at pauses.
-constexpr size_t kWholeUtteranceSamples = 30 * kSampleRate;
-// Silence added before and after a short file: speech that starts at its first sample leaves the
+// Decoding: a file up to 20 s is one utterance; a longer one is cut at pauses into pieces of 8 to
+// 20 s (CutPoints).
+constexpr size_t kMaxPieceSamples = 20 * kSampleRate;
+constexpr size_t kMinPieceSamples = 8 * kSampleRate;
+// Sentence chunks: a pause this long between two words starts a new chunk.
+constexpr double kSentencePauseSeconds = 0.3;
+// Silence added before and after each utterance: speech that starts at its first sample leaves the
 // decoder no silence to settle its noise and cepstral estimates on (the round trip of
 // tests/runner loses about a tenth fewer words with it).
 constexpr size_t kPadSamples = kSampleRate * 3 / 10;
@@ -85,19 +88,25 @@ class AudioToText final : public Pipeline {
 
     nlohmann::json chunks = nlohmann::json::array();
     std::string text;
+    const bool sentences = mode == "true" || mode == "sentence";
     for (const std::vector<Word>& utterance : utterances) {
       std::string sentence;
-      for (const Word& word : utterance) {
-        absl::StrAppend(&sentence, sentence.empty() ? "" : " ", word.text);
-        if (mode == "word")
+      double sentence_start = 0;
+      for (size_t i = 0; i < utterance.size(); ++i) {
+        const Word& word = utterance[i];
+        absl::StrAppend(&text, text.empty() ? "" : " ", word.text);
+        if (mode == "word") {
           chunks.push_back({{"timestamp", {word.start, word.end}}, {"text", word.text}});
+        }
+        if (sentence.empty()) sentence_start = word.start;
+        absl::StrAppend(&sentence, sentence.empty() ? "" : " ", word.text);
+        const bool last =
+            i + 1 == utterance.size() || utterance[i + 1].start - word.end >= kSentencePauseSeconds;
+        if (sentences && last) {
+          chunks.push_back({{"timestamp", {sentence_start, word.end}}, {"text", sentence}});
+          sentence.clear();
+        }
       }
-      if (sentence.empty()) continue;
-      if (mode == "true" || mode == "sentence") {
-        chunks.push_back(
-            {{"timestamp", {utterance.front().start, utterance.back().end}}, {"text", sentence}});
-      }
-      absl::StrAppend(&text, text.empty() ? "" : " ", sentence);
     }
     if (mode == "false") chunks.push_back({{"timestamp", {0.0, duration}}, {"text", text}});
     return JsonReply({{"text", text}, {"chunks", chunks}});
@@ -108,45 +117,56 @@ class AudioToText final : public Pipeline {
   std::vector<std::vector<Word>> Recognize(const std::vector<int16_t>& pcm) {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::vector<Word>> utterances;
-    if (pcm.size() <= kWholeUtteranceSamples) {
-      std::vector<int16_t> padded(pcm.size() + 2 * kPadSamples, 0);
-      std::copy(pcm.begin(), pcm.end(), padded.begin() + kPadSamples);
+    size_t start = 0;
+    for (size_t end : CutPoints(pcm)) {
+      // Each piece is one whole utterance, between silences of kPadSamples.
+      std::vector<int16_t> padded(end - start + 2 * kPadSamples, 0);
+      std::copy(pcm.begin() + start, pcm.begin() + end, padded.begin() + kPadSamples);
       ps_start_utt(decoder_);
       ps_process_raw(decoder_, padded.data(), padded.size(), FALSE, TRUE);
       ps_end_utt(decoder_);
-      utterances.push_back(Words(-static_cast<double>(kPadSamples) / kSampleRate));
-      ClampTimes(utterances.back(), static_cast<double>(pcm.size()) / kSampleRate);
-      return utterances;
+      std::vector<Word> words = Words(static_cast<double>(start) / kSampleRate -
+                                      static_cast<double>(kPadSamples) / kSampleRate);
+      ClampTimes(words, static_cast<double>(start) / kSampleRate,
+                 static_cast<double>(end) / kSampleRate);
+      utterances.push_back(std::move(words));
+      start = end;
     }
-    // Long audio: feed it in blocks, ending an utterance whenever the decoder's voice activity
-    // detector reports the end of speech.
-    constexpr size_t kBlock = kSampleRate / 10;
-    size_t utterance_start = 0;
-    bool in_speech = false;
-    ps_start_utt(decoder_);
-    for (size_t at = 0; at < pcm.size(); at += kBlock) {
-      size_t n = std::min(kBlock, pcm.size() - at);
-      ps_process_raw(decoder_, pcm.data() + at, n, FALSE, FALSE);
-      bool speech = ps_get_in_speech(decoder_) != 0;
-      if (speech) in_speech = true;
-      if (in_speech && !speech) {
-        ps_end_utt(decoder_);
-        utterances.push_back(Words(static_cast<double>(utterance_start) / kSampleRate));
-        utterance_start = at + n;
-        in_speech = false;
-        ps_start_utt(decoder_);
-      }
-    }
-    ps_end_utt(decoder_);
-    utterances.push_back(Words(static_cast<double>(utterance_start) / kSampleRate));
     return utterances;
   }
 
-  // Word times inside [0, duration] (a word may begin in the padding).
-  static void ClampTimes(std::vector<Word>& words, double duration) {
+  // Where to cut the file into utterances (each cut is a piece's end; the last is the file's).
+  // A file up to kMaxPieceSamples is one piece, so the language model sees all of it; a longer
+  // one is cut at the quietest 100 ms between kMinPieceSamples and kMaxPieceSamples from the
+  // piece's start, which in speech is a pause between words or sentences.
+  static std::vector<size_t> CutPoints(const std::vector<int16_t>& pcm) {
+    constexpr size_t kWindow = kSampleRate / 10;
+    std::vector<size_t> cuts;
+    size_t start = 0;
+    while (pcm.size() - start > kMaxPieceSamples) {
+      size_t best = start + kMaxPieceSamples;
+      double best_energy = -1;
+      for (size_t at = start + kMinPieceSamples; at + kWindow <= start + kMaxPieceSamples;
+           at += kWindow / 2) {
+        double energy = 0;
+        for (size_t i = at; i < at + kWindow; ++i) energy += static_cast<double>(pcm[i]) * pcm[i];
+        if (best_energy < 0 || energy < best_energy) {
+          best_energy = energy;
+          best = at + kWindow / 2;
+        }
+      }
+      cuts.push_back(best);
+      start = best;
+    }
+    cuts.push_back(pcm.size());
+    return cuts;
+  }
+
+  // Word times inside [start, end] (a word may begin in the padding).
+  static void ClampTimes(std::vector<Word>& words, double start, double end) {
     for (Word& word : words) {
-      word.start = std::clamp(word.start, 0.0, duration);
-      word.end = std::clamp(word.end, word.start, duration);
+      word.start = std::clamp(word.start, start, end);
+      word.end = std::clamp(word.end, word.start, end);
     }
   }
 
@@ -180,7 +200,10 @@ absl::StatusOr<std::unique_ptr<Pipeline>> CreateAudioToText(const ModelPaths& pa
   const std::string lm = dir + "/en-us.lm.bin";
   const std::string dict = dir + "/cmudict-en-us.dict";
   cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(),
-                                 "-dict", dict.c_str(), "-logfn", "/dev/null", nullptr);
+                                 "-dict", dict.c_str(), "-logfn", "/dev/null",
+                                 // Keep silent frames: word times are frame numbers, and with the
+                                 // voice activity filter on they would skip every pause.
+                                 "-remove_silence", "no", nullptr);
   if (config == nullptr) return absl::FailedPreconditionError("pocketsphinx: bad configuration");
   ps_decoder_t* decoder = ps_init(config);
   if (decoder == nullptr) {

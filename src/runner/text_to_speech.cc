@@ -77,8 +77,9 @@ class TextToSpeech final : public Pipeline {
   absl::StatusOr<std::vector<int16_t>> Synthesize(const std::string& text) {
     std::vector<int16_t> samples;
     std::lock_guard<std::mutex> lock(mu_);
-    // The voice's breath noise comes from libc's rand(): a fixed seed makes the same text give
-    // the same audio, request after request (nothing else in this process draws from rand()).
+    // The voice's breath noise draws from libc's rand(): seeding it for every request keeps the
+    // audio of a text close to the same from one request to the next (not identical: eSpeak's
+    // flutter runs on between calls). Nothing else in this process draws from rand().
     std::srand(1);
     espeak_SetSynthCallback(&OnSamples);
     espeak_ng_STATUS status = espeak_ng_Synthesize(text.c_str(), text.size() + 1, 0, POS_CHARACTER,
