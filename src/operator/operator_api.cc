@@ -13,7 +13,7 @@ namespace {
 nlohmann::json Status(const OperatorState& s) {
   nlohmann::json caps = nlohmann::json::array();
   for (int c : s.capabilities()) caps.push_back(orchestrator::CapabilityName(c));
-  return {
+  nlohmann::json status = {
       {"Version", s.facts.version},
       {"LivepeerCompatibleVersion", s.facts.livepeer_compatible_version},
       {"CapabilityVersion", s.facts.capability_version},
@@ -26,6 +26,9 @@ nlohmann::json Status(const OperatorState& s) {
       {"LocalTranscoding", s.facts.local_transcoding},
       {"Capabilities", caps},
   };
+  if (s.transcoders_json)
+    status["Transcoders"] = nlohmann::json::parse(s.transcoders_json(), nullptr, false);
+  return status;
 }
 
 }  // namespace
@@ -67,6 +70,7 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
       // Gauges of state owned elsewhere are read when scraped.
       state.metrics->Set("livepeer_current_sessions_total", state.sessions->in_use());
       state.metrics->Set("livepeer_max_sessions_total", state.sessions->max());
+      if (state.refresh_metrics) state.refresh_metrics();
       response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", state.metrics->Render());
     });
   }

@@ -1,0 +1,333 @@
+#include "orchestrator/transcoder_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "orchestrator/capabilities.h"
+
+namespace baton::orchestrator {
+namespace {
+
+// What is left of the gateway's deadline is not spent to the last millisecond: the answer
+// still has to be stored, signed and sent.
+constexpr std::chrono::milliseconds kAnswerMargin{300};
+
+// The SegData a transcoder receives (doc/wire.md 5.1): no hash (32 zero bytes), no storage,
+// no signature, legacy profiles "invalid"; the profiles stay in the field the gateway used, or go
+// into fullProfiles3 when it used none.
+net::SegData NotifiedSegData(const net::SegData& in,
+                             const std::vector<net::VideoProfile>& profiles) {
+  net::SegData out = in;
+  out.set_hash(std::string(32, '\0'));
+  out.clear_storage();
+  out.clear_sig();
+  out.set_profiles("invalid");
+  if (out.fullprofiles_size() == 0 && out.fullprofiles2_size() == 0 &&
+      out.fullprofiles3_size() == 0) {
+    for (const auto& p : profiles) *out.add_fullprofiles3() = p;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct TranscoderPool::Worker {
+  WorkerInfo info;
+  net::Capabilities capabilities;
+  std::shared_ptr<http::GrpcStreamWriter> stream;  // null for the local worker
+};
+
+struct TranscoderPool::Task {
+  int64_t worker_id = 0;
+  std::optional<Outcome> outcome;
+  bool worker_gone = false;
+};
+
+TranscoderPool::TranscoderPool(TranscoderPoolOptions options) : options_(std::move(options)) {
+  if (options_.local != nullptr && options_.local_capacity > 0) {
+    auto w = std::make_shared<Worker>();
+    w->info.id = next_worker_id_++;
+    w->info.address = "local";
+    w->info.capacity = options_.local_capacity;
+    w->info.capabilities = options_.local_capabilities;
+    w->info.connected_since = std::chrono::system_clock::now();
+    w->info.local = true;
+    w->capabilities = MakeCapabilities(options_.local_capabilities, options_.version);
+    workers_[w->info.id] = w;
+  }
+}
+
+TranscoderPool::~TranscoderPool() { Shutdown(); }
+
+int64_t TranscoderPool::Attach(const std::string& address, int capacity,
+                               const net::Capabilities& capabilities,
+                               std::shared_ptr<http::GrpcStreamWriter> stream) {
+  int64_t id;
+  {
+    std::lock_guard lock(mu_);
+    auto w = std::make_shared<Worker>();
+    id = w->info.id = next_worker_id_++;
+    w->info.address = address;
+    w->info.capacity = capacity;
+    w->info.capabilities = DecodeBitstring(capabilities.bitstring());
+    w->info.connected_since = std::chrono::system_clock::now();
+    w->capabilities = capabilities;
+    w->stream = std::move(stream);
+    workers_[id] = w;
+  }
+  spdlog::info("Transcoder {} attached from {} with capacity {}", id, address, capacity);
+  Changed();
+  return id;
+}
+
+void TranscoderPool::DetachLocked(int64_t id,
+                                  std::vector<std::shared_ptr<http::GrpcStreamWriter>>& to_finish) {
+  auto it = workers_.find(id);
+  if (it == workers_.end() || it->second->info.local) return;
+  if (it->second->stream) to_finish.push_back(it->second->stream);
+  spdlog::info("Transcoder {} at {} detached (capacity {} gone, {} sessions to move)", id,
+               it->second->info.address, it->second->info.capacity, it->second->info.load);
+  workers_.erase(it);
+  for (auto s = sessions_.begin(); s != sessions_.end();) {
+    s = s->second == id ? sessions_.erase(s) : std::next(s);
+  }
+  for (auto& [task_id, task] : tasks_)
+    if (task->worker_id == id) task->worker_gone = true;
+  cv_.notify_all();
+}
+
+void TranscoderPool::Detach(int64_t id) {
+  std::vector<std::shared_ptr<http::GrpcStreamWriter>> streams;
+  {
+    std::lock_guard lock(mu_);
+    DetachLocked(id, streams);
+  }
+  // The RPC ends OK, as go-livepeer's does when it lets a transcoder go; a no-op when the
+  // stream is already closed.
+  for (auto& s : streams) s->Finish(http::GrpcCode::kOk);
+  if (!streams.empty()) Changed();
+}
+
+bool TranscoderPool::Deliver(int64_t task_id, Outcome outcome) {
+  std::lock_guard lock(mu_);
+  auto it = tasks_.find(task_id);
+  if (it == tasks_.end() || it->second->outcome) return false;
+  it->second->outcome = std::move(outcome);
+  cv_.notify_all();
+  return true;
+}
+
+void TranscoderPool::Shutdown() {
+  std::vector<std::shared_ptr<http::GrpcStreamWriter>> streams;
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    std::vector<int64_t> ids;
+    for (auto& [id, w] : workers_)
+      if (!w->info.local) ids.push_back(id);
+    for (int64_t id : ids) DetachLocked(id, streams);
+  }
+  for (auto& s : streams) s->Finish(http::GrpcCode::kUnavailable, "orchestrator stopping");
+}
+
+void TranscoderPool::Changed() {
+  if (options_.on_change) options_.on_change();
+}
+
+std::vector<TranscoderPool::WorkerInfo> TranscoderPool::Workers() const {
+  std::lock_guard lock(mu_);
+  std::vector<WorkerInfo> out;
+  for (const auto& [id, w] : workers_) out.push_back(w->info);
+  return out;
+}
+
+int TranscoderPool::capacity() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [id, w] : workers_) n += w->info.capacity;
+  return n;
+}
+
+int TranscoderPool::load() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [id, w] : workers_) n += w->info.load;
+  return n;
+}
+
+int TranscoderPool::remote_count() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& [id, w] : workers_) n += w->info.local ? 0 : 1;
+  return n;
+}
+
+std::set<int> TranscoderPool::capabilities() const {
+  std::lock_guard lock(mu_);
+  std::set<int> all;
+  for (const auto& [id, w] : workers_)
+    all.insert(w->info.capabilities.begin(), w->info.capabilities.end());
+  return all;
+}
+
+bool TranscoderPool::HasOtherCandidateLocked(const net::Capabilities& required,
+                                             int64_t exclude) const {
+  for (const auto& [id, w] : workers_) {
+    if (id == exclude || w->info.load >= w->info.capacity) continue;
+    if (CompatibleWith(required, w->capabilities)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::shared_ptr<TranscoderPool::Worker>> TranscoderPool::Assign(
+    const std::string& session, const net::Capabilities& required, int64_t exclude) {
+  std::lock_guard lock(mu_);
+  if (shut_down_) return absl::UnavailableError("orchestrator stopping");
+  if (auto s = sessions_.find(session); s != sessions_.end()) {
+    auto w = workers_.find(s->second);
+    if (w != workers_.end() && s->second != exclude) return w->second;
+    UnassignLocked(session);
+  }
+  std::shared_ptr<Worker> best;
+  for (const auto& [id, w] : workers_) {
+    if (id == exclude || !CompatibleWith(required, w->capabilities)) continue;
+    // Least loaded by load/capacity, compared without division; ties go to the earlier worker.
+    if (!best || static_cast<int64_t>(w->info.load) * best->info.capacity <
+                     static_cast<int64_t>(best->info.load) * w->info.capacity)
+      best = w;
+  }
+  // go-livepeer's texts, which gateways see in the TranscodeResult's error.
+  if (!best) {
+    if (workers_.empty() || (workers_.size() == 1 && workers_.begin()->first == exclude))
+      return absl::UnavailableError("no transcoders available");
+    return absl::FailedPreconditionError("no transcoders can provide requested capabilities");
+  }
+  if (best->info.load >= best->info.capacity)
+    return absl::ResourceExhaustedError("no transcoders available");
+  best->info.load++;
+  sessions_[session] = best->info.id;
+  return best;
+}
+
+void TranscoderPool::UnassignLocked(const std::string& session) {
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return;
+  if (auto w = workers_.find(s->second); w != workers_.end() && w->second->info.load > 0)
+    w->second->info.load--;
+  sessions_.erase(s);
+}
+
+absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool::RunRemote(
+    const std::shared_ptr<Worker>& worker, const std::string& session, const net::SegData& seg_data,
+    const std::vector<net::VideoProfile>& profiles, std::string_view bytes, Clock::duration wait,
+    bool& worker_failed) {
+  const std::string path = session + "/" + std::to_string(seg_data.seq()) + ".tempfile";
+  options_.store->Put(path, std::string(bytes));
+  auto task = std::make_shared<Task>();
+  task->worker_id = worker->info.id;
+  net::NotifySegment notify;
+  notify.set_url(options_.service_uri + "/stream/" + path);
+  *notify.mutable_segdata() = NotifiedSegData(seg_data, profiles);
+  notify.set_orchid(options_.orch_id);
+  notify.set_profiles("invalid");
+  int64_t task_id;
+  {
+    std::lock_guard lock(mu_);
+    task_id = next_task_id_++;
+    tasks_[task_id] = task;
+    if (workers_.count(worker->info.id) == 0) task->worker_gone = true;
+  }
+  notify.set_taskid(task_id);
+  if (task->worker_gone || !worker->stream->Write(notify.SerializeAsString())) {
+    {
+      std::lock_guard lock(mu_);
+      tasks_.erase(task_id);
+    }
+    // A failed send disconnects the transcoder (go-livepeer), and the segment goes elsewhere.
+    Detach(worker->info.id);
+    worker_failed = true;
+    return absl::UnavailableError("transcoder " + worker->info.address + " is gone");
+  }
+  std::unique_lock lock(mu_);
+  const bool done = cv_.wait_for(lock, wait, [&] { return task->outcome || task->worker_gone; });
+  tasks_.erase(task_id);
+  if (task->outcome) {
+    if (!task->outcome->status.ok()) return task->outcome->status;
+    return std::move(task->outcome->renditions);
+  }
+  worker_failed = true;
+  if (done) return absl::UnavailableError("transcoder " + worker->info.address + " disconnected");
+  lock.unlock();
+  // go-livepeer's answer to a stuck transcoder: drop it (it reconnects by itself).
+  spdlog::warn("Transcoder {} took too long with task {}; disconnecting it", worker->info.address,
+               task_id);
+  Detach(worker->info.id);
+  return absl::DeadlineExceededError("Remote transcoder took too long");
+}
+
+absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool::Transcode(
+    const std::string& session, const net::SegData& seg_data,
+    const std::vector<net::VideoProfile>& profiles, std::string_view bytes) {
+  const auto start = Clock::now();
+  const int duration_ms = seg_data.duration() > 0 ? seg_data.duration() : 2000;
+  const Clock::duration deadline =
+      std::max<Clock::duration>(options_.min_timeout, std::chrono::milliseconds(4 * duration_ms));
+  const net::Capabilities& required = seg_data.capabilities();
+  int64_t exclude = 0;
+  absl::Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto worker = Assign(session, required, exclude);
+    if (!worker.ok()) return attempt == 0 ? worker.status() : last;
+    if ((*worker)->info.local) {
+      auto out = options_.local->Transcode(session, seg_data, profiles, bytes);
+      if (!out.ok()) {
+        std::lock_guard lock(mu_);
+        UnassignLocked(session);
+      }
+      return out;
+    }
+    Clock::duration wait = deadline - (Clock::now() - start) - kAnswerMargin;
+    if (attempt == 0) {
+      std::lock_guard lock(mu_);
+      if (HasOtherCandidateLocked(required, (*worker)->info.id))
+        wait = std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare);
+    }
+    if (wait <= Clock::duration::zero()) return last;
+    bool worker_failed = false;
+    auto out = RunRemote(*worker, session, seg_data, profiles, bytes, wait, worker_failed);
+    if (out.ok()) return out;
+    {
+      std::lock_guard lock(mu_);
+      UnassignLocked(session);  // a failed session is reassigned, as in go-livepeer
+    }
+    if (!worker_failed) return out.status();  // the transcoder's own error: no retry
+    last = out.status();
+    exclude = (*worker)->info.id;
+    spdlog::warn("segment {} of session {}: {}; retrying on another transcoder", seg_data.seq(),
+                 session, std::string(last.message()));
+  }
+  return last;
+}
+
+void TranscoderPool::EndSession(const std::string& session) {
+  std::shared_ptr<Worker> worker;
+  {
+    std::lock_guard lock(mu_);
+    auto s = sessions_.find(session);
+    if (s != sessions_.end()) {
+      if (auto w = workers_.find(s->second); w != workers_.end()) worker = w->second;
+    }
+    UnassignLocked(session);
+  }
+  if (options_.local != nullptr) options_.local->EndSession(session);
+  if (worker && worker->stream) {
+    // Teardown: no URL, only the session id (doc/wire.md 5.1).
+    net::NotifySegment teardown;
+    teardown.mutable_segdata()->mutable_auth_token()->set_session_id(session);
+    worker->stream->Write(teardown.SerializeAsString());
+  }
+}
+
+}  // namespace baton::orchestrator
