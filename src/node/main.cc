@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   }
   if (!config->orchestrator && !config->transcoder)
     return Fail("No services enabled; run with -orchestrator -transcoder");
+  if (!config->orchestrator && config->orch_secret.empty())
+    return Fail("a standalone -transcoder needs -orchSecret (the orchestrator's secret)");
   baton::InitLogging(config->verbosity);
   spdlog::info("Baton {} starting: network={} dataDir={}", kVersion, config->network,
                config->data_dir);

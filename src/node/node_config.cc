@@ -242,8 +242,6 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   if (c.network.empty()) return FlagError("network", "must not be empty");
   if (auto s = LoadAddresses(f, c); !s.ok()) return s;
   c.orch_secret = SecretValueOrFile(f.GetString("orchSecret"));
-  if (c.transcoder && !c.orchestrator && c.orch_secret.empty())
-    return FlagError("orchSecret", "a standalone -transcoder needs the orchestrator's secret");
   if (auto s = LoadSessions(f, c); !s.ok()) return s;
   if (auto s = LoadServiceLimits(f, c); !s.ok()) return s;
 
