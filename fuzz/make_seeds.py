@@ -164,20 +164,6 @@ def grpc_frame_seeds(out):
     write(out, "grpc_frame", "empty-message", frame(b""))
 
 
-def multipart_seeds(out):
-    # First line: the Content-Type; the rest: the body (see src/net/multipart_fuzz.cc).
-    b = "0123456789abcdef0123"
-    mixed = ("--{b}\r\nContent-Type: video/mp2t\r\nContent-Length: 4\r\nPixels: 2048\r\n\r\n"
-             "\x47abc\r\n--{b}\r\nContent-Type: application/octet-stream\r\n\r\nphash"
-             "\r\n--{b}--\r\n").format(b=b)
-    write(out, "multipart", "mixed", "multipart/mixed; boundary=" + b + "\n" + mixed)
-    form = ('pre\n--XyZ\nContent-Disposition: form-data; name="prompt"\n\nhi\n'
-            '--XyZ\nContent-Disposition: form-data; name="image"; filename="a.png"\n'
-            'Content-Type: image/png\n\nPNG\n--XyZ--\n')
-    write(out, "multipart", "form-data", 'multipart/form-data; boundary="XyZ"\n' + form)
-    write(out, "multipart", "truncated", "multipart/mixed; boundary=" + b + "\n" + mixed[:60])
-
-
 def rlp_bytes(b):
     if len(b) == 1 and b[0] < 0x80:
         return b
@@ -267,7 +253,6 @@ def main():
     grpc_frame_seeds(args.out)
     eth_seeds(args.out)
     json_rpc_seeds(args.out)
-    multipart_seeds(args.out)
 
 
 if __name__ == "__main__":
