@@ -276,6 +276,8 @@ std::string NodeImpl::TranscodersJson() const {
   std::string out = "[";
   if (pool_) {
     for (const auto& w : pool_->Workers()) {
+      if (w.local)
+        continue;  // go-livepeer lists remote transcoders; LocalTranscoding says the rest
       std::string caps;
       for (int c : w.capabilities) caps += (caps.empty() ? "\"" : ",\"") + CapabilityName(c) + "\"";
       const auto since =
@@ -283,7 +285,7 @@ std::string NodeImpl::TranscodersJson() const {
               .count();
       out += (out.size() > 1 ? "," : "") + std::string("{\"Address\":\"") + w.address +
              "\",\"Capacity\":" + std::to_string(w.capacity) +
-             ",\"Load\":" + std::to_string(w.load) + ",\"Local\":" + (w.local ? "true" : "false") +
+             ",\"Load\":" + std::to_string(w.load) +
              ",\"ConnectedSince\":" + std::to_string(since) + ",\"Capabilities\":[" + caps + "]}";
     }
   }

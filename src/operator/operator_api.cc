@@ -26,8 +26,13 @@ nlohmann::json Status(const OperatorState& s) {
       {"LocalTranscoding", s.facts.local_transcoding},
       {"Capabilities", caps},
   };
-  if (s.transcoders_json)
-    status["Transcoders"] = nlohmann::json::parse(s.transcoders_json(), nullptr, false);
+  if (s.transcoders_json) {
+    // go-livepeer's keys (Address, Capacity per transcoder), with Baton's load, capabilities
+    // and connection time.
+    auto transcoders = nlohmann::json::parse(s.transcoders_json(), nullptr, false);
+    status["RegisteredTranscodersNumber"] = transcoders.is_array() ? transcoders.size() : 0;
+    status["RegisteredTranscoders"] = std::move(transcoders);
+  }
   return status;
 }
 

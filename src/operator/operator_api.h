@@ -40,8 +40,8 @@ struct OperatorState {
   ledger::TicketLedger* ledger = nullptr;    // null without an account
   redeem::Redeemer* redeemer = nullptr;      // null offchain
   worker::Executor* executor = nullptr;      // runs the handlers that block
-  // O-T split (optional): the registered transcoders, listed in /status as "Transcoders" (a
-  // JSON array, built on the loop thread), and gauges refreshed before /metrics renders.
+  // O-T split (optional): the remote transcoders, listed in /status as "RegisteredTranscoders"
+  // (a JSON array, built on the loop thread), and gauges refreshed before /metrics renders.
   std::function<std::string()> transcoders_json;
   std::function<void()> refresh_metrics;
 };

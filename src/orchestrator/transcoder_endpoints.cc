@@ -23,8 +23,8 @@ std::string Header(const http::HttpRequest& r, const char* name) {
 }
 
 std::string ExtensionFor(const std::string& content_type) {
-  auto media = http::ParseMediaType(content_type);
-  std::string type = media.ok() ? media->type : "";
+  auto media = http::MediaTypeOf(content_type);
+  std::string type = media.ok() ? *media : "";
   if (type == "video/mp4") return ".mp4";
   if (type == "video/x-matroska" || type == "video/webm") return ".mkv";
   return ".ts";
@@ -42,18 +42,20 @@ bool SecretMatches(std::string_view given, std::string_view secret) {
 
 absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> ParseTranscodeResults(
     std::string_view body, std::string_view boundary) {
-  auto parts = http::ParseMultipart(body, boundary);
-  if (!parts.ok()) return parts.status();
+  http::MultipartLimits limits;
+  limits.max_parts = 64;
+  auto form = http::ParseMultipartMixed(body, boundary, limits);
+  if (!form.ok()) return form.status();
   std::vector<worker::SegmentTranscoder::Rendition> out;
-  for (auto& part : *parts) {
-    if (auto pixels = part.headers.Get("pixels")) {
+  for (const auto& part : form->parts) {
+    if (const std::string* pixels = part.Header("pixels")) {
       worker::SegmentTranscoder::Rendition r;
       if (!absl::SimpleAtoi(*pixels, &r.pixels))
         return absl::InvalidArgumentError("invalid Pixels in a result part: " + *pixels);
-      r.extension = ExtensionFor(part.headers.Get("content-type").value_or(""));
-      r.bytes = std::move(part.body);
+      r.extension = ExtensionFor(part.content_type);
+      r.bytes = std::string(part.data);
       out.push_back(std::move(r));
-    } else if (part.headers.Get("content-type") == "application/octet-stream") {
+    } else if (part.content_type == "application/octet-stream") {
       // The previous rendition's perceptual hash; this node does not check it.
       if (out.empty()) return absl::InvalidArgumentError("Unknown perceptual hash");
     }
@@ -107,12 +109,13 @@ void RegisterTranscoderEndpoints(const TranscoderEndpointsOptions& options, http
       "/transcodeResults", {"POST"},
       [pool, metrics](http::HttpRequest req, std::shared_ptr<http::ResponseWriter> response) {
         auto start = std::chrono::steady_clock::now();
-        auto media = http::ParseMediaType(Header(req, "Content-Type"));
+        const std::string content_type = Header(req, "Content-Type");
+        auto media = http::MediaTypeOf(content_type);
         if (!media.ok()) return response->RespondError(415, std::string(media.status().message()));
         int64_t task_id = 0;
         if (!absl::SimpleAtoi(AsAbsl(Header(req, "TaskId")), &task_id))
           return response->RespondError(400, "Invalid Task ID");
-        if (media->type == kTranscodingErrorType) {
+        if (*media == kTranscodingErrorType) {
           spdlog::warn("Transcoding error for taskId={}: {}", task_id, req.body);
           pool->Deliver(task_id, {absl::InternalError(req.body), {}});
           return response->Respond(200, "text/plain; charset=utf-8", "OK");
@@ -120,14 +123,17 @@ void RegisterTranscoderEndpoints(const TranscoderEndpointsOptions& options, http
         int64_t decoded_pixels = 0;
         if (!absl::SimpleAtoi(AsAbsl(Header(req, "Pixels")), &decoded_pixels))
           return response->RespondError(400, "Invalid Pixels");
-        if (media->type != "multipart/mixed") {
+        if (*media != "multipart/mixed") {
           // go-livepeer answers OK and lets the task time out; the task learns it at once here.
-          pool->Deliver(
-              task_id, {absl::InvalidArgumentError("unsupported results type " + media->type), {}});
+          pool->Deliver(task_id,
+                        {absl::InvalidArgumentError("unsupported results type " + *media), {}});
           return response->Respond(200, "text/plain; charset=utf-8", "OK");
         }
-        auto boundary = media->params.count("boundary") ? media->params["boundary"] : "";
-        auto renditions = ParseTranscodeResults(req.body, boundary);
+        auto boundary = http::MultipartBoundary(content_type, "multipart/mixed");
+        auto renditions = boundary.ok()
+                              ? ParseTranscodeResults(req.body, *boundary)
+                              : absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>>(
+                                    boundary.status());
         if (!renditions.ok()) {
           spdlog::warn("Unreadable results for taskId={} from {}: {}", task_id, req.peer_address,
                        std::string(renditions.status().message()));

@@ -16,12 +16,11 @@ TEST(TranscoderEndpoints, SecretMatchesOnlyTheSameBytes) {
 }
 
 TEST(TranscoderEndpoints, ResultsAreRenditionsInOrderWithTheirPhash) {
-  http::MultipartWriter w;
-  w.AddPart({{"content-type", "video/mp2t"}, {"pixels", "100"}}, "first");
-  w.AddPart({{"content-type", "application/octet-stream"}}, "phash-of-first");
-  w.AddPart({{"content-type", "video/mp4"}, {"pixels", "200"}}, "second");
-  std::string boundary = w.boundary();
-  auto r = ParseTranscodeResults(w.Finish(), boundary);
+  http::MultipartWriter w("0123456789abcdef0123");
+  w.AddPart({{"Content-Type", "video/mp2t"}, {"Pixels", "100"}}, "first");
+  w.AddPart({{"Content-Type", "application/octet-stream"}}, "phash-of-first");
+  w.AddPart({{"Content-Type", "video/mp4"}, {"Pixels", "200"}}, "second");
+  auto r = ParseTranscodeResults(std::move(w).Finish(), "0123456789abcdef0123");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].bytes, "first");
@@ -33,11 +32,11 @@ TEST(TranscoderEndpoints, ResultsAreRenditionsInOrderWithTheirPhash) {
 
 TEST(TranscoderEndpoints, MalformedResultsAreErrors) {
   http::MultipartWriter phash_first("b");
-  phash_first.AddPart({{"content-type", "application/octet-stream"}}, "x");
-  EXPECT_FALSE(ParseTranscodeResults(phash_first.Finish(), "b").ok());
+  phash_first.AddPart({{"Content-Type", "application/octet-stream"}}, "x");
+  EXPECT_FALSE(ParseTranscodeResults(std::move(phash_first).Finish(), "b").ok());
   http::MultipartWriter bad_pixels("b");
-  bad_pixels.AddPart({{"content-type", "video/mp2t"}, {"pixels", "lots"}}, "x");
-  EXPECT_FALSE(ParseTranscodeResults(bad_pixels.Finish(), "b").ok());
+  bad_pixels.AddPart({{"Content-Type", "video/mp2t"}, {"Pixels", "lots"}}, "x");
+  EXPECT_FALSE(ParseTranscodeResults(std::move(bad_pixels).Finish(), "b").ok());
   EXPECT_FALSE(ParseTranscodeResults("--b\r\nPixels: 1\r\n\r\ntrunc", "b").ok());
 }
 

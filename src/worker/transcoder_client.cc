@@ -1,5 +1,6 @@
 #include "worker/transcoder_client.h"
 
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,6 +24,18 @@ std::vector<net::VideoProfile> ProfilesOf(const net::SegData& seg) {
                        : seg.fullprofiles2_size() > 0 ? seg.fullprofiles2()
                                                       : seg.fullprofiles();
   return {chosen.begin(), chosen.end()};
+}
+
+std::string RandomBoundary() {
+  unsigned char bytes[10];
+  RAND_bytes(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
 }
 
 bool IsFatal(const absl::Status& status) {
@@ -151,15 +164,16 @@ void TranscoderClient::Handle(const net::NotifySegment& notify) {
   std::string body;
   std::string content_type;
   if (result.ok()) {
-    http::MultipartWriter writer;
+    // go-livepeer's shape: a 20-hex-character boundary, Content-Type, Content-Length, Pixels.
+    http::MultipartWriter writer(RandomBoundary());
     for (const auto& r : *result) {
-      writer.AddPart({{"content-type", RenditionContentType(r.extension)},
-                      {"content-length", std::to_string(r.bytes.size())},
-                      {"pixels", std::to_string(r.pixels)}},
+      writer.AddPart({{"Content-Type", RenditionContentType(r.extension)},
+                      {"Content-Length", std::to_string(r.bytes.size())},
+                      {"Pixels", std::to_string(r.pixels)}},
                      r.bytes);
     }
-    content_type = writer.ContentType();
-    body = writer.Finish();
+    content_type = writer.content_type("multipart/mixed");
+    body = std::move(writer).Finish();
   } else {
     content_type = kTranscodingErrorType;
     body = std::string(result.status().message());

@@ -222,7 +222,8 @@ class SplitTest(unittest.TestCase):
             try:
                 t1.wait_registered()
                 t2.wait_registered()
-                wait_for(lambda: len(orch_status(node)["Transcoders"]) == 2, what="2 workers")
+                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 2,
+                         what="2 workers")
                 self.assertEqual(orch_status(node)["MaxSessions"], 16)
                 self.assertEqual(metric(node, "livepeer_transcoders_number"), 2)
                 self.assertEqual(metric(node, "livepeer_transcoders_capacity"), 16)
@@ -246,8 +247,9 @@ class SplitTest(unittest.TestCase):
                 self.assertEqual((summary["segments"], summary["ok"]), (60, 60), summary)
                 self.assertEqual(summary["pixels_verified"], 60, summary)
                 status = orch_status(node)
-                self.assertEqual(len(status["Transcoders"]), 1, status)
-                self.assertEqual(status["Transcoders"][0]["Capacity"], 8)
+                self.assertEqual(status["RegisteredTranscodersNumber"], 1, status)
+                self.assertEqual(len(status["RegisteredTranscoders"]), 1, status)
+                self.assertEqual(status["RegisteredTranscoders"][0]["Capacity"], 8)
                 self.assertEqual(status["MaxSessions"], 8)
                 self.assertEqual(metric(node, "livepeer_transcoders_number"), 1)
                 self.assertEqual(metric(node, "livepeer_transcoders_capacity"), 8)
@@ -276,7 +278,7 @@ class SplitTest(unittest.TestCase):
             thread = threading.Thread(target=client.serve, args=(stream,), daemon=True)
             thread.start()
             try:
-                wait_for(lambda: len(orch_status(node)["Transcoders"]) == 1, what="registration")
+                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 1, what="registration")
                 summary = run_gateway(node, sessions=1, seconds=3)
                 self.assertEqual((summary["segments"], summary["ok"]), (3, 3), summary)
                 self.assertEqual(summary["pixels_verified"], 3, summary)
@@ -291,7 +293,7 @@ class SplitTest(unittest.TestCase):
             finally:
                 stream.cancel()
                 client.close()
-            wait_for(lambda: orch_status(node)["Transcoders"] == [], what="detach")
+            wait_for(lambda: orch_status(node)["RegisteredTranscoders"] == [], what="detach")
             self.assertEqual(orch_status(node)["MaxSessions"], 0)
 
     def test_registration_errors(self):
@@ -311,7 +313,7 @@ class SplitTest(unittest.TestCase):
                               t.read_log())
             finally:
                 t.stop()
-            self.assertEqual(orch_status(node)["Transcoders"], [])
+            self.assertEqual(orch_status(node)["RegisteredTranscoders"], [])
 
     def test_malformed_results_get_their_status_and_disturb_nothing(self):
         with self.orchestrator() as node:
@@ -326,7 +328,8 @@ class SplitTest(unittest.TestCase):
                     ({"Authorization": "Bearer x"}, body, 401),
                     ({"Credentials": "wrong"}, body, 401),
                     ({"Content-Type": ""}, body, 415),
-                    ({"Content-Type": "multipart/mixed; boundary"}, body, 415),
+                    ({"Content-Type": "text"}, body, 415),
+                    ({"Content-Type": "multipart/mixed; boundary"}, body, 500),  # no boundary
                     ({"TaskId": "seven"}, body, 400),
                     ({"Pixels": "many"}, body, 400),
                     ({}, body[:30], 500),             # truncated multipart
@@ -340,7 +343,7 @@ class SplitTest(unittest.TestCase):
                 self.assertIn("Invalid Task ID", post_results(node, dict(good, TaskId="x"),
                                                              body)[1])
                 # The registered transcoder and the node work as before.
-                self.assertEqual(len(orch_status(node)["Transcoders"]), 1)
+                self.assertEqual(len(orch_status(node)["RegisteredTranscoders"]), 1)
                 summary = run_gateway(node, sessions=2, seconds=3)
                 self.assertEqual((summary["segments"], summary["ok"]), (6, 6), summary)
             finally:
@@ -353,11 +356,12 @@ class SplitTest(unittest.TestCase):
             stream = silent.register()
             thread = threading.Thread(target=silent.serve, args=(stream,), daemon=True)
             thread.start()
-            wait_for(lambda: len(orch_status(node)["Transcoders"]) == 1, what="silent worker")
+            wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 1, what="silent worker")
             t = TranscoderProcess(node.port, capacity=2).start()
             try:
                 t.wait_registered()
-                wait_for(lambda: len(orch_status(node)["Transcoders"]) == 2, what="2 workers")
+                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 2,
+                         what="2 workers")
                 summary = run_gateway(node, sessions=1, seconds=2)
                 self.assertEqual((summary["segments"], summary["ok"]), (2, 2), summary)
                 self.assertEqual(t.status()["SegmentsDone"], 2)
@@ -375,13 +379,16 @@ class SplitTest(unittest.TestCase):
             t = TranscoderProcess(node.port, capacity=2).start()
             try:
                 t.wait_registered()
-                wait_for(lambda: len(orch_status(node)["Transcoders"]) == 2, what="2 workers")
-                self.assertEqual(orch_status(node)["MaxSessions"], 2)
+                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 1,
+                         what="the remote worker")
+                status = orch_status(node)
+                self.assertTrue(status["LocalTranscoding"])
+                self.assertEqual(status["MaxSessions"], 2)
+                self.assertEqual(metric(node, "livepeer_transcoders_capacity"), 2)
+                # Two sessions: one on the local transcoder, one on the remote one.
                 summary = run_gateway(node, sessions=2, seconds=2)
                 self.assertEqual((summary["segments"], summary["ok"]), (4, 4), summary)
                 self.assertEqual(t.status()["SegmentsDone"], 2)
-                workers = {w["Address"]: w for w in orch_status(node)["Transcoders"]}
-                self.assertTrue(workers["local"]["Local"])
             finally:
                 t.stop()
 
