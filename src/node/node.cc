@@ -262,14 +262,15 @@ void NodeImpl::CreateTranscoderPool() {
   UpdateCapacity();
 }
 
-// The session limit follows the workers: their capacity with -maxSessions auto, else the
-// smaller of -maxSessions and their capacity (so a node whose transcoders left refuses new
-// sessions rather than failing their segments).
+// Remote transcoders add their capacity to the node's; without a local transcoder a fixed
+// -maxSessions caps what they add (with auto, they are the capacity).
 void NodeImpl::UpdateCapacity() {
   if (!pool_) return;
-  const int capacity = pool_->capacity();
-  sessions_.set_max(
-      config_.max_sessions_auto ? capacity : std::min(configured_max_sessions_.load(), capacity));
+  int remote = 0;
+  for (const auto& w : pool_->Workers()) remote += w.local ? 0 : w.capacity;
+  if (!config_.transcoder && !config_.max_sessions_auto)
+    remote = std::min(configured_max_sessions_.load(), remote);
+  sessions_.set_remote_capacity(remote);
 }
 
 std::string NodeImpl::TranscodersJson() const {
@@ -409,7 +410,8 @@ absl::Status NodeImpl::Start() {
   ops::RegisterOperatorApi(state, cli_->router());
   ops::RegisterOperatorSettings({[this](int n) {
                                   configured_max_sessions_ = n;
-                                  if (pool_) return UpdateCapacity();
+                                  // Without a local transcoder the limit caps the remote ones.
+                                  if (pool_ && !config_.transcoder) return UpdateCapacity();
                                   sessions_.set_max(n);
                                 }},
                                 cli_->router());

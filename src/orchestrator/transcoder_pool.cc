@@ -87,10 +87,10 @@ void TranscoderPool::DetachLocked(int64_t id,
   if (it == workers_.end() || it->second->info.local) return;
   if (it->second->stream) to_finish.push_back(it->second->stream);
   spdlog::info("Transcoder {} at {} detached (capacity {} gone, {} sessions to move)", id,
-               it->second->info.address, it->second->info.capacity, it->second->info.load);
+               it->second->info.address, it->second->info.capacity, LoadLocked(id, Clock::now()));
   workers_.erase(it);
   for (auto s = sessions_.begin(); s != sessions_.end();) {
-    s = s->second == id ? sessions_.erase(s) : std::next(s);
+    s = s->second.worker == id ? sessions_.erase(s) : std::next(s);
   }
   for (auto& [task_id, task] : tasks_)
     if (task->worker_id == id) task->worker_gone = true;
@@ -139,7 +139,11 @@ void TranscoderPool::Changed() {
 std::vector<TranscoderPool::WorkerInfo> TranscoderPool::Workers() const {
   std::lock_guard lock(mu_);
   std::vector<WorkerInfo> out;
-  for (const auto& [id, w] : workers_) out.push_back(w->info);
+  const auto now = Clock::now();
+  for (const auto& [id, w] : workers_) {
+    out.push_back(w->info);
+    out.back().load = LoadLocked(id, now);
+  }
   return out;
 }
 
@@ -153,7 +157,8 @@ int TranscoderPool::capacity() const {
 int TranscoderPool::load() const {
   std::lock_guard lock(mu_);
   int n = 0;
-  for (const auto& [id, w] : workers_) n += w->info.load;
+  const auto now = Clock::now();
+  for (const auto& [id, w] : workers_) n += LoadLocked(id, now);
   return n;
 }
 
@@ -175,10 +180,17 @@ std::set<int> TranscoderPool::capabilities() const {
 bool TranscoderPool::HasOtherCandidateLocked(const net::Capabilities& required,
                                              int64_t exclude) const {
   for (const auto& [id, w] : workers_) {
-    if (id == exclude || w->info.load >= w->info.capacity) continue;
+    if (id == exclude || LoadLocked(id, Clock::now()) >= w->info.capacity) continue;
     if (CompatibleWith(required, w->capabilities)) return true;
   }
   return false;
+}
+
+int TranscoderPool::LoadLocked(int64_t worker, Clock::time_point now) const {
+  int n = 0;
+  for (const auto& [session, a] : sessions_)
+    if (a.worker == worker && (a.in_flight > 0 || a.live_until > now)) ++n;
+  return n;
 }
 
 absl::StatusOr<std::shared_ptr<TranscoderPool::Worker>> TranscoderPool::Assign(
@@ -186,17 +198,25 @@ absl::StatusOr<std::shared_ptr<TranscoderPool::Worker>> TranscoderPool::Assign(
   std::lock_guard lock(mu_);
   if (shut_down_) return absl::UnavailableError("orchestrator stopping");
   if (auto s = sessions_.find(session); s != sessions_.end()) {
-    auto w = workers_.find(s->second);
-    if (w != workers_.end() && s->second != exclude) return w->second;
+    auto w = workers_.find(s->second.worker);
+    if (w != workers_.end() && s->second.worker != exclude) {
+      s->second.in_flight++;
+      return w->second;
+    }
     UnassignLocked(session);
   }
+  const auto now = Clock::now();
   std::shared_ptr<Worker> best;
+  int best_load = 0;
   for (const auto& [id, w] : workers_) {
     if (id == exclude || !CompatibleWith(required, w->capabilities)) continue;
+    const int load = LoadLocked(id, now);
     // Least loaded by load/capacity, compared without division; ties go to the earlier worker.
-    if (!best || static_cast<int64_t>(w->info.load) * best->info.capacity <
-                     static_cast<int64_t>(best->info.load) * w->info.capacity)
+    if (!best || static_cast<int64_t>(load) * best->info.capacity <
+                     static_cast<int64_t>(best_load) * w->info.capacity) {
       best = w;
+      best_load = load;
+    }
   }
   // go-livepeer's texts, which gateways see in the TranscodeResult's error.
   if (!best) {
@@ -204,20 +224,20 @@ absl::StatusOr<std::shared_ptr<TranscoderPool::Worker>> TranscoderPool::Assign(
       return absl::UnavailableError("no transcoders available");
     return absl::FailedPreconditionError("no transcoders can provide requested capabilities");
   }
-  if (best->info.load >= best->info.capacity)
+  if (best_load >= best->info.capacity)
     return absl::ResourceExhaustedError("no transcoders available");
-  best->info.load++;
-  sessions_[session] = best->info.id;
+  sessions_[session] = Assignment{best->info.id, 1, now};
   return best;
 }
 
-void TranscoderPool::UnassignLocked(const std::string& session) {
+void TranscoderPool::DoneLocked(const std::string& session, Clock::duration lapse) {
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return;
-  if (auto w = workers_.find(s->second); w != workers_.end() && w->second->info.load > 0)
-    w->second->info.load--;
-  sessions_.erase(s);
+  if (s->second.in_flight > 0) s->second.in_flight--;
+  s->second.live_until = Clock::now() + lapse;
 }
+
+void TranscoderPool::UnassignLocked(const std::string& session) { sessions_.erase(session); }
 
 absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool::RunRemote(
     const std::shared_ptr<Worker>& worker, const std::string& session, const net::SegData& seg_data,
@@ -275,6 +295,8 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
   const Clock::duration deadline =
       std::max<Clock::duration>(options_.min_timeout, std::chrono::milliseconds(4 * duration_ms));
   const net::Capabilities& required = seg_data.capabilities();
+  const Clock::duration lapse =
+      std::max<Clock::duration>(kSessionLapse, std::chrono::milliseconds(2 * duration_ms));
   int64_t exclude = 0;
   absl::Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -282,8 +304,10 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
     if (!worker.ok()) return attempt == 0 ? worker.status() : last;
     if ((*worker)->info.local) {
       auto out = options_.local->Transcode(session, seg_data, profiles, bytes);
-      if (!out.ok()) {
-        std::lock_guard lock(mu_);
+      std::lock_guard lock(mu_);
+      if (out.ok()) {
+        DoneLocked(session, lapse);
+      } else {
         UnassignLocked(session);
       }
       return out;
@@ -294,10 +318,18 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
       if (HasOtherCandidateLocked(required, (*worker)->info.id))
         wait = std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare);
     }
-    if (wait <= Clock::duration::zero()) return last;
+    if (wait <= Clock::duration::zero()) {
+      std::lock_guard lock(mu_);
+      UnassignLocked(session);
+      return last.ok() ? absl::DeadlineExceededError("Remote transcoder took too long") : last;
+    }
     bool worker_failed = false;
     auto out = RunRemote(*worker, session, seg_data, profiles, bytes, wait, worker_failed);
-    if (out.ok()) return out;
+    if (out.ok()) {
+      std::lock_guard lock(mu_);
+      DoneLocked(session, lapse);
+      return out;
+    }
     {
       std::lock_guard lock(mu_);
       UnassignLocked(session);  // a failed session is reassigned, as in go-livepeer
@@ -317,7 +349,7 @@ void TranscoderPool::EndSession(const std::string& session) {
     std::lock_guard lock(mu_);
     auto s = sessions_.find(session);
     if (s != sessions_.end()) {
-      if (auto w = workers_.find(s->second); w != workers_.end()) worker = w->second;
+      if (auto w = workers_.find(s->second.worker); w != workers_.end()) worker = w->second;
     }
     UnassignLocked(session);
   }

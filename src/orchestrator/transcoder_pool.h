@@ -6,9 +6,10 @@
 // Selection is go-livepeer's: a session sticks to its worker; a new session goes to the
 // compatible worker with the lowest load/capacity (load counts sessions), and fails with "no
 // transcoders available" when that worker is full, "no transcoders can provide requested
-// capabilities" when none is compatible. A remote segment is stored in the media store, announced
-// with a NotifySegment carrying its URL and a fresh task id, and awaited until its
-// /transcodeResults post arrives (Deliver) or max(8 s, 4·duration) passes.
+// capabilities" when none is compatible. A session counts while it is busy and for two segment
+// durations after (a gateway may abandon it without ending it). A remote segment is stored in the
+// media store, announced with a NotifySegment carrying its URL and a fresh task id, and awaited
+// until its /transcodeResults post arrives (Deliver) or max(8 s, 4·duration) passes.
 //
 // Failover, beyond go-livepeer: when the worker disconnects (its stream ends, a send fails) or
 // times out with the segment in flight, the segment is retried once on another worker within
@@ -58,6 +59,7 @@ struct TranscoderPoolOptions {
 class TranscoderPool : public worker::SegmentTranscoder {
  public:
   static constexpr double kFirstAttemptShare = 0.6;
+  static constexpr std::chrono::milliseconds kSessionLapse{4000};
 
   // What a remote worker posted for a task: its renditions, or its error text.
   struct Outcome {
@@ -127,8 +129,18 @@ class TranscoderPool : public worker::SegmentTranscoder {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<int64_t, std::shared_ptr<Worker>> workers_;  // by id, in attach order
-  std::map<std::string, int64_t> sessions_;             // session -> worker id
-  std::map<int64_t, std::shared_ptr<Task>> tasks_;      // in flight, by task id
+  // A session's worker. It counts in the worker's load while a segment is in flight and for
+  // two segment durations (at least kSessionLapse) after, so a session a gateway abandoned
+  // without EndTranscodingSession stops holding a place; it stays sticky all the same.
+  struct Assignment {
+    int64_t worker = 0;
+    int in_flight = 0;
+    Clock::time_point live_until;
+  };
+  int LoadLocked(int64_t worker, Clock::time_point now) const;
+  void DoneLocked(const std::string& session, Clock::duration lapse);
+  std::map<std::string, Assignment> sessions_;
+  std::map<int64_t, std::shared_ptr<Task>> tasks_;  // in flight, by task id
   int64_t next_worker_id_ = 1;
   int64_t next_task_id_ = 0;  // go-livepeer's task ids count from 0
   bool shut_down_ = false;

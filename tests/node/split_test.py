@@ -214,8 +214,7 @@ class SplitTest(unittest.TestCase):
                             service_host="localhost", transcoder=False)
 
     def test_two_transcoders_share_the_work_and_survive_a_kill(self):
-        # baton-gateway does not end its sessions, so they hold their worker for the session
-        # idle time (70 s): each transcoder takes 8, the node 20.
+        # -maxSessions caps what the transcoders add (2 x 8).
         with self.orchestrator("-maxSessions", "20") as node:
             t1 = TranscoderProcess(node.port, capacity=8).start()
             t2 = TranscoderProcess(node.port, capacity=8).start()
@@ -383,7 +382,7 @@ class SplitTest(unittest.TestCase):
                          what="the remote worker")
                 status = orch_status(node)
                 self.assertTrue(status["LocalTranscoding"])
-                self.assertEqual(status["MaxSessions"], 2)
+                self.assertEqual(status["MaxSessions"], 4)  # local 2 + remote 2
                 self.assertEqual(metric(node, "livepeer_transcoders_capacity"), 2)
                 # Two sessions: one on the local transcoder, one on the remote one.
                 summary = run_gateway(node, sessions=2, seconds=2)
