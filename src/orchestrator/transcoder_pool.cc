@@ -239,13 +239,14 @@ void TranscoderPool::DoneLocked(const std::string& session, Clock::duration laps
 
 void TranscoderPool::UnassignLocked(const std::string& session) { sessions_.erase(session); }
 
-absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool::RunRemote(
-    const std::shared_ptr<Worker>& worker, const std::string& session, const net::SegData& seg_data,
-    const std::vector<net::VideoProfile>& profiles, std::string_view bytes, Clock::duration wait,
-    bool& worker_failed) {
+absl::StatusOr<int64_t> TranscoderPool::Send(const std::shared_ptr<Worker>& worker,
+                                             const std::string& session,
+                                             const net::SegData& seg_data,
+                                             const std::vector<net::VideoProfile>& profiles,
+                                             std::string_view bytes,
+                                             const std::shared_ptr<Task>& task) {
   const std::string path = session + "/" + std::to_string(seg_data.seq()) + ".tempfile";
-  options_.store->Put(path, std::string(bytes));
-  auto task = std::make_shared<Task>();
+  if (options_.store->Get(path) == nullptr) options_.store->Put(path, std::string(bytes));
   task->worker_id = worker->info.id;
   net::NotifySegment notify;
   notify.set_url(options_.service_uri + "/stream/" + path);
@@ -267,24 +268,9 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
     }
     // A failed send disconnects the transcoder (go-livepeer), and the segment goes elsewhere.
     Detach(worker->info.id);
-    worker_failed = true;
     return absl::UnavailableError("transcoder " + worker->info.address + " is gone");
   }
-  std::unique_lock lock(mu_);
-  const bool done = cv_.wait_for(lock, wait, [&] { return task->outcome || task->worker_gone; });
-  tasks_.erase(task_id);
-  if (task->outcome) {
-    if (!task->outcome->status.ok()) return task->outcome->status;
-    return std::move(task->outcome->renditions);
-  }
-  worker_failed = true;
-  if (done) return absl::UnavailableError("transcoder " + worker->info.address + " disconnected");
-  lock.unlock();
-  // go-livepeer's answer to a stuck transcoder: drop it (it reconnects by itself).
-  spdlog::warn("Transcoder {} took too long with task {}; disconnecting it", worker->info.address,
-               task_id);
-  Detach(worker->info.id);
-  return absl::DeadlineExceededError("Remote transcoder took too long");
+  return task_id;
 }
 
 absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool::Transcode(
@@ -297,14 +283,30 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
   const net::Capabilities& required = seg_data.capabilities();
   const Clock::duration lapse =
       std::max<Clock::duration>(kSessionLapse, std::chrono::milliseconds(2 * duration_ms));
+  // Remote attempts sent and not given up: a first one that is only slow still counts when the
+  // retry is under way (whichever answers first wins; the other answer is dropped).
+  struct Attempt {
+    int64_t id;
+    std::shared_ptr<Task> task;
+    std::shared_ptr<Worker> worker;
+  };
+  std::vector<Attempt> attempts;
+  auto forget = [&] {  // REQUIRES: mu_ held
+    for (const auto& a : attempts) tasks_.erase(a.id);
+  };
   int64_t exclude = 0;
   absl::Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto worker = Assign(session, required, exclude);
-    if (!worker.ok()) return attempt == 0 ? worker.status() : last;
+    if (!worker.ok()) {
+      std::lock_guard lock(mu_);
+      forget();
+      return attempt == 0 || last.ok() ? worker.status() : last;
+    }
     if ((*worker)->info.local) {
       auto out = options_.local->Transcode(session, seg_data, profiles, bytes);
       std::lock_guard lock(mu_);
+      forget();
       if (out.ok()) {
         DoneLocked(session, lapse);
       } else {
@@ -312,34 +314,72 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
       }
       return out;
     }
-    Clock::duration wait = deadline - (Clock::now() - start) - kAnswerMargin;
-    if (attempt == 0) {
-      std::lock_guard lock(mu_);
-      if (HasOtherCandidateLocked(required, (*worker)->info.id))
-        wait = std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare);
-    }
-    if (wait <= Clock::duration::zero()) {
+    auto task = std::make_shared<Task>();
+    auto sent = Send(*worker, session, seg_data, profiles, bytes, task);
+    if (!sent.ok()) {
       std::lock_guard lock(mu_);
       UnassignLocked(session);
-      return last.ok() ? absl::DeadlineExceededError("Remote transcoder took too long") : last;
+      last = sent.status();
+      exclude = (*worker)->info.id;
+      continue;
     }
-    bool worker_failed = false;
-    auto out = RunRemote(*worker, session, seg_data, profiles, bytes, wait, worker_failed);
-    if (out.ok()) {
+    attempts.push_back({*sent, task, *worker});
+    bool early = false;
+    if (attempt == 0) {
       std::lock_guard lock(mu_);
-      DoneLocked(session, lapse);
-      return out;
+      early = HasOtherCandidateLocked(required, (*worker)->info.id);
     }
-    {
-      std::lock_guard lock(mu_);
-      UnassignLocked(session);  // a failed session is reassigned, as in go-livepeer
+    const auto until =
+        early ? start + std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare)
+              : start + deadline - kAnswerMargin;
+    std::unique_lock lock(mu_);
+    auto resolved = [](const Attempt& a) { return a.task->outcome || a.task->worker_gone; };
+    cv_.wait_until(lock, until, [&] {
+      for (const auto& a : attempts)
+        if (a.task->outcome && a.task->outcome->status.ok()) return true;
+      return resolved(attempts.back());
+    });
+    for (auto& a : attempts) {
+      if (a.task->outcome && a.task->outcome->status.ok()) {
+        forget();
+        DoneLocked(session, lapse);
+        return std::move(a.task->outcome->renditions);
+      }
     }
-    if (!worker_failed) return out.status();  // the transcoder's own error: no retry
-    last = out.status();
-    exclude = (*worker)->info.id;
+    const Attempt& newest = attempts.back();
+    if (newest.task->outcome) {
+      // The transcoder's own error: no retry, and the session is reassigned (go-livepeer).
+      forget();
+      UnassignLocked(session);
+      return newest.task->outcome->status;
+    }
+    if (newest.task->worker_gone) {
+      last = absl::UnavailableError("transcoder " + newest.worker->info.address + " disconnected");
+    } else if (early) {
+      last = absl::DeadlineExceededError("Remote transcoder took too long");
+    } else {
+      // The whole deadline passed: go-livepeer's answer to a stuck transcoder is to drop it (it
+      // reconnects by itself).
+      forget();
+      UnassignLocked(session);
+      std::vector<std::shared_ptr<Worker>> stuck;
+      for (const auto& a : attempts)
+        if (!resolved(a)) stuck.push_back(a.worker);
+      lock.unlock();
+      for (const auto& w : stuck) {
+        spdlog::warn("Transcoder {} took too long; disconnecting it", w->info.address);
+        Detach(w->info.id);
+      }
+      return absl::DeadlineExceededError("Remote transcoder took too long");
+    }
+    UnassignLocked(session);  // the session moves to the retry's worker
+    exclude = newest.worker->info.id;
+    lock.unlock();
     spdlog::warn("segment {} of session {}: {}; retrying on another transcoder", seg_data.seq(),
                  session, std::string(last.message()));
   }
+  std::lock_guard lock(mu_);
+  forget();
   return last;
 }
 

@@ -12,11 +12,12 @@
 // until its /transcodeResults post arrives (Deliver) or max(8 s, 4·duration) passes.
 //
 // Failover, beyond go-livepeer: when the worker disconnects (its stream ends, a send fails) or
-// times out with the segment in flight, the segment is retried once on another worker within
-// the gateway's deadline (the same max(8 s, 4·duration), counted from the first attempt), and
-// the session moves there. So that a retry still fits after a timeout, the first attempt waits
-// only kFirstAttemptShare of that deadline when another worker could take the retry. A worker
-// that timed out is disconnected, as go-livepeer does; it reconnects by itself.
+// is late with the segment, the segment is retried once on another worker within the gateway's
+// deadline (the same max(8 s, 4·duration), counted from the first attempt), and the session
+// moves there. Late means kFirstAttemptShare of that deadline when another worker has room, so
+// that the retry still fits; the late worker is not dropped for it, and whichever of the two
+// answers first is used. A worker still silent at the whole deadline is disconnected, as
+// go-livepeer does; it reconnects by itself.
 //
 // Threads: Transcode runs on the sessions' loop threads and blocks there until its result;
 // Attach/Detach/Deliver come from the service port's loop threads. Everything is guarded by
@@ -114,14 +115,12 @@ class TranscoderPool : public worker::SegmentTranscoder {
                                                  int64_t exclude);
   void UnassignLocked(const std::string& session);
   bool HasOtherCandidateLocked(const net::Capabilities& required, int64_t exclude) const;
-  // One attempt on a remote worker; `wait` bounds it. Sets `worker_failed` when the worker
-  // disconnected or timed out (so a retry elsewhere makes sense).
-  absl::StatusOr<std::vector<Rendition>> RunRemote(const std::shared_ptr<Worker>& worker,
-                                                   const std::string& session,
-                                                   const net::SegData& seg_data,
-                                                   const std::vector<net::VideoProfile>& profiles,
-                                                   std::string_view bytes, Clock::duration wait,
-                                                   bool& worker_failed);
+  // Announces the segment to `worker` as a new task registered as `task`; UNAVAILABLE (the
+  // worker detached) when the send fails.
+  absl::StatusOr<int64_t> Send(const std::shared_ptr<Worker>& worker, const std::string& session,
+                               const net::SegData& seg_data,
+                               const std::vector<net::VideoProfile>& profiles,
+                               std::string_view bytes, const std::shared_ptr<Task>& task);
   void DetachLocked(int64_t id, std::vector<std::shared_ptr<http::GrpcStreamWriter>>& to_finish);
   void Changed();
 
