@@ -103,9 +103,7 @@ absl::Status TranscoderClient::RunOnce() {
   *request.mutable_capabilities() = options_.capabilities;
   http::GrpcClient client({options_.orch_addr, /*tls=*/true});
   spdlog::info("Registering transcoder to {} (capacity {})", options_.orch_addr, options_.capacity);
-  bool announced = false;
   auto on_message = [&](std::string bytes) {
-    if (!announced) announced = true;
     net::NotifySegment notify;
     if (!notify.ParseFromString(bytes)) {
       spdlog::warn("Unreadable NotifySegment from {}", options_.orch_addr);
@@ -124,15 +122,22 @@ absl::Status TranscoderClient::RunOnce() {
     }
     return true;
   };
-  {
-    std::lock_guard lock(mu_);
-    state_.registered = true;
-    state_.registered_since = std::chrono::system_clock::now();
-    state_.registrations++;
-  }
+  // gRPC sends no answer before the first segment, so a registration counts as held once the
+  // stream stayed open for a moment (refusals such as "invalid secret" come at once).
+  const auto started = Clock::now();
+  auto should_stop = [this, started] {
+    if (Clock::now() - started > std::chrono::milliseconds(500)) {
+      std::lock_guard lock(mu_);
+      if (!state_.registered) {
+        state_.registered = true;
+        state_.registered_since = std::chrono::system_clock::now();
+        state_.registrations++;
+      }
+    }
+    return stop_.load();
+  };
   return client.CallServerStreaming("/net.Transcoder/RegisterTranscoder",
-                                    request.SerializeAsString(), on_message,
-                                    [this] { return stop_.load(); });
+                                    request.SerializeAsString(), on_message, should_stop);
 }
 
 void TranscoderClient::Handle(const net::NotifySegment& notify) {

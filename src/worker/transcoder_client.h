@@ -50,7 +50,7 @@ class TranscoderClient {
   void Stop();
 
   struct Snapshot {
-    bool registered = false;  // the stream is open
+    bool registered = false;  // the stream is open (and held for half a second)
     std::chrono::system_clock::time_point registered_since;
     int64_t registrations = 0;
     int64_t segments_done = 0;

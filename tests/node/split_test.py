@@ -371,6 +371,26 @@ class SplitTest(unittest.TestCase):
                 silent.close()
                 t.stop()
 
+    def test_transcoder_waits_for_its_orchestrator_and_comes_back(self):
+        node = self.orchestrator()
+        t = TranscoderProcess(node.port).start()  # the orchestrator is not up yet
+        try:
+            time.sleep(2)
+            self.assertIsNone(t.proc.poll())
+            self.assertFalse(t.status()["Registered"])
+            node.start()
+            t.wait_registered(timeout=30)  # backoff 0.5 s x 1.5 per try, at most 1 min
+            node.stop()
+            wait_for(lambda: not t.status()["Registered"], what="the stream to end")
+            self.assertIsNone(t.proc.poll())  # it does not give up
+            os.makedirs(node.data_dir, exist_ok=True)
+            node.start()
+            t.wait_registered(timeout=30)
+            self.assertGreaterEqual(t.status()["Registrations"], 2)
+        finally:
+            t.stop()
+            node.stop()
+
     def test_combined_node_balances_local_and_remote(self):
         # -orchestrator -transcoder also takes remote transcoders.
         with BatonProcess(ARGS.baton, ["-orchSecret", SECRET, "-monitor", "-maxSessions", "2"],
