@@ -35,7 +35,8 @@ net::SegData NotifiedSegData(const net::SegData& in,
 struct TranscoderPool::Worker {
   WorkerInfo info;
   net::Capabilities capabilities;
-  std::shared_ptr<http::GrpcStreamWriter> stream;  // null for the local worker
+  std::shared_ptr<http::GrpcStreamWriter> stream;     // null for the local worker
+  std::chrono::steady_clock::time_point last_result;  // its latest /transcodeResults post
 };
 
 struct TranscoderPool::Task {
@@ -114,6 +115,8 @@ bool TranscoderPool::Deliver(int64_t task_id, Outcome outcome) {
   auto it = tasks_.find(task_id);
   if (it == tasks_.end() || it->second->outcome) return false;
   it->second->outcome = std::move(outcome);
+  if (auto w = workers_.find(it->second->worker_id); w != workers_.end())
+    w->second->last_result = Clock::now();
   cv_.notify_all();
   return true;
 }
@@ -329,16 +332,25 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
       std::lock_guard lock(mu_);
       early = HasOtherCandidateLocked(required, (*worker)->info.id);
     }
-    const auto until =
-        early ? start + std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare)
-              : start + deadline - kAnswerMargin;
+    const auto sent_at = Clock::now();
+    const auto full = start + deadline - kAnswerMargin;
     std::unique_lock lock(mu_);
     auto resolved = [](const Attempt& a) { return a.task->outcome || a.task->worker_gone; };
-    cv_.wait_until(lock, until, [&] {
-      for (const auto& a : attempts)
-        if (a.task->outcome && a.task->outcome->status.ok()) return true;
-      return resolved(attempts.back());
-    });
+    auto wait = [&](Clock::time_point until) {
+      cv_.wait_until(lock, until, [&] {
+        for (const auto& a : attempts)
+          if (a.task->outcome && a.task->outcome->status.ok()) return true;
+        return resolved(attempts.back());
+      });
+    };
+    wait(early ? start + std::chrono::duration_cast<Clock::duration>(deadline * kFirstAttemptShare)
+               : full);
+    // A late worker that answered other tasks meanwhile is busy, not stuck: a retry would only
+    // add work to a loaded pool, so it gets the whole deadline.
+    if (early && !resolved(attempts.back()) && (*worker)->last_result > sent_at) {
+      early = false;
+      wait(full);
+    }
     for (auto& a : attempts) {
       if (a.task->outcome && a.task->outcome->status.ok()) {
         forget();
@@ -362,9 +374,11 @@ absl::StatusOr<std::vector<worker::SegmentTranscoder::Rendition>> TranscoderPool
       // reconnects by itself).
       forget();
       UnassignLocked(session);
+      // Only a worker that answered nothing at all meanwhile is taken for stuck; a busy one keeps
+      // its stream (dropping it would fail its other sessions' segments too).
       std::vector<std::shared_ptr<Worker>> stuck;
       for (const auto& a : attempts)
-        if (!resolved(a)) stuck.push_back(a.worker);
+        if (!resolved(a) && a.worker->last_result <= sent_at) stuck.push_back(a.worker);
       lock.unlock();
       for (const auto& w : stuck) {
         spdlog::warn("Transcoder {} took too long; disconnecting it", w->info.address);

@@ -14,10 +14,11 @@
 // Failover, beyond go-livepeer: when the worker disconnects (its stream ends, a send fails) or
 // is late with the segment, the segment is retried once on another worker within the gateway's
 // deadline (the same max(8 s, 4·duration), counted from the first attempt), and the session
-// moves there. Late means kFirstAttemptShare of that deadline when another worker has room, so
-// that the retry still fits; the late worker is not dropped for it, and whichever of the two
-// answers first is used. A worker still silent at the whole deadline is disconnected, as
-// go-livepeer does; it reconnects by itself.
+// moves there. Late means: kFirstAttemptShare of that deadline passed (so that the retry still
+// fits), another worker has room, and the late worker posted no result of any task meanwhile
+// (stuck; a busy one gets the whole deadline, as a retry would only add work). The late worker
+// keeps going, and whichever of the two answers first is used. A stuck worker still silent at
+// the whole deadline is disconnected, as go-livepeer does; it reconnects by itself.
 //
 // Threads: Transcode runs on the sessions' loop threads and blocks there until its result;
 // Attach/Detach/Deliver come from the service port's loop threads. Everything is guarded by
