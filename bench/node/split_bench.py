@@ -31,11 +31,11 @@ def gateway(args, node, sessions, seconds):
                         "-duration", str(seconds), "-testPatternSize", args.size,
                         "-transcodingOptions", args.ladder, "-sessions", str(sessions), "-json"],
                        capture_output=True, text=True, timeout=900)
-    if r.returncode != 0:
+    lines = r.stdout.strip().splitlines()
+    if not lines or not lines[-1].startswith("{"):
         raise RuntimeError(r.stdout[-2000:] + r.stderr[-2000:])
-    s = json.loads(r.stdout.strip().splitlines()[-1])
-    assert s["ok"] == s["segments"], s
-    return s
+    # A loaded machine may miss the gateway's deadline now and then: counted, not fatal.
+    return json.loads(lines[-1])
 
 
 def transcoder(args, node):
@@ -61,9 +61,10 @@ def measure(args, node):
     gateway(args, node, 1, 4)  # warm-up
     seq = gateway(args, node, 1, args.seconds)
     par = gateway(args, node, args.sessions, args.seconds)
-    return {"segments_per_s": par["segments"] / par["wall_s"],
+    return {"segments_per_s": par["ok"] / par["wall_s"],
             "parallel_p50_s": par["latency_p50_s"],
-            "sequential_p50_s": seq["latency_p50_s"]}
+            "sequential_p50_s": seq["latency_p50_s"],
+            "failed": par["failed"] + seq["failed"]}
 
 
 def main():
