@@ -235,6 +235,11 @@ class SplitTest(unittest.TestCase):
                 self.assertEqual(done1 + done2, 60)
                 # Sessions stick to a worker and go to the least loaded: two sessions each.
                 self.assertEqual((done1, done2), (30, 30))
+                # The transcoder's own operator port counts its uploads.
+                with urllib.request.urlopen(f"http://127.0.0.1:{t1.cli_port}/metrics") as r:
+                    text = r.read().decode()
+                self.assertRegex(text, r'livepeer_segment_source_uploaded_total\{[^}]*node_type="trcr"'
+                                       r'[^}]*\} 30')
 
                 # SIGKILL one transcoder in the middle of a run: no segment fails.
                 gateway = run_gateway(node, sessions=4, seconds=15, wait=False)
@@ -277,7 +282,9 @@ class SplitTest(unittest.TestCase):
             thread = threading.Thread(target=client.serve, args=(stream,), daemon=True)
             thread.start()
             try:
-                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 1, what="registration")
+                wait_for(lambda: len(orch_status(node)["RegisteredTranscoders"]) == 1,
+                         what="registration")
+                self.assertEqual(orch_status(node)["MaxSessions"], 1)  # its capacity
                 summary = run_gateway(node, sessions=1, seconds=3)
                 self.assertEqual((summary["segments"], summary["ok"]), (3, 3), summary)
                 self.assertEqual(summary["pixels_verified"], 3, summary)
