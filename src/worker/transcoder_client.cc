@@ -151,6 +151,7 @@ void TranscoderClient::Handle(const net::NotifySegment& notify) {
   const auto start = Clock::now();
   http::HttpClient http;
   absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> result;
+  int64_t decoded_pixels = 0;
   // The input, by URL (no auth, HTTP/1.1, doc/wire.md 5.1).
   http::ClientRequest get;
   get.url = notify.url();
@@ -163,7 +164,8 @@ void TranscoderClient::Handle(const net::NotifySegment& notify) {
     result = absl::UnavailableError("input " + notify.url() + " answered " +
                                     std::to_string(input->status));
   } else {
-    result = options_.transcoder->Transcode(session, seg, ProfilesOf(seg), input->body);
+    result =
+        options_.transcoder->Transcode(session, seg, ProfilesOf(seg), input->body, &decoded_pixels);
   }
 
   std::string body;
@@ -190,9 +192,7 @@ void TranscoderClient::Handle(const net::NotifySegment& notify) {
   post.headers = {{"authorization", kTranscoderAuth},
                   {"credentials", options_.secret},
                   {"taskid", std::to_string(notify.taskid())},
-                  // The decoded input's pixels are not reported by the worker interface; the
-                  // orchestrator only checks the header is a number.
-                  {"pixels", "0"},
+                  {"pixels", std::to_string(result.ok() ? decoded_pixels : 0)},
                   {"content-type", content_type}};
   post.body = body;
   post.has_body = true;

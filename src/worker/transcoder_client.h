@@ -2,7 +2,7 @@
 // `baton -transcoder -orchAddr ... -orchSecret ...` runs. It registers with the orchestrator
 // over TLS (net.Transcoder/RegisterTranscoder with its secret, capacity and capabilities),
 // and for each NotifySegment on the stream fetches the input from its URL, transcodes it with
-// the given SegmentTranscoder (the in-process LocalTranscoder) and posts the renditions to
+// the in-process LocalTranscoder and posts the renditions to
 // https://<orchAddr>/transcodeResults as multipart/mixed, or the error as
 // livepeer/transcoding-error. A teardown message (no URL, only a session id) ends that session.
 //
@@ -26,7 +26,7 @@
 #include "common/metrics.h"
 #include "lp_rpc.pb.h"
 #include "worker/executor.h"
-#include "worker/segment_transcoder.h"
+#include "worker/local_transcoder.h"
 
 namespace baton::worker {
 
@@ -35,7 +35,7 @@ struct TranscoderClientOptions {
   std::string secret;
   int capacity = 1;
   net::Capabilities capabilities;
-  SegmentTranscoder* transcoder = nullptr;
+  LocalTranscoder* transcoder = nullptr;
   Metrics* metrics = nullptr;  // may be null
   std::chrono::milliseconds max_backoff{60'000};
 };
