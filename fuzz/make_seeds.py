@@ -264,6 +264,12 @@ def multipart_seeds(out):
                                                   b" name=\"q\\\"x\"; filename=\"\"\r\n"
                                                   b" folded\r\n\r\n\r\n--bb--"))
     write(out, "multipart", "empty", seed(b"b", b"--b--"))
+    # multipart/mixed as a remote transcoder posts /transcodeResults (doc/wire.md 5.1).
+    m = b"0123456789abcdef"
+    results = (b"--" + m + b"\r\nContent-Type: video/mp2t\r\nContent-Length: 4\r\nPixels: 2048\r\n\r\n"
+               b"G\x00\x01\x02\r\n--" + m + b"\r\nContent-Type: application/octet-stream\r\n"
+               b"Content-Length: 5\r\n\r\nphash\r\n--" + m + b"--\r\n")
+    write(out, "multipart", "mixed-results", seed(m, results))
 
 
 def main():

@@ -77,3 +77,49 @@ absl::StatusOr<std::string> GrpcClient::Call(const std::string& method, std::str
 }
 
 }  // namespace baton::http
+
+namespace baton::http {
+
+absl::Status GrpcClient::CallServerStreaming(
+    const std::string& method, std::string_view request,
+    const std::function<bool(std::string message)>& on_message,
+    const std::function<bool()>& should_stop, const HttpHeaders& metadata) {
+  HttpClient client;  // a stream holds its own connection
+  const std::string frame = EncodeGrpcFrame(request);
+  GrpcFrameDecoder decoder;
+  absl::Status framing;
+  ClientRequest http;
+  http.method = "POST";
+  http.url = absl::StrCat(options_.tls ? "https://" : "http://", options_.target, method);
+  http.headers = metadata;
+  http.headers.Set("content-type", "application/grpc");
+  http.headers.Set("te", "trailers");
+  http.body = frame;
+  http.has_body = true;
+  http.version = ClientHttpVersion::kHttp2;
+  http.connect_timeout = options_.connect_timeout;
+  http.total_timeout = std::chrono::milliseconds(0);
+  http.reuse_connection = false;
+  http.should_stop = should_stop;
+  http.on_body = [&](std::string_view chunk) {
+    std::vector<std::string> messages;
+    framing = decoder.Feed(chunk, messages);
+    if (!framing.ok()) return false;
+    for (auto& m : messages)
+      if (!on_message(std::move(m))) return false;
+    return true;
+  };
+  auto reply = client.Send(http);
+  if (!framing.ok()) return framing;
+  if (!reply.ok()) return reply.status();
+  auto grpc_status = reply->headers.Get("grpc-status");
+  if (!grpc_status) {
+    return absl::UnavailableError(
+        absl::StrCat("grpc: stream ended without grpc-status (HTTP status ", reply->status, ")"));
+  }
+  if (*grpc_status == "0") return absl::OkStatus();
+  return StatusFromGrpc(*grpc_status,
+                        PercentDecodeGrpcMessage(reply->headers.Get("grpc-message").value_or("")));
+}
+
+}  // namespace baton::http

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,16 @@ class GrpcClient {
   // `method` is the full path, e.g. "/net.Orchestrator/GetOrchestrator".
   absl::StatusOr<std::string> Call(const std::string& method, std::string_view request,
                                    std::chrono::milliseconds timeout,
+                                   const HttpHeaders& metadata = {});
+
+  // A server-streaming call without deadline (a remote transcoder's registration): each reply
+  // message goes to `on_message` as it arrives (false ends the call). Returns the call's
+  // final status: OK when the server ended it cleanly, its error otherwise, CANCELLED when
+  // `on_message` or `should_stop` (polled about once a second) ended it, UNAVAILABLE when the
+  // connection failed or closed early.
+  absl::Status CallServerStreaming(const std::string& method, std::string_view request,
+                                   const std::function<bool(std::string message)>& on_message,
+                                   const std::function<bool()>& should_stop,
                                    const HttpHeaders& metadata = {});
 
  private:

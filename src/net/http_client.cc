@@ -34,6 +34,7 @@ struct Transfer {
   bool headers_done = false;
   bool headers_late = false;
   bool too_large = false;
+  bool stopped = false;  // by on_body or should_stop
 };
 
 // Status line and header fields, then (HTTP/2) any trailer fields, which libcurl passes the
@@ -64,6 +65,11 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->request->on_body) {
+    if (t->request->on_body(std::string_view(data, size * count))) return size * count;
+    t->stopped = true;
+    return 0;
+  }
   if (t->response->body.size() + size * count > t->request->max_response_bytes) {
     t->too_large = true;
     return 0;  // aborts the transfer
@@ -74,6 +80,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->request->should_stop && t->request->should_stop()) {
+    t->stopped = true;
+    return 1;  // aborts the transfer
+  }
   if (t->headers_done || t->request->headers_timeout.count() == 0) return 0;
   if (Clock::now() - t->start > t->request->headers_timeout) {
     t->headers_late = true;
@@ -147,12 +157,18 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   if (request.method != "GET" && request.method != "POST")
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.reuse_connection) curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+  if (request.on_body) {
+    // A long-lived stream: keepalive probes notice a peer that vanished without closing.
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 15L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 5L);
+  }
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  if (request.headers_timeout.count() > 0) {
+  if (request.headers_timeout.count() > 0 || request.should_stop) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -163,6 +179,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   response.total_s = SecondsSince(transfer.start);
 
   const std::string where = request.method + " " + request.url;
+  if (transfer.stopped) return absl::CancelledError("stopped: " + where);
   if (transfer.headers_late || (code == CURLE_OPERATION_TIMEDOUT && !transfer.headers_done &&
                                 request.headers_timeout.count() > 0)) {
     return absl::DeadlineExceededError("no response headers within " +

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,12 @@ struct ClientRequest {
   std::chrono::milliseconds total_timeout{10000};
   size_t max_response_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   bool reuse_connection = true;             // false: this request's connection is closed after it
+  // Streaming responses (a server-streaming gRPC call): when set, body bytes go here as they
+  // arrive instead of into HttpResponse::body; returning false aborts the transfer (CANCELLED).
+  // total_timeout 0 then means no deadline.
+  std::function<bool(std::string_view)> on_body;
+  // Polled about once a second while the transfer runs: true aborts it (CANCELLED).
+  std::function<bool()> should_stop;
 };
 
 struct HttpResponse {

@@ -100,6 +100,13 @@ size_t FindDelimiter(std::string_view body, std::string_view delimiter, size_t f
 
 }  // namespace
 
+const std::string* MultipartPart::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
 const MultipartPart* MultipartForm::Find(std::string_view name) const {
   for (const MultipartPart& part : parts) {
     if (part.name == name) return &part;
@@ -107,21 +114,43 @@ const MultipartPart* MultipartForm::Find(std::string_view name) const {
   return nullptr;
 }
 
-absl::StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
+absl::StatusOr<std::string> MultipartBoundary(std::string_view content_type,
+                                              std::string_view type) {
   absl::StatusOr<HeaderValue> value = ParseHeaderValue(content_type);
   if (!value.ok()) return value.status();
-  if (value->token != "multipart/form-data") {
-    return absl::InvalidArgumentError("Content-Type is not multipart/form-data");
+  if (value->token != type) {
+    return absl::InvalidArgumentError("Content-Type is not " + std::string(type));
   }
   std::optional<std::string> boundary = value->Param("boundary");
   if (!boundary || boundary->empty() || boundary->size() > kMaxBoundaryBytes) {
-    return absl::InvalidArgumentError("multipart/form-data without a valid boundary");
+    return absl::InvalidArgumentError(std::string(type) + " without a valid boundary");
   }
   return *boundary;
 }
 
-absl::StatusOr<MultipartForm> ParseMultipart(std::string_view body, std::string_view boundary,
-                                             const MultipartLimits& limits) {
+absl::StatusOr<std::string> MediaTypeOf(std::string_view content_type) {
+  absl::StatusOr<HeaderValue> value = ParseHeaderValue(content_type);
+  if (!value.ok()) return value.status();
+  const std::string& t = value->token;
+  size_t slash = t.find('/');
+  bool token_chars = !t.empty();
+  for (char c : t) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '(' || c == ')' || c == ',' ||
+        c == ':' || c == '<' || c == '>' || c == '@' || c == '[' || c == ']' || c == '?' ||
+        c == '=' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f)
+      token_chars = false;
+  }
+  if (!token_chars || slash == std::string::npos || slash == 0 || slash + 1 == t.size() ||
+      t.find('/', slash + 1) != std::string::npos) {
+    return absl::InvalidArgumentError("mime: no media type");
+  }
+  return t;
+}
+
+namespace {
+
+absl::StatusOr<MultipartForm> Parse(std::string_view body, std::string_view boundary,
+                                    const MultipartLimits& limits, bool form_data_only) {
   if (boundary.empty() || boundary.size() > kMaxBoundaryBytes) {
     return absl::InvalidArgumentError("invalid multipart boundary");
   }
@@ -207,7 +236,8 @@ absl::StatusOr<MultipartForm> ParseMultipart(std::string_view body, std::string_
       return absl::InvalidArgumentError("multipart body ends without its closing boundary");
     }
     part.data = body.substr(pos, end - pos);
-    if (form_data) form.parts.push_back(std::move(part));
+    part.headers = std::move(headers);
+    if (form_data || !form_data_only) form.parts.push_back(std::move(part));
     pos = end + delimiter.size();
     if (body.substr(pos, 2) == "--") return form;  // closing delimiter; the epilogue is ignored
     while (pos < body.size() && IsSpaceOrTab(body[pos])) ++pos;
@@ -218,6 +248,18 @@ absl::StatusOr<MultipartForm> ParseMultipart(std::string_view body, std::string_
     }
     pos += newline.size();
   }
+}
+
+}  // namespace
+
+absl::StatusOr<MultipartForm> ParseMultipart(std::string_view body, std::string_view boundary,
+                                             const MultipartLimits& limits) {
+  return Parse(body, boundary, limits, /*form_data_only=*/true);
+}
+
+absl::StatusOr<MultipartForm> ParseMultipartMixed(std::string_view body, std::string_view boundary,
+                                                  const MultipartLimits& limits) {
+  return Parse(body, boundary, limits, /*form_data_only=*/false);
 }
 
 absl::StatusOr<MultipartForm> ParseMultipartForm(std::string_view content_type,
@@ -285,8 +327,16 @@ void MultipartWriter::AddFile(std::string_view name, std::string_view filename,
   (body_ += data) += "\r\n";
 }
 
-std::string MultipartWriter::content_type() const {
-  return "multipart/form-data; boundary=" + boundary_;
+void MultipartWriter::AddPart(const std::vector<std::pair<std::string, std::string>>& headers,
+                              std::string_view data) {
+  ((body_ += "--") += boundary_) += "\r\n";
+  for (const auto& [name, value] : headers) ((((body_ += name) += ": ") += value) += "\r\n");
+  body_ += "\r\n";
+  (body_ += data) += "\r\n";
+}
+
+std::string MultipartWriter::content_type(std::string_view type) const {
+  return std::string(type) + "; boundary=" + boundary_;
 }
 
 std::string MultipartWriter::Finish() && {

@@ -19,12 +19,20 @@
 //
 // MultipartWriter builds a body the same parser (and Python's, Go's, FastAPI's) reads back.
 //
+// multipart/mixed (a remote transcoder's /transcodeResults, doc/wire.md 5.1) uses the same
+// reader: ParseMultipartMixed keeps every part, with or without a Content-Disposition, and
+// each part's header fields (MultipartPart::headers) are kept for both kinds; MultipartBoundary
+// takes the multipart type it expects; MultipartWriter::AddPart writes a part with any header
+// fields. MediaTypeOf is the media type of a Content-Type value, or an error where Go's
+// mime.ParseMediaType fails for lack of one (an orchestrator answers 415 then).
+//
 // Thread safety: free functions are pure; a MultipartWriter is a plain value (one thread).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,6 +47,11 @@ struct MultipartPart {
   bool has_filename = false;
   std::string content_type;
   std::string_view data;
+  // Every header field of the part in order, names lower-case, values trimmed.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first value of header `name` (lower-case), or nullptr.
+  const std::string* Header(std::string_view name) const;
 };
 
 struct MultipartLimits {
@@ -56,13 +69,23 @@ struct MultipartForm {
 };
 
 // The boundary from a Content-Type header value such as
-// `multipart/form-data; boundary="abc"`. InvalidArgument when the type is not
-// multipart/form-data or the boundary is missing, empty or longer than 70 bytes (RFC 2046).
-absl::StatusOr<std::string> MultipartBoundary(std::string_view content_type);
+// `multipart/form-data; boundary="abc"`. InvalidArgument when the type is not `type`
+// (multipart/form-data unless said otherwise) or the boundary is missing, empty or longer than
+// 70 bytes (RFC 2046).
+absl::StatusOr<std::string> MultipartBoundary(std::string_view content_type,
+                                              std::string_view type = "multipart/form-data");
+
+// The lower-cased media type of a Content-Type value ("multipart/mixed"); InvalidArgument when it
+// is empty, not type/subtype, or its parameters hold an unterminated quoted string.
+absl::StatusOr<std::string> MediaTypeOf(std::string_view content_type);
 
 // Parses `body` with `boundary`. The form's parts view into `body`.
 absl::StatusOr<MultipartForm> ParseMultipart(std::string_view body, std::string_view boundary,
                                              const MultipartLimits& limits = {});
+
+// Every part, form field or not (multipart/mixed).
+absl::StatusOr<MultipartForm> ParseMultipartMixed(std::string_view body, std::string_view boundary,
+                                                  const MultipartLimits& limits = {});
 
 // Both steps: the boundary from `content_type`, then the body.
 absl::StatusOr<MultipartForm> ParseMultipartForm(std::string_view content_type,
@@ -81,8 +104,11 @@ class MultipartWriter {
   void AddField(std::string_view name, std::string_view value);
   void AddFile(std::string_view name, std::string_view filename, std::string_view content_type,
                std::string_view data);
+  // A part with these header fields (written as given; Content-Length is not added).
+  void AddPart(const std::vector<std::pair<std::string, std::string>>& headers,
+               std::string_view data);
   // The Content-Type header value to send with the body.
-  std::string content_type() const;
+  std::string content_type(std::string_view type = "multipart/form-data") const;
   // The finished body (closing delimiter appended). The writer may not be used afterwards.
   std::string Finish() &&;
 

@@ -21,6 +21,19 @@ void FuzzMultipart(const uint8_t* data, size_t size) {
   std::string boundary(input.substr(0, boundary_size));
   std::string body(input.substr(boundary_size));
   (void)MultipartBoundary(body.substr(0, 120));
+  (void)MediaTypeOf(body.substr(0, 120));
+  // multipart/mixed keeps every part; each part's bytes lie inside the body.
+  if (auto mixed =
+          ParseMultipartMixed(body, boundary, {.max_parts = 64, .max_part_header_bytes = 1024});
+      mixed.ok()) {
+    for (const MultipartPart& part : mixed->parts) {
+      if (part.data.data() < body.data() ||
+          part.data.data() + part.data.size() > body.data() + body.size()) {
+        std::abort();
+      }
+      (void)part.Header("pixels");
+    }
+  }
   auto form = ParseMultipart(body, boundary, {.max_parts = 64, .max_part_header_bytes = 1024});
   if (!form.ok()) return;
   if (form->parts.size() > 64) std::abort();

@@ -132,3 +132,41 @@ TEST(MultipartWriter, RoundTripsThroughTheParser) {
 
 }  // namespace
 }  // namespace baton::http
+
+namespace baton::http {
+namespace {
+
+// multipart/mixed, as a remote transcoder posts its renditions (doc/wire.md 5.1).
+TEST(MultipartMixed, KeepsEveryPartWithItsHeaders) {
+  MultipartWriter writer("0123456789abcdef0123");
+  writer.AddPart({{"Content-Type", "video/mp2t"}, {"Content-Length", "5"}, {"Pixels", "1024"}},
+                 "first");
+  writer.AddPart({{"Content-Type", "application/octet-stream"}}, "phash");
+  std::string content_type = writer.content_type("multipart/mixed");
+  EXPECT_EQ(content_type, "multipart/mixed; boundary=0123456789abcdef0123");
+  std::string body = std::move(writer).Finish();
+  auto boundary = MultipartBoundary(content_type, "multipart/mixed");
+  ASSERT_TRUE(boundary.ok()) << boundary.status();
+  EXPECT_FALSE(MultipartBoundary(content_type).ok());  // not form-data
+  auto form = ParseMultipartMixed(body, *boundary);
+  ASSERT_TRUE(form.ok()) << form.status();
+  ASSERT_EQ(form->parts.size(), 2u);
+  EXPECT_EQ(form->parts[0].data, "first");
+  ASSERT_NE(form->parts[0].Header("pixels"), nullptr);
+  EXPECT_EQ(*form->parts[0].Header("pixels"), "1024");
+  EXPECT_EQ(form->parts[1].content_type, "application/octet-stream");
+  EXPECT_EQ(form->parts[1].Header("pixels"), nullptr);
+  // The form-data reader skips parts that are not form fields.
+  EXPECT_TRUE(ParseMultipart(body, *boundary)->parts.empty());
+  EXPECT_FALSE(ParseMultipartMixed(body.substr(0, body.size() - 10), *boundary).ok());
+}
+
+TEST(MultipartMixed, MediaTypeOfFailsWhereGoDoes) {
+  EXPECT_EQ(*MediaTypeOf("Multipart/Mixed; boundary=x"), "multipart/mixed");
+  EXPECT_EQ(*MediaTypeOf("livepeer/transcoding-error"), "livepeer/transcoding-error");
+  for (const char* bad : {"", "  ", "text", "/x", "a/", "a/b/c", "a b/c", "a/b; x=\"open"})
+    EXPECT_FALSE(MediaTypeOf(bad).ok()) << bad;
+}
+
+}  // namespace
+}  // namespace baton::http

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "node/node.h"
 #include "node/node_config.h"
+#include "node/transcoder_role.h"
 #include "node/version.h"
 
 extern char** environ;
@@ -58,11 +59,10 @@ int main(int argc, char** argv) {
                 kLivepeerCompatibleVersion, kCapabilityVersion);
     return 0;
   }
-  if (!config->orchestrator) {
-    if (config->transcoder)
-      return Fail("a standalone -transcoder (O-T split) is not supported yet; add -orchestrator");
+  if (!config->orchestrator && !config->transcoder)
     return Fail("No services enabled; run with -orchestrator -transcoder");
-  }
+  if (!config->orchestrator && config->orch_secret.empty())
+    return Fail("a standalone -transcoder needs -orchSecret (the orchestrator's secret)");
   baton::InitLogging(config->verbosity);
   spdlog::info("Baton {} starting: network={} dataDir={}", kVersion, config->network,
                config->data_dir);
@@ -76,6 +76,18 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+
+  if (!config->orchestrator) {
+    // A standalone transcoder (O-T split) serving -orchAddr.
+    auto status = RunStandaloneTranscoder(*config, stop_signals);
+    if (status.message() == "invalid secret" || status.message() == "zero capacity")
+      return Fail("the orchestrator at " + config->orch_addr.ToString() +
+                  " refused this transcoder: " + std::string(status.message()) +
+                  (status.message() == "invalid secret" ? " (check -orchSecret)"
+                                                        : " (check -maxSessions)"));
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
 
   auto node = Node::Create(*config);
   if (!node.ok()) return Fail(std::string(node.status().message()));

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -25,6 +26,8 @@
 #include "orchestrator/orchestrator_service.h"
 #include "orchestrator/priced_payment_terms.h"
 #include "orchestrator/segment_handler.h"
+#include "orchestrator/transcoder_endpoints.h"
+#include "orchestrator/transcoder_pool.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
 #include "pm/pending_float.h"
@@ -47,13 +50,15 @@ std::string Hostname() {
   return buf;
 }
 
-// How many sessions the node takes: none without a worker (remote transcoders are not
-// supported yet, so only -transcoder attaches one); -maxSessions auto is the attached workers'
-// capacity, else -maxSessions.
-int SessionCapacity(const NodeConfig& config) {
+// How many sessions the in-process transcoder takes: -maxSessions, or with auto its default.
+int LocalCapacity(const NodeConfig& config) {
   if (!config.transcoder) return 0;
   return config.max_sessions_auto ? worker::LocalTranscoder::kDefaultCapacity : config.max_sessions;
 }
+
+// How many sessions the node takes at start: the local transcoder's; remote transcoders add
+// theirs as they register (NodeImpl::UpdateCapacity).
+int SessionCapacity(const NodeConfig& config) { return LocalCapacity(config); }
 
 std::string ServiceHost(const std::string& uri) {
   std::string rest = uri.substr(uri.find("://") + 3);
@@ -85,8 +90,19 @@ class NodeImpl : public Node {
 
  private:
   net::Capabilities Capabilities() const {
-    return MakeCapabilities(capabilities_, kCapabilityVersion);
+    return MakeCapabilities(AllCapabilities(), kCapabilityVersion);
   }
+  // The node's own features and local codecs, plus what its remote transcoders bring.
+  std::set<int> AllCapabilities() const {
+    std::set<int> all = capabilities_;
+    if (pool_) {
+      for (int c : pool_->capabilities()) all.insert(c);
+    }
+    return all;
+  }
+  void CreateTranscoderPool();
+  void UpdateCapacity();
+  std::string TranscodersJson() const;
 
   NodeConfig config_;
   Metrics metrics_;
@@ -110,6 +126,9 @@ class NodeImpl : public Node {
   std::unique_ptr<Admission> admission_;
   MediaStore store_{512u << 20};
   std::unique_ptr<worker::LocalTranscoder> transcoder_;  // with -transcoder only
+  // With -orchSecret: local and remote transcoders behind one SegmentTranscoder.
+  std::unique_ptr<TranscoderPool> pool_;
+  std::atomic<int> configured_max_sessions_{0};  // -maxSessions or /setMaxSessions
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
   std::unique_ptr<http::Server> service_;
@@ -177,11 +196,13 @@ absl::Status NodeImpl::Init() {
   if (config_.transcoder) {
     transcoder_ = std::make_unique<worker::LocalTranscoder>();
     for (int c : transcode::SoftwareCapabilities()) capabilities_.insert(c);
-  } else {
+  } else if (config_.orch_secret.empty()) {
     spdlog::warn(
-        "No transcoder attached: without -transcoder this node has no transcode capacity and "
-        "refuses every session (OrchestratorCapped); remote transcoders are not supported yet");
+        "No transcoder attached: without -transcoder or -orchSecret (for remote transcoders) this "
+        "node has no transcode capacity and refuses every session (OrchestratorCapped)");
   }
+  configured_max_sessions_ = config_.max_sessions;
+  if (!config_.orch_secret.empty()) CreateTranscoderPool();
 
   OrchestratorServiceDeps deps;
   deps.identity = identity_.get();
@@ -196,17 +217,80 @@ absl::Status NodeImpl::Init() {
 
   worker::SessionLoops::Options loop_options;
   loop_options.on_end = [this](const std::string& session) {
-    if (transcoder_) transcoder_->EndSession(session);
+    if (pool_) {
+      pool_->EndSession(session);  // the local transcoder's too
+    } else if (transcoder_) {
+      transcoder_->EndSession(session);
+    }
     store_.RemoveDirectory(session);
     sessions_.Release(session);
   };
   loops_ = std::make_unique<worker::SessionLoops>(loop_options);
   admission_ = std::make_unique<Admission>(AdmissionDeps{
       orchestrator_.get(), recipient_.get(), &balances_, &metrics_, &payment_executor_});
-  segments_ = std::make_unique<SegmentHandler>(
-      SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), transcoder_.get(), &metrics_});
+  segments_ = std::make_unique<SegmentHandler>(SegmentHandlerDeps{
+      admission_.get(), &store_, loops_.get(),
+      pool_ ? static_cast<worker::SegmentTranscoder*>(pool_.get()) : transcoder_.get(), &metrics_});
   DefineOrchestratorMetrics(metrics_, kVersion, sessions_.max());
+  metrics_.DefineGauge("livepeer_transcoders_number", "Number of remote transcoders");
+  metrics_.DefineGauge("livepeer_transcoders_capacity", "Total advertised capacity of transcoders");
+  metrics_.DefineGauge("livepeer_transcoders_load", "Total load of transcoders");
+  metrics_.DefineCounter("livepeer_segment_transcoded_downloaded_total",
+                         "Results downloaded from remote transcoders");
+  metrics_.DefineHistogram("livepeer_download_time_seconds",
+                           "Time to receive a remote transcoder's results",
+                           {.1, .25, .5, .75, 1, 2, 3, 5, 10});
+  for (const char* g : {"livepeer_transcoders_number", "livepeer_transcoders_capacity",
+                        "livepeer_transcoders_load"})
+    metrics_.Set(g, 0);
   return absl::OkStatus();
+}
+
+void NodeImpl::CreateTranscoderPool() {
+  TranscoderPoolOptions options;
+  options.service_uri = config_.service_uri;
+  options.orch_id = account_ ? account_->address().Hex() : "offchain";
+  options.store = &store_;
+  options.local = transcoder_.get();
+  options.local_capacity = LocalCapacity(config_);
+  options.local_capabilities = capabilities_;
+  options.version = kCapabilityVersion;
+  options.on_change = [this] { UpdateCapacity(); };
+  pool_ = std::make_unique<TranscoderPool>(std::move(options));
+  spdlog::info("Accepting remote transcoders (-orchSecret set){}",
+               transcoder_ ? ", balanced with the local transcoder" : "");
+  UpdateCapacity();
+}
+
+// Remote transcoders add their capacity to the node's; without a local transcoder a fixed
+// -maxSessions caps what they add (with auto, they are the capacity).
+void NodeImpl::UpdateCapacity() {
+  if (!pool_) return;
+  int remote = 0;
+  for (const auto& w : pool_->Workers()) remote += w.local ? 0 : w.capacity;
+  if (!config_.transcoder && !config_.max_sessions_auto)
+    remote = std::min(configured_max_sessions_.load(), remote);
+  sessions_.set_remote_capacity(remote);
+}
+
+std::string NodeImpl::TranscodersJson() const {
+  std::string out = "[";
+  if (pool_) {
+    for (const auto& w : pool_->Workers()) {
+      if (w.local)
+        continue;  // go-livepeer lists remote transcoders; LocalTranscoding says the rest
+      std::string caps;
+      for (int c : w.capabilities) caps += (caps.empty() ? "\"" : ",\"") + CapabilityName(c) + "\"";
+      const auto since =
+          std::chrono::duration_cast<std::chrono::seconds>(w.connected_since.time_since_epoch())
+              .count();
+      out += (out.size() > 1 ? "," : "") + std::string("{\"Address\":\"") + w.address +
+             "\",\"Capacity\":" + std::to_string(w.capacity) +
+             ",\"Load\":" + std::to_string(w.load) +
+             ",\"ConnectedSince\":" + std::to_string(since) + ",\"Capabilities\":[" + caps + "]}";
+    }
+  }
+  return out + "]";
 }
 
 void NodeImpl::CreateRedeemer(uint64_t redeem_gas) {
@@ -277,6 +361,10 @@ absl::Status NodeImpl::Start() {
     chain_reads = {chain_facts_.get(), chain_reads_.get()};
   }
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc(), chain_reads);
+  if (pool_) {
+    RegisterTranscoderEndpoints({pool_.get(), config_.orch_secret, kCapabilityVersion, &metrics_},
+                                service_->grpc(), service_->router());
+  }
   segments_->Register(service_->router(), chain_reads);
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
@@ -299,7 +387,22 @@ absl::Status NodeImpl::Start() {
       kCapabilityVersion};
   state.sessions = &sessions_;
   state.metrics = config_.monitor ? &metrics_ : nullptr;
-  state.capabilities = [this] { return capabilities_; };
+  state.capabilities = [this] { return AllCapabilities(); };
+  if (pool_) {
+    state.transcoders_json = [this] { return TranscodersJson(); };
+    state.refresh_metrics = [this] {
+      int number = 0, capacity = 0, load = 0;
+      for (const auto& w : pool_->Workers()) {
+        if (w.local) continue;  // go-livepeer counts remote transcoders only
+        ++number;
+        capacity += w.capacity;
+        load += w.load;
+      }
+      metrics_.Set("livepeer_transcoders_number", number);
+      metrics_.Set("livepeer_transcoders_capacity", capacity);
+      metrics_.Set("livepeer_transcoders_load", load);
+    };
+  }
   state.address_hex = [this] { return account_ ? account_->address().ChecksumHex() : ""; };
   state.ledger = ledger_.get();
   state.redeemer = redeemer_.get();
@@ -308,8 +411,14 @@ absl::Status NodeImpl::Start() {
   state.chain_id = onchain_ ? onchain_->chain_id() : 0;
   if (onchain_) state.current_round = [this] { return onchain_->watcher().CurrentRound(); };
   ops::RegisterOperatorApi(state, cli_->router());
-  ops::RegisterOperatorSettings(
-      {[this](int n) { sessions_.set_max(n); }, &*prices_, recipient_.get()}, cli_->router());
+  ops::RegisterOperatorSettings({[this](int n) {
+                                   configured_max_sessions_ = n;
+                                   // Without a local transcoder the limit caps the remote ones.
+                                   if (pool_ && !config_.transcoder) return UpdateCapacity();
+                                   sessions_.set_max(n);
+                                 },
+                                 &*prices_, recipient_.get()},
+                                cli_->router());
   if (onchain_) {
     ops::RegisterOperatorChainApi({onchain_.get(), account_, &operator_executor_, &*prices_},
                                   cli_->router());
@@ -333,6 +442,7 @@ absl::Status NodeImpl::Start() {
 }
 
 void NodeImpl::Stop() {
+  if (pool_) pool_->Shutdown();  // remote transcoders' streams end; waiting segments fail
   if (service_) service_->Stop();
   if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
   payment_executor_.Stop();                // payments under way finish (their tickets are stored)

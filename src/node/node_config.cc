@@ -1,6 +1,8 @@
 #include "node/node_config.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "node/compat_flags.h"
 
@@ -9,6 +11,7 @@ namespace {
 
 constexpr int kDefaultServicePort = 8935;
 constexpr int kDefaultCliPort = 7935;
+constexpr int kDefaultTranscoderCliPort = 6935;  // a standalone transcoder's operator port
 
 absl::Status FlagError(const std::string& flag, const std::string& why) {
   return absl::InvalidArgumentError("invalid value for flag -" + flag + ": " + why);
@@ -57,10 +60,31 @@ absl::Status LoadAddresses(const FlagSet& f, NodeConfig& c) {
     if (!bind.ok()) return bind.status();
     c.service_bind = *bind;
   }
-  auto cli = ParseHostPort(f.GetString("cliAddr"), kDefaultCliPort, "127.0.0.1", "cliAddr");
+  const bool standalone_transcoder = c.transcoder && !c.orchestrator;
+  auto cli = ParseHostPort(
+      f.IsSet("cliAddr") || !standalone_transcoder ? f.GetString("cliAddr") : "",
+      standalone_transcoder ? kDefaultTranscoderCliPort : kDefaultCliPort, "127.0.0.1", "cliAddr");
   if (!cli.ok()) return cli.status();
   c.cli_bind = *cli;
+  // -orchAddr is a comma list of which the first is used, default host 127.0.0.1.
+  std::vector<std::string> orch = SplitComma(f.GetString("orchAddr"));
+  auto [orch_scheme, orch_hostport] = SplitScheme(orch.empty() ? "" : orch.front());
+  auto orch_addr = ParseHostPort(orch_hostport, kDefaultServicePort, "127.0.0.1", "orchAddr");
+  if (!orch_addr.ok()) return orch_addr.status();
+  c.orch_addr = *orch_addr;
   return absl::OkStatus();
+}
+
+// -orchSecret: a file's content (surrounding whitespace trimmed) when it names a file.
+std::string SecretValueOrFile(const std::string& value) {
+  std::error_code ec;
+  if (value.empty() || !std::filesystem::is_regular_file(value, ec)) return value;
+  std::ifstream in(value);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const char* space = " \t\r\n";
+  size_t begin = text.find_first_not_of(space);
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(space) - begin + 1);
 }
 
 absl::Status LoadSessions(const FlagSet& f, NodeConfig& c) {
@@ -126,7 +150,9 @@ void DefineNodeFlags(FlagSet& f) {
   using K = FlagKind;
   f.Define({"config", K::kString, "", "Config file: one `name value` per line"});
   f.Define({"orchestrator", K::kBool, "false", "Run as an orchestrator"});
-  f.Define({"transcoder", K::kBool, "false", "Transcode in-process (with -orchestrator)"});
+  f.Define(
+      {"transcoder", K::kBool, "false",
+       "Transcode in-process (with -orchestrator), or alone as a remote transcoder of -orchAddr"});
   f.Define({"network", K::kString, "offchain", "Network: offchain, arbitrum-one-mainnet, ..."});
   f.Define({"serviceAddr", K::kString, "127.0.0.1:8935",
             "Public host:port gateways reach (https:// is implied)"});
@@ -163,6 +189,10 @@ void DefineNodeFlags(FlagSet& f) {
             "Use the AI subnet's ServiceRegistry (0x04C0b249740175999E5BF5c9ac1dA92431EF34C5)"});
   f.Define({"initializeRound", K::kBool, "false", "Initialize rounds"});
   f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
+  f.Define({"orchSecret", K::kString, "",
+            "Secret shared with remote transcoders (a value or a file holding it)", true});
+  f.Define({"orchAddr", K::kString, "",
+            "Standalone -transcoder: the orchestrator's host:port to register with"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
@@ -217,6 +247,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   if (c.verbosity < 0 || c.verbosity > 6) return FlagError("v", "must be between 0 and 6");
   if (c.network.empty()) return FlagError("network", "must not be empty");
   if (auto s = LoadAddresses(f, c); !s.ok()) return s;
+  c.orch_secret = SecretValueOrFile(f.GetString("orchSecret"));
   if (auto s = LoadSessions(f, c); !s.ok()) return s;
   if (auto s = LoadServiceLimits(f, c); !s.ok()) return s;
 

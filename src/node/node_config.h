@@ -57,6 +57,10 @@ struct NodeConfig {
   bool initialize_round = false;
   bool ai_service_registry = false;  // use the AI subnet's ServiceRegistry
   bool use_account = false;          // an account was asked for (any of the above set, or on-chain)
+  // O-T split (doc/wire.md 5.1): the shared secret (-orchSecret: a value, or a file holding it),
+  // and for a standalone transcoder the orchestrator it registers with (-orchAddr).
+  std::string orch_secret;
+  HostPort orch_addr;
   int max_sessions = 10;
   bool max_sessions_auto = false;  // -maxSessions auto: the attached workers' capacity
   bool monitor = false;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace baton::node {
 namespace {
 
@@ -37,6 +39,19 @@ TEST(NodeConfig, BadValuesNameTheFlag) {
   EXPECT_TRUE(c->max_sessions_auto);
   c = LoadNodeConfig({"-serviceAddr=host:99999"}, {});
   EXPECT_NE(std::string(c.status().message()).find("-serviceAddr"), std::string::npos);
+  c = LoadNodeConfig({"-transcoder", "-orchAddr=10.0.0.1", "-orchSecret=s"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->orch_addr.ToString(), "10.0.0.1:8935");
+  EXPECT_EQ(c->cli_bind.ToString(), "127.0.0.1:6935");  // a standalone transcoder's port
+  EXPECT_EQ(c->orch_secret, "s");
+  {
+    // -orchSecret names a file: its content, surrounding whitespace trimmed.
+    std::string path = testing::TempDir() + "/orch_secret";
+    std::ofstream(path) << "  from-file \n";
+    c = LoadNodeConfig({"-orchestrator", "-orchSecret=" + path}, {});
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->orch_secret, "from-file");
+  }
   c = LoadNodeConfig({"-v=9"}, {});
   EXPECT_NE(std::string(c.status().message()).find("-v"), std::string::npos);
 }

@@ -33,7 +33,7 @@ nlohmann::json Status(const OperatorState& s) {
   nlohmann::json prices = nlohmann::json::object();
   if (s.prices != nullptr)
     for (const auto& [who, price] : s.prices->Prices()) prices[who] = GoRatText(price);
-  return {
+  nlohmann::json status = {
       // go-livepeer's NodeStatus (common/types.go), the gateway-only parts empty.
       {"Manifests", nlohmann::json::object()},
       {"InternalManifests", nlohmann::json::object()},
@@ -44,7 +44,7 @@ nlohmann::json Status(const OperatorState& s) {
       {"GolangRuntimeVersion", ""},  // not a Go program
       {"GOArch", GoArch()},
       {"GOOS", "linux"},
-      // Remote transcoders do not attach to this build.
+      // Filled below where remote transcoders may attach.
       {"RegisteredTranscodersNumber", 0},
       {"RegisteredTranscoders", nlohmann::json::array()},
       {"LocalTranscoding", s.facts.local_transcoding},
@@ -60,6 +60,14 @@ nlohmann::json Status(const OperatorState& s) {
       {"MaxSessions", s.sessions->max()},
       {"Capabilities", caps},
   };
+  if (s.transcoders_json) {
+    // go-livepeer's keys (Address, Capacity per transcoder), with Baton's load, capabilities
+    // and connection time.
+    auto transcoders = nlohmann::json::parse(s.transcoders_json(), nullptr, false);
+    status["RegisteredTranscodersNumber"] = transcoders.is_array() ? transcoders.size() : 0;
+    status["RegisteredTranscoders"] = std::move(transcoders);
+  }
+  return status;
 }
 
 struct RoundEarnings {
@@ -189,6 +197,7 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
       // Gauges of state owned elsewhere are read when scraped.
       state.metrics->Set("livepeer_current_sessions_total", state.sessions->in_use());
       state.metrics->Set("livepeer_max_sessions_total", state.sessions->max());
+      if (state.refresh_metrics) state.refresh_metrics();
       response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", state.metrics->Render());
     });
   }

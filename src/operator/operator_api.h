@@ -46,6 +46,10 @@ struct OperatorState {
   const pm::PriceBook* prices = nullptr;     // /status's BroadcasterPrices
   uint64_t chain_id = 0;                     // 0 offchain
   std::function<int64_t()> current_round;    // null offchain
+  // O-T split (optional): the remote transcoders, listed in /status as "RegisteredTranscoders"
+  // (a JSON array, built on the loop thread), and gauges refreshed before /metrics renders.
+  std::function<std::string()> transcoders_json;
+  std::function<void()> refresh_metrics;
 };
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);

@@ -7,7 +7,7 @@ namespace baton::orchestrator {
 absl::Status SessionRegistry::CheckCapacity(const std::string& session_id) const {
   std::lock_guard lock(mu_);
   if (!session_id.empty() && sessions_.count(session_id) != 0) return absl::OkStatus();
-  if (static_cast<int>(sessions_.size()) >= max_)
+  if (static_cast<int>(sessions_.size()) >= MaxLocked())
     return absl::ResourceExhaustedError("OrchestratorCapped");
   return absl::OkStatus();
 }
@@ -15,7 +15,7 @@ absl::Status SessionRegistry::CheckCapacity(const std::string& session_id) const
 absl::StatusOr<bool> SessionRegistry::Acquire(const std::string& session_id) {
   std::lock_guard lock(mu_);
   if (sessions_.count(session_id) != 0) return false;
-  if (static_cast<int>(sessions_.size()) >= max_)
+  if (static_cast<int>(sessions_.size()) >= MaxLocked())
     return absl::ResourceExhaustedError("OrchestratorCapped");
   sessions_.insert(session_id);
   return true;
@@ -33,12 +33,21 @@ int SessionRegistry::in_use() const {
 
 int SessionRegistry::max() const {
   std::lock_guard lock(mu_);
-  return max_;
+  return MaxLocked();
 }
 
 void SessionRegistry::set_max(int max_sessions) {
   std::lock_guard lock(mu_);
   max_ = max_sessions;
+}
+
+}  // namespace baton::orchestrator
+
+namespace baton::orchestrator {
+
+void SessionRegistry::set_remote_capacity(int capacity) {
+  std::lock_guard lock(mu_);
+  remote_ = capacity;
 }
 
 }  // namespace baton::orchestrator

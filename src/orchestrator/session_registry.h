@@ -1,4 +1,5 @@
-// Transcode sessions in use, and the -maxSessions capacity check.
+// Transcode sessions in use, and the -maxSessions capacity check (plus the capacity of remote
+// transcoders, set_remote_capacity).
 //
 // A session is a gateway's session id (from its auth token). CheckCapacity passes for known
 // sessions and for new ones while fewer than max are open; otherwise it fails with
@@ -27,11 +28,17 @@ class SessionRegistry {
   int max() const;
   // The operator's /setMaxSessions; sessions already open stay open.
   void set_max(int max_sessions);
+  // What remote transcoders add on top of max_sessions (orchestrator/transcoder_pool.h); the
+  // node updates it as they come and go.
+  void set_remote_capacity(int capacity);
 
  private:
+  int MaxLocked() const { return max_ + remote_; }
+
   mutable std::mutex mu_;
   std::set<std::string> sessions_;
   int max_;
+  int remote_ = 0;
 };
 
 }  // namespace baton::orchestrator

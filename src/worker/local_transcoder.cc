@@ -15,6 +15,13 @@ std::shared_ptr<transcode::TranscodeSession> LocalTranscoder::SessionFor(
 absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Transcode(
     const std::string& session, const net::SegData& seg_data,
     const std::vector<net::VideoProfile>& requested, std::string_view bytes) {
+  return Transcode(session, seg_data, requested, bytes, nullptr);
+}
+
+absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Transcode(
+    const std::string& session, const net::SegData& seg_data,
+    const std::vector<net::VideoProfile>& requested, std::string_view bytes,
+    int64_t* decoded_pixels) {
   std::vector<transcode::VideoProfile> profiles;
   for (const auto& p : requested) {
     auto profile = transcode::ProfileFromProto(p);
@@ -25,6 +32,7 @@ absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Trans
   if (!input.ok()) return input.status();
   auto result = SessionFor(session)->Transcode(*input, profiles);
   if (!result.ok()) return result.status();
+  if (decoded_pixels != nullptr) *decoded_pixels = result->decoded_pixels;
   std::vector<Rendition> out;
   for (auto& r : result->renditions) {
     // VP8 (and VP9 asked for in MPEG-TS) come back in Matroska, which MPEG-TS cannot carry.

@@ -25,6 +25,12 @@ class LocalTranscoder : public SegmentTranscoder {
                                                    const std::vector<net::VideoProfile>& profiles,
                                                    std::string_view bytes) override;
   void EndSession(const std::string& session) override;
+  // Transcode, also reporting the decoded input's pixels (a standalone transcoder's Pixels
+  // header, doc/wire.md 5.1).
+  absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
+                                                   const net::SegData& seg_data,
+                                                   const std::vector<net::VideoProfile>& profiles,
+                                                   std::string_view bytes, int64_t* decoded_pixels);
 
  private:
   std::shared_ptr<transcode::TranscodeSession> SessionFor(const std::string& session);

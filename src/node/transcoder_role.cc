@@ -1,0 +1,134 @@
+#include "node/transcoder_role.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <ctime>
+#include <thread>
+
+#include "common/metrics.h"
+#include "net/server.h"
+#include "node/version.h"
+#include "orchestrator/capabilities.h"
+#include "transcode/capabilities.h"
+#include "transcode/ffmpeg_log.h"
+#include "worker/local_transcoder.h"
+#include "worker/transcoder_client.h"
+
+namespace baton::node {
+namespace {
+
+std::string Hostname() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& stop_signals) {
+  transcode::RouteFfmpegLogs(config.verbosity);
+  if (!config.nvidia.empty()) {
+    if (auto s = transcode::ProbeNvidia(config.nvidia); !s.ok())
+      return absl::FailedPreconditionError("-nvidia " + config.nvidia + ": " +
+                                           std::string(s.message()));
+  }
+  std::set<int> caps = orchestrator::OrchestratorFeatureCapabilities();
+  for (int c : transcode::SoftwareCapabilities()) caps.insert(c);
+  const int capacity =
+      config.max_sessions_auto ? worker::LocalTranscoder::kDefaultCapacity : config.max_sessions;
+
+  Metrics metrics(Hostname(), "trcr");
+  metrics.DefineGauge("livepeer_versions", "Versions used by the node");
+  metrics.DefineCounter("livepeer_segment_source_uploaded_total",
+                        "Results uploaded to the orchestrator");
+  metrics.DefineHistogram("livepeer_upload_time_seconds", "Time to upload results",
+                          {.1, .25, .5, .75, 1, 2, 3, 5, 10});
+  metrics.Set(
+      "livepeer_versions", 1,
+      {{"livepeerversion", kVersion}, {"compiler", "gcc"}, {"goos", "linux"}, {"goversion", ""}});
+
+  worker::LocalTranscoder local;
+  worker::TranscoderClientOptions options;
+  options.orch_addr = config.orch_addr.ToString();
+  options.secret = config.orch_secret;
+  options.capacity = capacity;
+  options.capabilities = orchestrator::MakeCapabilities(caps, kCapabilityVersion);
+  options.transcoder = &local;
+  options.metrics = config.monitor ? &metrics : nullptr;
+  worker::TranscoderClient client(options);
+
+  http::ServerOptions cli_options;
+  cli_options.bind_address = config.cli_bind.ToString();
+  cli_options.tls = false;
+  cli_options.worker_threads = 1;
+  http::Server cli(cli_options);
+  const std::string orch_addr = options.orch_addr;
+  cli.router().Handle(
+      "/status", {"GET"}, [&client, orch_addr, capacity](http::HttpRequest, auto response) {
+        auto s = client.snapshot();
+        const auto since =
+            std::chrono::duration_cast<std::chrono::seconds>(s.registered_since.time_since_epoch())
+                .count();
+        std::string body = "{\"Version\":" + JsonString(kVersion) +
+                           ",\"Role\":\"transcoder\",\"OrchAddr\":" + JsonString(orch_addr) +
+                           ",\"Registered\":" + (s.registered ? "true" : "false") +
+                           ",\"RegisteredSince\":" + std::to_string(since) +
+                           ",\"Registrations\":" + std::to_string(s.registrations) +
+                           ",\"Capacity\":" + std::to_string(capacity) +
+                           ",\"InFlight\":" + std::to_string(s.in_flight) +
+                           ",\"SegmentsDone\":" + std::to_string(s.segments_done) +
+                           ",\"SegmentsFailed\":" + std::to_string(s.segments_failed) +
+                           ",\"LastError\":" + JsonString(s.last_error) + "}";
+        response->Respond(200, "application/json", body);
+      });
+  if (config.monitor) {
+    cli.router().Handle("/metrics", {"GET"}, [&metrics](http::HttpRequest, auto response) {
+      response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", metrics.Render());
+    });
+  }
+  auto port = cli.Start();
+  if (!port.ok())
+    return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
+                                  std::string(port.status().message()));
+  spdlog::info("Standalone transcoder for {} (capacity {}); operator API on http://{}", orch_addr,
+               capacity, cli_options.bind_address);
+
+  std::atomic<bool> finished{false};
+  absl::Status result;
+  std::thread runner([&] {
+    result = client.Run();
+    finished = true;
+  });
+  // Wait for a stop signal or the client's end (a fatal answer).
+  while (!finished) {
+    timespec tick{0, 200'000'000};
+    int signal = sigtimedwait(&stop_signals, nullptr, &tick);
+    if (signal > 0) {
+      spdlog::info("Received signal {}, stopping", signal);
+      client.Stop();
+      break;
+    }
+  }
+  runner.join();
+  cli.Stop();
+  return result;
+}
+
+}  // namespace baton::node
