@@ -83,6 +83,11 @@ std::optional<crypto::U256> GasPriceMonitor::MaxGasPrice() const {
   return max_;
 }
 
+crypto::U256 GasPriceMonitor::MinGasPrice() const {
+  std::lock_guard lock(mu_);
+  return min_;
+}
+
 void GasPriceMonitor::SetMaxGasPrice(const crypto::U256& max) {
   std::lock_guard lock(mu_);
   max_ = max;

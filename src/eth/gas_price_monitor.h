@@ -45,6 +45,7 @@ class GasPriceMonitor {
   // GasPrice(), or an error when it exceeds the maximum.
   absl::StatusOr<crypto::U256> SuggestGasPrice() const;
   std::optional<crypto::U256> MaxGasPrice() const;
+  crypto::U256 MinGasPrice() const;
   void SetMaxGasPrice(const crypto::U256& max);  // 0 = none (the CLI can change it)
   void SetMinGasPrice(const crypto::U256& min);
 

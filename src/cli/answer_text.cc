@@ -1,0 +1,104 @@
+#include "cli/answer_text.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace baton::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Scalar(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "-";
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void Render(const json& v, const std::string& indent, std::ostringstream& out) {
+  if (v.is_object()) {
+    size_t width = 0;
+    for (const auto& [k, x] : v.items()) width = std::max(width, k.size());
+    for (const auto& [k, x] : v.items()) {
+      if (x.is_structured() && !x.empty()) {
+        out << indent << k << ":\n";
+        Render(x, indent + "  ", out);
+      } else {
+        out << indent << k << std::string(width - k.size() + 2, ' ') << Scalar(x) << "\n";
+      }
+    }
+  } else if (v.is_array()) {
+    if (v.empty()) out << indent << "(none)\n";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i].is_structured()) {
+        out << indent << "[" << i << "]\n";
+        Render(v[i], indent + "  ", out);
+      } else {
+        out << indent << Scalar(v[i]) << "\n";
+      }
+    }
+  } else {
+    out << indent << Scalar(v) << "\n";
+  }
+}
+
+std::string Column(const std::string& text, size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+std::string Field(const json& o, const char* key) {
+  return o.is_object() && o.contains(key) ? Scalar(o[key]) : "-";
+}
+
+}  // namespace
+
+std::string Table::Render() const {
+  size_t width = 0;
+  for (const auto& [k, v] : rows_) width = std::max(width, k.size());
+  std::string out;
+  for (const auto& [k, v] : rows_) out += k + std::string(width - k.size() + 2, ' ') + v + "\n";
+  return out;
+}
+
+std::string HumanText(const json& answer) {
+  std::ostringstream out;
+  Render(answer, "", out);
+  return out.str();
+}
+
+std::string TicketsText(const json& a) {
+  std::ostringstream out;
+  const json counts = a.value("counts", json::object());
+  const json values = a.value("faceValues", json::object());
+  out << "Tickets by state (count, face value wei):\n";
+  for (const char* state : {"queued", "submitted", "redeemed", "failed", "expired"})
+    out << "  " << Column(state, 10) << Column(Field(counts, state), 6) << Field(values, state)
+        << "\n";
+  const json tickets = a.value("tickets", json::array());
+  if (tickets.empty()) {
+    out << "No tickets listed.\n";
+    return out.str();
+  }
+  out << "\n"
+      << Column("ID", 6) << Column("STATE", 10) << Column("SENDER", 43) << Column("FACE VALUE", 22)
+      << Column("ROUND", 7) << "REASON\n";
+  for (const auto& t : tickets)
+    out << Column(Field(t, "id"), 6) << Column(Field(t, "state"), 10)
+        << Column(Field(t, "sender"), 43) << Column(Field(t, "faceValue"), 22)
+        << Column(Field(t, "creationRound"), 7) << Field(t, "reason") << "\n";
+  return out.str();
+}
+
+std::string EarningsText(const json& a) {
+  std::ostringstream out;
+  out << "Current round: " << Field(a, "currentRound") << "\n"
+      << Column("ROUND", 8) << Column("TICKETS", 9) << Column("WON (wei)", 22)
+      << Column("REDEEMED (wei)", 22) << Column("PENDING (wei)", 22) << "LOST (wei)\n";
+  for (const auto& r : a.value("rounds", json::array()))
+    out << Column(Field(r, "round"), 8) << Column(Field(r, "tickets"), 9)
+        << Column(Field(r, "wonFaceValue"), 22) << Column(Field(r, "redeemedFaceValue"), 22)
+        << Column(Field(r, "pendingFaceValue"), 22) << Field(r, "lostFaceValue") << "\n";
+  if (a.contains("totals")) out << "Totals:\n" << HumanText(a["totals"]);
+  return out.str();
+}
+
+}  // namespace baton::cli
