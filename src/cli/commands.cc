@@ -114,7 +114,7 @@ std::optional<Values> AskOptions(Session& s, const Command& c) {
   Values v;
   for (const auto& o : c.options) {
     for (;;) {
-      auto answer = s.Ask(o.help, o.default_value);
+      auto answer = s.Ask(o.flag + " (" + o.help + ")", o.default_value);
       if (!answer) return std::nullopt;
       if (!answer->empty() || !o.required) {
         if (!answer->empty()) v[o.flag] = *answer;

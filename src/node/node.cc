@@ -16,6 +16,7 @@
 #include "operator/operator_api.h"
 #include "operator/operator_chain_api.h"
 #include "operator/settings_api.h"
+#include "operator/status_page.h"
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
 #include "orchestrator/capabilities.h"
@@ -357,6 +358,7 @@ absl::Status NodeImpl::Start() {
   state.redeemer = redeemer_.get();
   state.executor = &operator_executor_;
   ops::RegisterOperatorApi(state, cli_->router());
+  ops::RegisterStatusPage(cli_->router());
   ops::RegisterOperatorSettings({[this](int n) { sessions_.set_max(n); }}, cli_->router());
   if (onchain_)
     ops::RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri,
