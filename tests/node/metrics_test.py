@@ -4,6 +4,8 @@ node that transcoded and was paid: go-livepeer's names, types, labels and histog
 series, which must agree with the ledger itself (GET /tickets)."""
 import argparse
 import json
+import os
+import re
 import sys
 import unittest
 import urllib.request
@@ -50,6 +52,7 @@ class MetricsTest(unittest.TestCase):
         cls.node = start_paid_node(ARGS.baton)
         cls.summary = stream(ARGS.gateway, cls.node, seconds=16)
         text = get(cls.node, "/metrics")
+        cls.text = text
         cls.families = {}
         cls.samples = {}
         for family in text_string_to_metric_families(text):
@@ -126,11 +129,26 @@ class MetricsTest(unittest.TestCase):
         print(f"metrics: {ok} segments, {self.summary['tickets']} tickets sent, "
               f"{counts['total']} winning, {waiting.value} gwei waiting", file=sys.stderr)
 
+    def test_grafana_dashboard_reads_only_exported_series(self):
+        path = os.path.join(ARGS.source, "packaging/grafana/baton.json")
+        with open(path) as f:
+            dashboard = json.load(f)
+        defined = set(re.findall(r"^# TYPE (\S+) ", self.text, re.M))
+        used = set()
+        for panel in dashboard["panels"]:
+            for target in panel.get("targets", []):
+                for name in re.findall(r"\b((?:livepeer|baton)_[a-z0-9_]+)", target["expr"]):
+                    used.add(re.sub(r"_(bucket|sum|count)$", "", name)
+                             if name.endswith("_bucket") else name)
+        self.assertGreater(len(used), 15)
+        self.assertEqual(used - defined, set(), "dashboard series the node does not export")
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--baton", required=True)
     parser.add_argument("--gateway", required=True)
+    parser.add_argument("--source", default=os.path.join(os.path.dirname(__file__), "../.."))
     ARGS, rest = parser.parse_known_args()
     sys.path.insert(0, __import__("os").path.dirname(__file__))
     from paid_node import start_paid_node, stream  # noqa: E402
