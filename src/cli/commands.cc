@@ -691,6 +691,19 @@ std::vector<Command> BuildCommands() {
 
 }  // namespace
 
+int RunGuarded(Session& s, const Command& c, const Values& values) {
+  // An answer of an unexpected shape (a node of another version) must not end the program
+  // with an exception: say so and go on.
+  try {
+    return c.run(s, values);
+  } catch (const std::exception& e) {
+    Usage(s, c.name,
+          std::string("the node's answer was not what baton-cli expects (") + e.what() +
+              "): are baton and baton-cli the same version?");
+    return kExitRefused;
+  }
+}
+
 std::optional<std::string> Session::Ask(const std::string& prompt,
                                         const std::string& default_value) {
   out_ << prompt;
@@ -774,7 +787,7 @@ int RunMenu(Session& s) {
           << "| Welcome to baton-cli, your Baton orchestrator command line |\n"
           << "| (livepeer_cli's menu, same items, same numbers)            |\n"
           << "+-----------------------------------------------------------+\n\n";
-  if (int rc = FindCommand("status")->run(s, {}); rc == kExitUnreachable) return rc;
+  if (int rc = RunGuarded(s, *FindCommand("status"), {}); rc == kExitUnreachable) return rc;
   for (;;) {
     s.out() << "\nWhat would you like to do? (default = stats)\n";
     for (const auto& item : items)
@@ -802,7 +815,7 @@ int RunMenu(Session& s) {
       if (s.AtEnd()) return kExitOk;
       continue;
     }
-    c->run(s, *values);
+    RunGuarded(s, *c, *values);
   }
   return kExitOk;
 }

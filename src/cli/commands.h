@@ -87,6 +87,9 @@ struct MenuItem {
 };
 std::vector<MenuItem> Menu(bool testnet);
 
+// Runs `command`; an answer of an unexpected shape is reported (exit 1), never thrown.
+int RunGuarded(Session& session, const Command& command, const Values& values);
+
 // The interactive menu until Exit or the end of input.
 int RunMenu(Session& session);
 

@@ -137,5 +137,5 @@ int main(int argc, char** argv) {
     std::cerr << "baton-cli " << command->name << ": " << *error << "\n\n" << CommandHelp(*command);
     return kExitUsage;
   }
-  return command->run(session, values);
+  return RunGuarded(session, *command, values);
 }
