@@ -174,6 +174,10 @@ absl::Status NodeImpl::Init() {
     if (onchain_) CreateRedeemer(rc.redeem_gas);
   }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
+  if (config_.monitor && recipient_) {
+    terms_->set_metrics(
+        &metrics_, chain_facts_ ? static_cast<const pm::ChainFacts*>(chain_facts_.get()) : &chain_);
+  }
   if (!config_.nvidia.empty()) {
     if (auto s = transcode::ProbeNvidia(config_.nvidia); !s.ok())
       return absl::FailedPreconditionError("-nvidia " + config_.nvidia + ": " +

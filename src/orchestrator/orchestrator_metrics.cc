@@ -28,6 +28,10 @@ void DefineOrchestratorMetrics(Metrics& m, const std::string& version, int max_s
   m.DefineGauge("livepeer_transcoding_price", "Transcoding price per pixel (wei)");
   m.DefineCounter("livepeer_value_redeemed", "Winning ticket value redeemed (gwei)");
   m.DefineCounter("livepeer_ticket_redemption_errors", "Errors redeeming winning tickets");
+  m.DefineGauge("livepeer_gateway_ticket_face_value",
+                "Face value of the tickets asked of a gateway (gwei), label sender");
+  m.DefineGauge("livepeer_gateway_max_float",
+                "Max float of a gateway: what its reserve and deposit cover (gwei), label sender");
   // Ethereum.
   m.DefineGauge("livepeer_suggested_gas_price",
                 "Suggested gas price for winning ticket redemption (gwei)");

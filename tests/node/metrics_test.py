@@ -31,6 +31,8 @@ EXPECTED = {
     "livepeer_value_redeemed": ("counter", set()),
     "livepeer_ticket_redemption_errors": ("counter", set()),
     "livepeer_transcoding_price": ("gauge", set()),
+    "livepeer_gateway_ticket_face_value": ("gauge", {"sender"}),
+    "livepeer_gateway_max_float": ("gauge", {"sender"}),
     "baton_ticket_ledger_tickets": ("gauge", {"state"}),
     "baton_ticket_ledger_face_value_gwei": ("gauge", {"state"}),
     "baton_ticket_face_value_waiting_gwei": ("gauge", set()),
@@ -122,6 +124,12 @@ class MetricsTest(unittest.TestCase):
                     for s in self.family("baton_ticket_ledger_tickets").samples}
         self.assertEqual(by_state, {k: counts[k] for k in
                                     ("queued", "submitted", "redeemed", "failed", "expired")})
+        [face] = self.family("livepeer_gateway_ticket_face_value").samples
+        self.assertEqual(face.value, 2000000000000000 / 1e9)  # -maxFaceValue caps it
+        if self.tickets["tickets"]:
+            self.assertEqual(face.labels["sender"], self.tickets["tickets"][0]["sender"])
+        [max_float] = self.family("livepeer_gateway_max_float").samples
+        self.assertGreaterEqual(max_float.value, face.value)
         [waiting] = self.family("baton_ticket_face_value_waiting_gwei").samples
         expected = (int(self.tickets["faceValues"]["queued"]) +
                     int(self.tickets["faceValues"]["submitted"])) / 1e9
