@@ -51,6 +51,58 @@ std::string Field(const json& o, const char* key) {
 
 }  // namespace
 
+std::string QuoteBigIntegers(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + 16);
+  bool in_string = false;
+  for (size_t i = 0; i < json.size();) {
+    const char c = json[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < json.size()) {
+        out.push_back(json[i + 1]);
+        i += 2;
+        continue;
+      }
+      if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t end = i + 1;
+      while (end < json.size() &&
+             std::string_view("0123456789.eE+-").find(json[end]) != std::string_view::npos)
+        ++end;
+      std::string_view number = json.substr(i, end - i);
+      const bool integer =
+          number.find_first_not_of("0123456789", number[0] == '-' ? 1 : 0) == std::string::npos;
+      if (integer && number.size() > 15) {
+        out += '"';
+        out += number;
+        out += '"';
+      } else {
+        out += number;
+      }
+      i = end;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string SectionTitle(const std::string& title) {
+  const std::string line = "+" + std::string(title.size() + 2, '-') + "+\n";
+  return line + "| " + title + " |\n" + line;
+}
+
 std::string Table::Render() const {
   size_t width = 0;
   for (const auto& [k, v] : rows_) width = std::max(width, k.size());

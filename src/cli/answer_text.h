@@ -4,12 +4,21 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "nlohmann/json.hpp"
 
 namespace baton::cli {
+
+// go-livepeer's answers carry big integers (wei, LPT) as bare JSON numbers, which a double
+// would round: integers of more than 15 digits outside strings are quoted before parsing, so
+// they stay exact (and reach --json output as decimal strings).
+std::string QuoteBigIntegers(std::string_view json);
+
+// A boxed section title, as livepeer_cli's stats screen.
+std::string SectionTitle(const std::string& title);
 
 // Two aligned columns.
 class Table {

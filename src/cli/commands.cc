@@ -19,7 +19,7 @@ std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 // The answer as JSON: parsed when it is JSON, else the text (raw bytes as 0x-hex).
 json AnswerJson(const Reply& r, bool binary) {
   if (binary) return HexEncode0x(r.body);
-  auto parsed = json::parse(r.body, nullptr, false);
+  auto parsed = json::parse(QuoteBigIntegers(r.body), nullptr, false);
   if (!parsed.is_discarded()) return parsed;
   return std::string(absl::StripAsciiWhitespace(r.body));
 }
@@ -71,11 +71,14 @@ int GetAndShow(Session& s, const std::string& command, const std::string& path,
   return Done(s, command, path, *reply, "(empty)");
 }
 
+// A scalar as text: strings without quotes (big integers arrive as strings).
+std::string Scalar(const json& v) { return v.is_string() ? v.get<std::string>() : Dump(v); }
+
 // GET returning parsed JSON, or nullopt (any failure).
 std::optional<json> GetJson(Session& s, const std::string& path, const Params& query = {}) {
   auto reply = s.client().Get(path, query);
   if (!reply.ok() || !reply->ok()) return std::nullopt;
-  auto j = json::parse(reply->body, nullptr, false);
+  auto j = json::parse(QuoteBigIntegers(reply->body), nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
@@ -166,7 +169,7 @@ int Status(Session& s, const Values&) {
     return v.is_string() ? v.get<std::string>() : v.dump();
   };
   std::ostream& o = s.out();
-  o << "*-----------*\n| NODE      |\n*-----------*\n";
+  o << SectionTitle("NODE");
   Table t;
   t.Row("Version", str(node, "Version"));
   t.Row("Role", str(node, "Role"));
@@ -183,7 +186,7 @@ int Status(Session& s, const Values&) {
             (price.is_string() ? price.get<std::string>() : price.dump()) + " wei/pixel");
   o << t.Render();
   if (!chain.empty()) {
-    o << "\n*-----------*\n| CHAIN     |\n*-----------*\n";
+    o << "\n" << SectionTitle("CHAIN");
     Table c;
     c.Row("Current round", str(chain, "currentRound"));
     c.Row("Account", str(chain, "ethAddr"));
@@ -195,7 +198,7 @@ int Status(Session& s, const Values&) {
     o << c.Render();
     if (chain.contains("orchestratorInfo")) {
       const json tr = chain["orchestratorInfo"].value("Transcoder", json::object());
-      o << "\n*-----------*\n| ORCHESTRATOR |\n*-----------*\n";
+      o << "\n" << SectionTitle("ORCHESTRATOR");
       Table r;
       r.Row("Status", str(tr, "Status"));
       r.Row("Active", str(tr, "Active"));
@@ -209,7 +212,7 @@ int Status(Session& s, const Values&) {
     }
     if (chain.contains("delegatorInfo")) {
       const json& d = chain["delegatorInfo"];
-      o << "\n*-----------*\n| DELEGATOR |\n*-----------*\n";
+      o << "\n" << SectionTitle("DELEGATOR");
       Table r;
       for (const char* k : {"Status", "BondedAmount", "DelegateAddress", "PendingStake",
                             "PendingFees", "LastClaimRound", "StartRound"})
@@ -220,7 +223,7 @@ int Status(Session& s, const Values&) {
     o << "(offchain: no chain state)\n";
   }
   if (!tickets.is_null()) {
-    o << "\n*-----------*\n| TICKETS   |\n*-----------*\n";
+    o << "\n" << SectionTitle("TICKETS");
     Table r;
     for (const char* k : {"queued", "submitted", "redeemed", "failed", "expired"})
       r.Row(k, str(tickets["counts"], k) + " (" + str(tickets["faceValues"], k) + " wei)");
@@ -474,7 +477,7 @@ std::vector<Command> BuildCommands() {
                        {{{"amount", "LPT wei to unbond", "", true}, "amount"}}, "Unbonded.");
     c.ask = [](Session& s) -> std::optional<Values> {
       if (auto d = GetJson(s, "/delegatorInfo"))
-        s.out() << "Current bonded amount: " << (*d).value("BondedAmount", json(0)).dump() << "\n";
+        s.out() << "Current bonded amount: " << Scalar((*d).value("BondedAmount", json(0))) << "\n";
       auto amount = s.Ask("Enter unbond amount (LPT wei)");
       if (!amount) return std::nullopt;
       return Values{{"amount", *amount}};
@@ -517,7 +520,7 @@ std::vector<Command> BuildCommands() {
       Values with = v;
       if (Value(v, "amount").empty()) {
         if (auto d = GetJson(s, "/delegatorInfo"))
-          with["amount"] = (*d).value("PendingFees", json(0)).dump();
+          with["amount"] = Scalar((*d).value("PendingFees", json(0)));
       }
       return simple_run(s, with);
     };

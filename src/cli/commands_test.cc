@@ -90,6 +90,15 @@ TEST(CliExplain, SaysWhatToDoNext) {
   EXPECT_EQ(Explain(e, "/status", Reply{200, "{}", ""}), "");
 }
 
+TEST(CliText, BigIntegersStayExact) {
+  EXPECT_EQ(QuoteBigIntegers(R"({"a":2000000000000000000000,"b":12,"c":"9999999999999999999",)"
+                             R"("d":[-123456789012345678,1.5e30,"x\"1234567890123456789"]})"),
+            R"({"a":"2000000000000000000000","b":12,"c":"9999999999999999999",)"
+            R"("d":["-123456789012345678",1.5e30,"x\"1234567890123456789"]})");
+  auto j = nlohmann::json::parse(QuoteBigIntegers(R"({"Stake":2000000000000000000001})"));
+  EXPECT_EQ(HumanText(j), "Stake  2000000000000000000001\n");
+}
+
 TEST(CliText, TicketsAsColumns) {
   auto j = nlohmann::json::parse(R"({"counts":{"queued":1,"submitted":0,"redeemed":0,
       "failed":0,"expired":0,"total":1},"faceValues":{"queued":"5","submitted":"0",

@@ -83,14 +83,14 @@ std::optional<crypto::U256> GasPriceMonitor::MaxGasPrice() const {
   return max_;
 }
 
-crypto::U256 GasPriceMonitor::MinGasPrice() const {
-  std::lock_guard lock(mu_);
-  return min_;
-}
-
 void GasPriceMonitor::SetMaxGasPrice(const crypto::U256& max) {
   std::lock_guard lock(mu_);
   max_ = max;
+}
+
+crypto::U256 GasPriceMonitor::MinGasPrice() const {
+  std::lock_guard lock(mu_);
+  return min_;
 }
 
 void GasPriceMonitor::SetMinGasPrice(const crypto::U256& min) {
