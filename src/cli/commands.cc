@@ -294,16 +294,26 @@ std::optional<std::string> OrchestratorForm(const Values& v, bool all_required, 
 std::optional<Values> AskOrchestratorConfig(Session& s, bool activate) {
   Values v;
   double reward_cut = 10, fee_cut = 95;
+  std::string registered_uri;
   if (auto info = GetJson(s, "/orchestratorInfo"); info && info->contains("Transcoder")) {
     const json& t = (*info)["Transcoder"];
     if (t.value("Status", "") == "Registered") {
       reward_cut = Percent(t.value("RewardCut", json(0)));
       fee_cut = 100 - Percent(t.value("FeeShare", json(0)));
+      registered_uri = Scalar(t.value("ServiceURI", json("")));
     }
   }
-  std::string uri;
-  if (auto st = GetJson(s, "/status"); st && st->contains("ServiceURI"))
-    uri = (*st)["ServiceURI"].get<std::string>();
+  // Defaults: what is in force now (the registered URI, else the node's -serviceAddr; the
+  // default price when it is a whole number of wei per pixel).
+  std::string uri = registered_uri, price = "0";
+  if (auto st = GetJson(s, "/status"); st && st->is_object()) {
+    if (uri.empty() && st->contains("ServiceURI")) uri = Scalar((*st)["ServiceURI"]);
+    if (st->contains("BroadcasterPrices") && (*st)["BroadcasterPrices"].is_object() &&
+        (*st)["BroadcasterPrices"].contains("default")) {
+      const std::string p = Scalar((*st)["BroadcasterPrices"]["default"]);
+      if (!p.empty() && p.find_first_not_of("0123456789") == std::string::npos) price = p;
+    }
+  }
   struct Q {
     const char* flag;
     std::string prompt;
@@ -313,7 +323,7 @@ std::optional<Values> AskOrchestratorConfig(Session& s, bool activate) {
       {"reward-cut", "Enter block reward cut percentage", absl::StrCat(reward_cut)},
       {"fee-cut", "Enter fee cut percentage", absl::StrCat(fee_cut)},
       {"pixels-per-unit", "Enter amount of pixels that make up a single unit", "1"},
-      {"per-unit", "Enter the price per unit in wei", "0"},
+      {"per-unit", "Enter the price per unit in wei", price},
       {"service-uri", "Enter the public URI of the node (https://host:port)", uri},
   };
   for (const auto& q : questions) {

@@ -99,6 +99,49 @@ class OperatorToolsOnChainTest(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertTrue(out["ok"])
 
+    def test_4_menu_on_chain(self):
+        """livepeer_cli's items 13 (set orchestrator config) and 11 (reward), typed in tmux."""
+        session = f"baton-cli-chain-{os.getpid()}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "60",
+                        f"HOME={self.tmp} {ARGS.cli} --cli-addr 127.0.0.1:{self.cli}; "
+                        "echo MENU-EXITED $?; sleep 30"], check=True)
+        screen = lambda: subprocess.run(  # noqa: E731
+            ["tmux", "capture-pane", "-p", "-t", session, "-S", "-3000"], capture_output=True,
+            text=True).stdout
+
+        def wait_for(*texts, timeout=120):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                s = screen()
+                for t in texts:
+                    if t in s:
+                        return t
+                time.sleep(0.2)
+            self.fail(f"none of {texts} appeared:\n{screen()[-3000:]}")
+
+        def type_line(keys):
+            subprocess.run(["tmux", "send-keys", "-t", session, keys, "Enter"], check=True)
+
+        try:
+            wait_for("What would you like to do?")
+            type_line("13")
+            for prompt, answer in (("reward cut percentage", ""), ("fee cut percentage", "25"),
+                                   ("pixels that make up a single unit", ""),
+                                   ("price per unit in wei", "1500"), ("public URI", "")):
+                wait_for(prompt)
+                type_line(answer)
+            got = wait_for("Orchestrator config set", "does not serve")
+            if got == "does not serve":
+                self.skipTest("this node does not serve /setOrchestratorConfig yet")
+            info = json.loads(self.cli_get("/orchestratorInfo"))
+            self.assertEqual(info["PriceInfo"], "1500")
+            self.assertEqual(info["Transcoder"]["FeeShare"], 750000)  # fee cut 25% -> share 75%
+            type_line("11")
+            wait_for("already called", "Calling reward for round")
+            type_line("23")
+            wait_for("MENU-EXITED 0")
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 # The devnet, the node and their helpers are onchain_test.py's.
 for name in ("setUpClass", "tearDownClass", "chain", "start_node", "stop_node", "cli_get",
