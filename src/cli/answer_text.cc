@@ -15,6 +15,10 @@ std::string Scalar(const json& v) {
 }
 
 void Render(const json& v, const std::string& indent, std::ostringstream& out) {
+  if (indent.size() > 2 * 32) {  // nesting no answer has: not followed down
+    out << indent << "...\n";
+    return;
+  }
   if (v.is_object()) {
     size_t width = 0;
     for (const auto& [k, x] : v.items()) width = std::max(width, k.size());
@@ -47,6 +51,13 @@ std::string Column(const std::string& text, size_t width) {
 
 std::string Field(const json& o, const char* key) {
   return o.is_object() && o.contains(key) ? Scalar(o[key]) : "-";
+}
+
+// o[key] when o is an object holding one of `kind`'s type, else an empty one: answers of
+// another shape print as "-", never throw.
+json Member(const json& o, const char* key, json::value_t kind) {
+  if (o.is_object() && o.contains(key) && o[key].type() == kind) return o[key];
+  return kind == json::value_t::array ? json::array() : json::object();
 }
 
 }  // namespace
@@ -119,13 +130,13 @@ std::string HumanText(const json& answer) {
 
 std::string TicketsText(const json& a) {
   std::ostringstream out;
-  const json counts = a.value("counts", json::object());
-  const json values = a.value("faceValues", json::object());
+  const json counts = Member(a, "counts", json::value_t::object);
+  const json values = Member(a, "faceValues", json::value_t::object);
   out << "Tickets by state (count, face value wei):\n";
   for (const char* state : {"queued", "submitted", "redeemed", "failed", "expired"})
     out << "  " << Column(state, 10) << Column(Field(counts, state), 6) << Field(values, state)
         << "\n";
-  const json tickets = a.value("tickets", json::array());
+  const json tickets = Member(a, "tickets", json::value_t::array);
   if (tickets.empty()) {
     out << "No tickets listed.\n";
     return out.str();
@@ -145,11 +156,11 @@ std::string EarningsText(const json& a) {
   out << "Current round: " << Field(a, "currentRound") << "\n"
       << Column("ROUND", 8) << Column("TICKETS", 9) << Column("WON (wei)", 22)
       << Column("REDEEMED (wei)", 22) << Column("PENDING (wei)", 22) << "LOST (wei)\n";
-  for (const auto& r : a.value("rounds", json::array()))
+  for (const auto& r : Member(a, "rounds", json::value_t::array))
     out << Column(Field(r, "round"), 8) << Column(Field(r, "tickets"), 9)
         << Column(Field(r, "wonFaceValue"), 22) << Column(Field(r, "redeemedFaceValue"), 22)
         << Column(Field(r, "pendingFaceValue"), 22) << Field(r, "lostFaceValue") << "\n";
-  if (a.contains("totals")) out << "Totals:\n" << HumanText(a["totals"]);
+  if (a.is_object() && a.contains("totals")) out << "Totals:\n" << HumanText(a["totals"]);
   return out.str();
 }
 
