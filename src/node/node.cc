@@ -348,6 +348,7 @@ absl::Status NodeImpl::Start() {
                                            config_.cli_auth, config_.data_dir, cli_->router());
   if (!access.ok()) return access.status();
   cli_access_ = std::move(*access);
+  ops::RegisterStatusPage(cli_->router());  // GET /, /status.html: a page, not an API route
   ops::OperatorState state;
   state.facts = {
       kVersion,           config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
@@ -362,7 +363,6 @@ absl::Status NodeImpl::Start() {
   state.redeemer = redeemer_.get();
   state.executor = &operator_executor_;
   ops::RegisterOperatorApi(state, cli_->router());
-  ops::RegisterStatusPage(cli_->router());
   ops::RegisterOperatorSettings({[this](int n) { sessions_.set_max(n); }}, cli_->router());
   if (onchain_)
     ops::RegisterOperatorChainApi(onchain_.get(), account_, config_.service_uri,
