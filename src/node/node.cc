@@ -48,11 +48,6 @@ std::string Hostname() {
   return buf;
 }
 
-// go-livepeer's node_id label: "<-ethAcctAddr>-<hostname>", or the hostname alone.
-std::string MetricsNodeId(const NodeConfig& config) {
-  return config.eth_acct_addr.empty() ? Hostname() : config.eth_acct_addr + "-" + Hostname();
-}
-
 // How many sessions the node takes: none without a worker (remote transcoders are not
 // supported yet, so only -transcoder attaches one); -maxSessions auto is the attached workers'
 // capacity, else -maxSessions.
@@ -72,6 +67,11 @@ std::string ValueOrFile(const std::string& value) {
   if (value.empty() || !std::filesystem::is_regular_file(value, ec)) return value;
   std::ifstream in(value);
   return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// go-livepeer's node_id label: "<-ethAcctAddr>-<hostname>", or the hostname alone.
+std::string MetricsNodeId(const NodeConfig& config) {
+  return config.eth_acct_addr.empty() ? Hostname() : config.eth_acct_addr + "-" + Hostname();
 }
 
 class NodeImpl : public Node {
@@ -217,48 +217,7 @@ absl::Status NodeImpl::Init() {
   segments_ = std::make_unique<SegmentHandler>(
       SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), transcoder_.get(), &metrics_});
   DefineOrchestratorMetrics(metrics_, kVersion, sessions_.max());
-  AddMetricsCollectors();
   return absl::OkStatus();
-}
-
-// Series read from their owners when /metrics is scraped (orchestrator/orchestrator_metrics.h).
-void NodeImpl::AddMetricsCollectors() {
-  metrics_.AddCollector([this] {
-    const pm::Rat& price = prices_->default_price();
-    metrics_.Set("livepeer_transcoding_price", price.convert_to<double>());
-  });
-  if (ledger_) {
-    metrics_.AddCollector([this] {
-      auto counts = ledger_->Counts();
-      auto values = ledger_->FaceValues();
-      if (!counts.ok() || !values.ok()) return;  // the last values stay
-      const std::pair<const char*, std::pair<int64_t, crypto::U256>> states[] = {
-          {"queued", {counts->queued, values->queued}},
-          {"submitted", {counts->submitted, values->submitted}},
-          {"redeemed", {counts->redeemed, values->redeemed}},
-          {"failed", {counts->failed, values->failed}},
-          {"expired", {counts->expired, values->expired}}};
-      for (const auto& [state, n] : states) {
-        metrics_.Set("baton_ticket_ledger_tickets", static_cast<double>(n.first),
-                     {{"state", state}});
-        metrics_.Set("baton_ticket_ledger_face_value_gwei", Gwei(static_cast<double>(n.second)),
-                     {{"state", state}});
-      }
-      metrics_.Set("baton_ticket_face_value_waiting_gwei",
-                   Gwei(static_cast<double>(values->queued + values->submitted)));
-    });
-  }
-  if (onchain_) {
-    metrics_.AddCollector([this] {
-      const eth::GasPriceMonitor& gas = *onchain_->gas();
-      metrics_.Set("livepeer_suggested_gas_price", Gwei(static_cast<double>(gas.GasPrice())));
-      metrics_.Set("livepeer_min_gas_price", Gwei(static_cast<double>(gas.MinGasPrice())));
-      metrics_.Set("livepeer_max_gas_price",
-                   Gwei(static_cast<double>(gas.MaxGasPrice().value_or(0))));
-      metrics_.SetCounter("livepeer_reward_call_errors",
-                          static_cast<double>(onchain_->duty_counters().reward_errors));
-    });
-  }
 }
 
 void NodeImpl::CreateRedeemer(uint64_t redeem_gas) {
@@ -306,6 +265,46 @@ absl::Status NodeImpl::OpenAccount() {
   return absl::OkStatus();
 }
 
+// Series read from their owners when /metrics is scraped (orchestrator/orchestrator_metrics.h).
+void NodeImpl::AddMetricsCollectors() {
+  metrics_.AddCollector([this] {
+    const pm::Rat& price = prices_->default_price();
+    metrics_.Set("livepeer_transcoding_price", price.convert_to<double>());
+  });
+  if (ledger_) {
+    metrics_.AddCollector([this] {
+      auto counts = ledger_->Counts();
+      auto values = ledger_->FaceValues();
+      if (!counts.ok() || !values.ok()) return;  // the last values stay
+      const std::pair<const char*, std::pair<int64_t, crypto::U256>> states[] = {
+          {"queued", {counts->queued, values->queued}},
+          {"submitted", {counts->submitted, values->submitted}},
+          {"redeemed", {counts->redeemed, values->redeemed}},
+          {"failed", {counts->failed, values->failed}},
+          {"expired", {counts->expired, values->expired}}};
+      for (const auto& [state, n] : states) {
+        metrics_.Set("baton_ticket_ledger_tickets", static_cast<double>(n.first),
+                     {{"state", state}});
+        metrics_.Set("baton_ticket_ledger_face_value_gwei", Gwei(static_cast<double>(n.second)),
+                     {{"state", state}});
+      }
+      metrics_.Set("baton_ticket_face_value_waiting_gwei",
+                   Gwei(static_cast<double>(values->queued + values->submitted)));
+    });
+  }
+  if (onchain_) {
+    metrics_.AddCollector([this] {
+      const eth::GasPriceMonitor& gas = *onchain_->gas();
+      metrics_.Set("livepeer_suggested_gas_price", Gwei(static_cast<double>(gas.GasPrice())));
+      metrics_.Set("livepeer_min_gas_price", Gwei(static_cast<double>(gas.MinGasPrice())));
+      metrics_.Set("livepeer_max_gas_price",
+                   Gwei(static_cast<double>(gas.MaxGasPrice().value_or(0))));
+      metrics_.SetCounter("livepeer_reward_call_errors",
+                          static_cast<double>(onchain_->duty_counters().reward_errors));
+    });
+  }
+}
+
 absl::Status NodeImpl::Start() {
   if (onchain_) {
     if (auto s = onchain_->Start(); !s.ok()) return s;
@@ -349,6 +348,7 @@ absl::Status NodeImpl::Start() {
   if (!access.ok()) return access.status();
   cli_access_ = std::move(*access);
   ops::RegisterStatusPage(cli_->router());  // GET /, /status.html: a page, not an API route
+  AddMetricsCollectors();                   // before the operator port serves /metrics
   ops::OperatorState state;
   state.facts = {
       kVersion,           config_.transcoder ? "orchestrator+transcoder" : "orchestrator",
