@@ -18,5 +18,7 @@ mkdir -p "$corpus" "$build_dir/crashes"
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 # -timeout: one input may take at most 10 s; -rss_limit_mb / -malloc_limit_mb bound memory.
+# -error_exitcode/-timeout_exitcode: libFuzzer's default (77) is CTest's "skipped" code here.
 "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+  -error_exitcode=1 -timeout_exitcode=1 \
   -print_final_stats=1 -artifact_prefix="$build_dir/crashes/$target-" "$corpus" "$seeds"

@@ -2,6 +2,7 @@
 # the fuzz build (fuzz/project) and by the main build's CTest registration (fuzz/CMakeLists.txt).
 set(FUZZ_TARGETS
   segment_credentials orchestrator/segment_credentials_fuzz.cc
+  cli_answers cli/answer_text_fuzz.cc
   orchestrator_grpc orchestrator/orchestrator_service_fuzz.cc
   http1_codec net/http1_codec_fuzz.cc
   http2_codec net/http2_codec_fuzz.cc

@@ -99,23 +99,26 @@ Metrics::Metrics(std::string node_id, std::string node_type)
 
 void Metrics::DefineCounter(const std::string& name, const std::string& help) {
   std::lock_guard lock(mu_);
-  families_[name] = Family{Type::kCounter, help, {}, {}, {}};
+  families_[name] = Family{Type::kCounter, help, NodeLabels::kIdAndType, {}, {}, {}};
 }
 
-void Metrics::DefineGauge(const std::string& name, const std::string& help) {
+void Metrics::DefineGauge(const std::string& name, const std::string& help,
+                          NodeLabels node_labels) {
   std::lock_guard lock(mu_);
-  families_[name] = Family{Type::kGauge, help, {}, {}, {}};
+  families_[name] = Family{Type::kGauge, help, node_labels, {}, {}, {}};
 }
 
 void Metrics::DefineHistogram(const std::string& name, const std::string& help,
                               std::vector<double> bounds) {
+  std::erase(bounds, 0.0);
   std::lock_guard lock(mu_);
-  families_[name] = Family{Type::kHistogram, help, std::move(bounds), {}, {}};
+  families_[name] =
+      Family{Type::kHistogram, help, NodeLabels::kIdAndType, std::move(bounds), {}, {}};
 }
 
-Labels Metrics::WithNodeLabels(const Labels& labels) const {
+Labels Metrics::WithNodeLabels(const Family& family, const Labels& labels) const {
   Labels out = labels;
-  out.emplace("node_id", node_id_);
+  if (family.node_labels == NodeLabels::kIdAndType) out.emplace("node_id", node_id_);
   out.emplace("node_type", node_type_);
   return out;
 }
@@ -129,18 +132,31 @@ Metrics::Family* Metrics::FindLocked(const std::string& name, Type type) {
 
 void Metrics::Add(const std::string& name, double value, const Labels& labels) {
   std::lock_guard lock(mu_);
-  FindLocked(name, Type::kCounter)->values[WithNodeLabels(labels)] += value;
+  Family* f = FindLocked(name, Type::kCounter);
+  f->values[WithNodeLabels(*f, labels)] += value;
+}
+
+void Metrics::SetCounter(const std::string& name, double value, const Labels& labels) {
+  std::lock_guard lock(mu_);
+  Family* f = FindLocked(name, Type::kCounter);
+  f->values[WithNodeLabels(*f, labels)] = value;
+}
+
+void Metrics::AddCollector(std::function<void()> collect) {
+  std::lock_guard lock(mu_);
+  collectors_.push_back(std::move(collect));
 }
 
 void Metrics::Set(const std::string& name, double value, const Labels& labels) {
   std::lock_guard lock(mu_);
-  FindLocked(name, Type::kGauge)->values[WithNodeLabels(labels)] = value;
+  Family* f = FindLocked(name, Type::kGauge);
+  f->values[WithNodeLabels(*f, labels)] = value;
 }
 
 void Metrics::Observe(const std::string& name, double value, const Labels& labels) {
   std::lock_guard lock(mu_);
   Family* f = FindLocked(name, Type::kHistogram);
-  HistogramData& h = f->histograms[WithNodeLabels(labels)];
+  HistogramData& h = f->histograms[WithNodeLabels(*f, labels)];
   if (h.counts.empty()) h.counts.assign(f->bounds.size(), 0);
   for (size_t i = 0; i < f->bounds.size(); ++i) {
     if (value <= f->bounds[i]) {
@@ -152,7 +168,13 @@ void Metrics::Observe(const std::string& name, double value, const Labels& label
   h.count += 1;
 }
 
-std::string Metrics::Render() const {
+std::string Metrics::Render() {
+  std::vector<std::function<void()>> collectors;
+  {
+    std::lock_guard lock(mu_);
+    collectors = collectors_;
+  }
+  for (const auto& collect : collectors) collect();
   std::ostringstream out;
   std::lock_guard lock(mu_);
   for (const auto& [name, f] : families_) {

@@ -33,6 +33,37 @@ TEST(Metrics, RendersPrometheusTextWithNodeLabels) {
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
 }
 
+TEST(Metrics, VersionsLikeFamiliesCarryNodeTypeOnly) {
+  Metrics m("host", "orch");
+  m.DefineGauge("livepeer_versions", "Versions", NodeLabels::kTypeOnly);
+  m.Set("livepeer_versions", 1, {{"livepeerversion", "0.1.0"}});
+  EXPECT_NE(m.Render().find("livepeer_versions{livepeerversion=\"0.1.0\",node_type=\"orch\"} 1"),
+            std::string::npos);
+}
+
+TEST(Metrics, CollectorsRunAtEachRenderAndMayMirrorCounters) {
+  Metrics m("host", "orch");
+  m.DefineCounter("livepeer_reward_call_errors", "Errors");
+  int errors = 0;
+  m.AddCollector([&] { m.SetCounter("livepeer_reward_call_errors", errors); });
+  errors = 2;
+  EXPECT_NE(m.Render().find("livepeer_reward_call_errors{node_id=\"host\",node_type=\"orch\"} 2"),
+            std::string::npos);
+  errors = 5;
+  EXPECT_NE(m.Render().find("livepeer_reward_call_errors{node_id=\"host\",node_type=\"orch\"} 5"),
+            std::string::npos);
+}
+
+TEST(Metrics, AZeroBucketBoundIsDroppedAsGoLivepeersExporterDoes) {
+  Metrics m("host", "orch");
+  m.DefineHistogram("h", "H", {0, 1, 2});
+  m.Observe("h", 0.5);
+  const std::string text = m.Render();
+  EXPECT_EQ(text.find("le=\"0\""), std::string::npos);
+  EXPECT_NE(text.find("h_bucket{node_id=\"host\",node_type=\"orch\",le=\"1\"} 1"),
+            std::string::npos);
+}
+
 TEST(Metrics, UndefinedMetricIsAProgrammingError) {
   Metrics m("h", "orch");
   EXPECT_THROW(m.Add("nope", 1), std::logic_error);

@@ -17,6 +17,7 @@
 #include "operator/operator_api.h"
 #include "operator/operator_chain_api.h"
 #include "operator/settings_api.h"
+#include "operator/status_page.h"
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
 #include "orchestrator/capabilities.h"
@@ -73,15 +74,21 @@ std::string ValueOrFile(const std::string& value) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
+// go-livepeer's node_id label: "<-ethAcctAddr>-<hostname>", or the hostname alone.
+std::string MetricsNodeId(const NodeConfig& config) {
+  return config.eth_acct_addr.empty() ? Hostname() : config.eth_acct_addr + "-" + Hostname();
+}
+
 class NodeImpl : public Node {
  public:
   explicit NodeImpl(NodeConfig config)
       : config_(std::move(config)),
-        metrics_(Hostname(), "orch"),
+        metrics_(MetricsNodeId(config_), "orch"),
         sessions_(SessionCapacity(config_)) {}
 
   absl::Status Init();
   absl::Status OpenAccount();
+  void AddMetricsCollectors();
   void CreateRedeemer(uint64_t redeem_gas);
   absl::Status Start() override;
   void Stop() override;
@@ -186,6 +193,10 @@ absl::Status NodeImpl::Init() {
     if (onchain_) CreateRedeemer(rc.redeem_gas);
   }
   terms_ = std::make_unique<PricedPaymentTerms>(*prices_, balances_, recipient_.get());
+  if (config_.monitor && recipient_) {
+    terms_->set_metrics(
+        &metrics_, chain_facts_ ? static_cast<const pm::ChainFacts*>(chain_facts_.get()) : &chain_);
+  }
   if (!config_.nvidia.empty()) {
     if (auto s = transcode::ProbeNvidia(config_.nvidia); !s.ok())
       return absl::FailedPreconditionError("-nvidia " + config_.nvidia + ": " +
@@ -302,6 +313,11 @@ void NodeImpl::CreateRedeemer(uint64_t redeem_gas) {
     metrics_.Add("livepeer_value_redeemed", static_cast<double>(face_value) / 1e9);
   };
   hooks.error = [this] { metrics_.Add("livepeer_ticket_redemption_errors", 1); };
+  hooks.gas_spent = [this](uint64_t gas_used, const crypto::U256& gas_price) {
+    metrics_.Add("baton_redemption_gas_used_total", static_cast<double>(gas_used));
+    metrics_.Add("baton_redemption_gas_cost_gwei_total",
+                 Gwei(static_cast<double>(gas_price) * static_cast<double>(gas_used)));
+  };
   redeemer_ =
       std::make_unique<redeem::Redeemer>(ledger_.get(), onchain_->client(), &onchain_->watcher(),
                                          onchain_->transactions(), onchain_->gas(), options, hooks);
@@ -331,6 +347,46 @@ absl::Status NodeImpl::OpenAccount() {
     TrustEverySenderOffchain(chain_, account_->address());
   }
   return absl::OkStatus();
+}
+
+// Series read from their owners when /metrics is scraped (orchestrator/orchestrator_metrics.h).
+void NodeImpl::AddMetricsCollectors() {
+  metrics_.AddCollector([this] {
+    const pm::Rat& price = prices_->default_price();
+    metrics_.Set("livepeer_transcoding_price", price.convert_to<double>());
+  });
+  if (ledger_) {
+    metrics_.AddCollector([this] {
+      auto counts = ledger_->Counts();
+      auto values = ledger_->FaceValues();
+      if (!counts.ok() || !values.ok()) return;  // the last values stay
+      const std::pair<const char*, std::pair<int64_t, crypto::U256>> states[] = {
+          {"queued", {counts->queued, values->queued}},
+          {"submitted", {counts->submitted, values->submitted}},
+          {"redeemed", {counts->redeemed, values->redeemed}},
+          {"failed", {counts->failed, values->failed}},
+          {"expired", {counts->expired, values->expired}}};
+      for (const auto& [state, n] : states) {
+        metrics_.Set("baton_ticket_ledger_tickets", static_cast<double>(n.first),
+                     {{"state", state}});
+        metrics_.Set("baton_ticket_ledger_face_value_gwei", Gwei(static_cast<double>(n.second)),
+                     {{"state", state}});
+      }
+      metrics_.Set("baton_ticket_face_value_waiting_gwei",
+                   Gwei(static_cast<double>(values->queued + values->submitted)));
+    });
+  }
+  if (onchain_) {
+    metrics_.AddCollector([this] {
+      const eth::GasPriceMonitor& gas = *onchain_->gas();
+      metrics_.Set("livepeer_suggested_gas_price", Gwei(static_cast<double>(gas.GasPrice())));
+      metrics_.Set("livepeer_min_gas_price", Gwei(static_cast<double>(gas.MinGasPrice())));
+      metrics_.Set("livepeer_max_gas_price",
+                   Gwei(static_cast<double>(gas.MaxGasPrice().value_or(0))));
+      metrics_.SetCounter("livepeer_reward_call_errors",
+                          static_cast<double>(onchain_->duty_counters().reward_errors));
+    });
+  }
 }
 
 absl::Status NodeImpl::Start() {
@@ -379,6 +435,8 @@ absl::Status NodeImpl::Start() {
                                            config_.cli_auth, config_.data_dir, cli_->router());
   if (!access.ok()) return access.status();
   cli_access_ = std::move(*access);
+  ops::RegisterStatusPage(cli_->router());  // GET /, /status.html: a page, not an API route
+  AddMetricsCollectors();                   // before the operator port serves /metrics
   ops::OperatorState state;
   state.facts = {
       kVersion,           config_.transcoder ? "orchestrator+transcoder" : "orchestrator",

@@ -40,6 +40,8 @@ class OnChain {
   const std::shared_ptr<const eth::TransactionManager>& transactions() const { return txs_; }
   const std::shared_ptr<eth::GasPriceMonitor>& gas() const { return gas_; }
   uint64_t chain_id() const { return chain_id_; }
+  // Rewards called, reward errors, rounds initialized (for the metrics).
+  chain::ProtocolDuties::Counters duty_counters() const { return duties_->counters(); }
   const crypto::Address& recipient() const { return recipient_; }
 
  private:

@@ -156,7 +156,11 @@ std::optional<http::Rejection> AccessGuard::Check(const http::HttpRequest& head)
                            "operator API: this address needs the token from the node's "
                            "operator.cookie file (Authorization: Bearer <token>, or HTTP Basic "
                            "with the token as password)",
-                           {{"www-authenticate", "Bearer realm=\"baton operator API\""}}};
+                           // Basic too, so a browser opening the status page asks for it.
+                           {{"www-authenticate", "Bearer realm=\"baton operator API\""},
+                            {"www-authenticate",
+                             "Basic realm=\"baton operator API: any user, the token as "
+                             "password\""}}};
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <any>
 #include <memory>
 
+#include "orchestrator/orchestrator_metrics.h"
 #include "pm/payment_admission.h"
 #include "pm/payment_decoder.h"
 
@@ -72,7 +73,8 @@ std::optional<http::Rejection> Admission::Pay(const Credentials& c,
     if (outcome.ticketless && decision.ok())
       deps_.metrics->Add("livepeer_ticketless_payments_recv", 1);
     if (!outcome.status.ok())
-      deps_.metrics->Add("livepeer_payment_recv_errors", 1, {{"error_code", "PaymentError"}});
+      deps_.metrics->Add("livepeer_payment_recv_errors", 1,
+                         {{"error_code", PaymentErrorCode(outcome.status)}});
   }
   if (!outcome.sink_status.ok())
     spdlog::error("winning ticket not stored, payment refused: {}",

@@ -1,5 +1,7 @@
 #include "orchestrator/priced_payment_terms.h"
 
+#include "orchestrator/orchestrator_metrics.h"
+
 namespace baton::orchestrator {
 
 absl::StatusOr<net::PriceInfo> PricedPaymentTerms::Price(const std::string& sender,
@@ -19,8 +21,19 @@ absl::StatusOr<std::optional<net::TicketParams>> PricedPaymentTerms::TicketParam
   if (price.pixelsperunit() == 0) return absl::InvalidArgumentError("price has zero pixelsPerUnit");
   pm::Rat rat(price.priceperunit());
   rat /= pm::Rat(price.pixelsperunit());
-  auto params = recipient_->TicketParams(crypto::Address::FromBytesGoStyle(sender), rat);
+  const crypto::Address address = crypto::Address::FromBytesGoStyle(sender);
+  auto params = recipient_->TicketParams(address, rat);
   if (!params.ok()) return params.status();
+  if (metrics_ != nullptr) {
+    const Labels labels{{"sender", address.ChecksumHex()}};
+    metrics_->Set("livepeer_gateway_ticket_face_value",
+                  Gwei(static_cast<double>(crypto::U256FromBigEndian(params->face_value()))),
+                  labels);
+    if (facts_ != nullptr) {
+      if (auto max_float = facts_->MaxFloat(address); max_float.ok())
+        metrics_->Set("livepeer_gateway_max_float", Gwei(static_cast<double>(*max_float)), labels);
+    }
+  }
   return std::optional(*params);
 }
 

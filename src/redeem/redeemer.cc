@@ -263,6 +263,8 @@ Redeemer::Outcome Redeemer::Send(const ledger::LedgerEntry& e, const std::string
   if (options_.after_broadcast) options_.after_broadcast();
   (void)ledger_->MarkSubmitted(e.id, sent->hash);
   auto receipt = txs_->Wait(*sent, stop_.get_token());
+  if (receipt.ok() && hooks_.gas_spent)
+    hooks_.gas_spent(receipt->gas_used, receipt->effective_gas_price);
   if (receipt.status().code() == absl::StatusCode::kCancelled) {
     *why = receipt.status();  // stopping: it stays submitted with its hash, reconciled later
     return Outcome::kWaiting;

@@ -64,6 +64,9 @@ class Redeemer {
     std::function<void(const crypto::U256& face_value)> redeemed;
     std::function<void()> error;
     std::function<void(const crypto::U256& face_value)> expired;
+    // A redemption transaction of ours was mined (whether it redeemed or reverted): the gas it
+    // used and the price paid per gas (wei).
+    std::function<void(uint64_t gas_used, const crypto::U256& gas_price)> gas_spent;
   };
 
   // The collaborators must outlive the Redeemer.

@@ -1,0 +1,234 @@
+"""baton-cli against a running node that holds winning tickets: every subcommand tested here
+with --json (what a script reads), errors that say what to do next with their exit codes, the
+operator token read from the node's data dir, and the interactive menu driven in a real
+terminal (tmux) as an operator would: livepeer_cli's item numbers, prompts, Exit."""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ARGS = None
+
+
+class Cli:
+    def __init__(self, node, home):
+        self.node = node
+        self.env = dict(os.environ, HOME=home)
+
+    def run(self, *args, addr=None, datadir=None):
+        cmd = [ARGS.cli, "--cli-addr", addr or f"127.0.0.1:{self.node.cli_port}"]
+        if datadir:
+            cmd += ["--datadir", datadir]
+        r = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=120,
+                           env=self.env)
+        return r
+
+    def json(self, *args, **kw):
+        r = self.run(*args, "--json", **kw)
+        try:
+            return r.returncode, json.loads(r.stdout)
+        except ValueError:
+            raise AssertionError(f"not JSON (rc {r.returncode}): {r.stdout!r} {r.stderr!r}")
+
+
+class CliSubcommandTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.home = tempfile.mkdtemp(prefix="baton-cli-home-")
+        cls.node = start_paid_node(ARGS.baton)
+        cls.summary = stream(ARGS.gateway, cls.node)
+        cls.cli = Cli(cls.node, cls.home)
+        cls.tickets = json.loads(cls.node.cli_get("/tickets")[1])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.stop()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def test_status_json(self):
+        rc, out = self.cli.json("status")
+        self.assertEqual(rc, 0, out)
+        self.assertTrue(out["ok"])
+        node = out["answer"]["node"]
+        self.assertEqual(node["Network"], "offchain")
+        self.assertTrue(node["Address"].startswith("0x"))
+        self.assertEqual(out["answer"]["tickets"]["counts"], self.tickets["counts"])
+        self.assertIsNone(out["answer"]["chain"])  # offchain
+
+    def test_status_human(self):
+        r = self.cli.run("status")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Network", r.stdout)
+        self.assertIn("offchain", r.stdout)
+        self.assertIn("TICKETS", r.stdout)
+
+    def test_tickets_by_state(self):
+        rc, out = self.cli.json("tickets", "--state", "queued")
+        self.assertEqual(rc, 0, out)
+        listed = out["answer"]["tickets"]
+        self.assertEqual(len(listed), self.tickets["counts"]["queued"])
+        self.assertTrue(all(t["state"] == "queued" for t in listed))
+        rc, out = self.cli.json("tickets", "--state", "bogus")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out["status"], 400)
+        self.assertIn("unknown state", out["error"])
+
+    def test_set_max_sessions(self):
+        rc, out = self.cli.json("set-max-sessions", "--max", "4")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("4", out["answer"])
+        self.assertEqual(json.loads(self.node.cli_get("/status")[1])["MaxSessions"], 4)
+        rc, out = self.cli.json("set-max-sessions", "--max", "0")
+        self.assertEqual(rc, 1, out)
+        self.assertEqual(out["status"], 400)
+        self.assertIn("Check the values", out["error"])
+
+    def test_set_price(self):
+        # go-livepeer's setPriceForBroadcaster (the opapi lane serves it): default price.
+        rc, out = self.cli.json("set-price", "--per-unit", "1000", "--pixels-per-unit", "1")
+        if rc == 1 and out["status"] == 404:
+            self.skipTest("this node does not serve /setPriceForBroadcaster yet")
+        self.assertEqual(rc, 0, out)
+        prices = json.loads(self.node.cli_get("/status")[1])["BroadcasterPrices"]
+        self.assertEqual(prices["default"], "1000")
+
+    def test_chain_action_offchain_says_what_to_do(self):
+        rc, out = self.cli.json("reward")
+        self.assertEqual(rc, 1, out)
+        self.assertFalse(out["ok"])
+        self.assertTrue("-network" in out["error"] or "does not serve" in out["error"],
+                        out["error"])
+
+    def test_usage_errors(self):
+        r = self.cli.run("set-max-sessions", "--bogus", "1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown option --bogus", r.stderr)
+        self.assertIn("--max", r.stderr)  # the action's help follows
+        r = self.cli.run("no-such-action")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("baton-cli help", r.stderr)
+        rc, out = self.cli.json("set-max-sessions")
+        self.assertEqual(rc, 2)
+        self.assertIn("--max is required", out["error"])
+
+    def test_unreachable_node(self):
+        rc, out = self.cli.json("status", addr="127.0.0.1:1")
+        self.assertEqual(rc, 3)
+        self.assertIn("Is baton running?", out["error"])
+        self.assertIn("--cli-addr", out["error"])
+
+    def test_help_lists_menu_numbers(self):
+        r = self.cli.run("help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("set-max-sessions", r.stdout)
+        self.assertIn("[menu 22]", r.stdout)
+
+
+class CliTokenTest(unittest.TestCase):
+    def test_token_from_the_data_dir(self):
+        home = tempfile.mkdtemp(prefix="baton-cli-home-")
+        node = BatonProcess(ARGS.baton, ["-cliAuth"])
+        # BatonProcess.start polls /status without a token: wait for the port instead.
+        node.log = open(node.log_path, "w")
+        node.proc = subprocess.Popen(node.args, stdout=node.log, stderr=subprocess.STDOUT)
+        try:
+            cookie = os.path.join(node.data_dir, "operator.cookie")
+            deadline = time.monotonic() + 30
+            while not os.path.exists(cookie) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            cli = Cli(node, home)
+            rc, out = cli.json("status")
+            self.assertEqual(rc, 1, out)
+            self.assertEqual(out["status"], 401)
+            self.assertIn("--datadir", out["error"])
+            rc, out = cli.json("status", datadir=node.data_dir)
+            self.assertEqual(rc, 0, out)
+            self.assertTrue(out["ok"])
+        finally:
+            node.stop()
+            shutil.rmtree(home, ignore_errors=True)
+
+
+class CliMenuTest(unittest.TestCase):
+    """The menu in a real terminal: tmux runs baton-cli, the test types and reads the screen."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.node = start_paid_node(ARGS.baton)
+        stream(ARGS.gateway, cls.node)
+        cls.session = f"baton-cli-test-{os.getpid()}"
+        cls.home = tempfile.mkdtemp(prefix="baton-cli-home-")
+        cmd = (f"HOME={cls.home} {ARGS.cli} --cli-addr 127.0.0.1:{cls.node.cli_port}; "
+               "echo MENU-EXITED $?; sleep 30")
+        subprocess.run(["tmux", "new-session", "-d", "-s", cls.session, "-x", "200", "-y", "60",
+                        cmd], check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run(["tmux", "kill-session", "-t", cls.session], capture_output=True)
+        cls.node.stop()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def screen(self):
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session, "-S", "-2000"],
+                              capture_output=True, text=True).stdout
+
+    def type(self, keys):
+        subprocess.run(["tmux", "send-keys", "-t", self.session, keys, "Enter"], check=True)
+
+    def wait_for(self, text, count=1, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            s = self.screen()
+            if s.count(text) >= count:
+                return s
+            time.sleep(0.1)
+        self.fail(f"{text!r} (x{count}) never appeared; screen:\n{self.screen()[-3000:]}")
+
+    def test_menu(self):
+        s = self.wait_for("What would you like to do?")
+        # livepeer_cli's items and numbers (doc/ops.md 3).
+        for line in (" 1. Get node status", " 4. Invoke \"initialize round\"",
+                     " 11. Invoke \"reward\"", " 13. Set orchestrator config",
+                     " 20. Set max ticket face value", " 21. Set price for broadcaster",
+                     " 22. Set maximum sessions", " 23. Exit", "  t. List winning tickets"):
+            self.assertIn(line, s)
+        self.assertIn("offchain", s)  # the stats screen comes first, as livepeer_cli's
+        self.type("22")
+        self.wait_for("max (a number from 1")
+        self.type("6")
+        self.wait_for("Max sessions set to 6")
+        self.assertEqual(json.loads(self.node.cli_get("/status")[1])["MaxSessions"], 6)
+        self.type("t")
+        self.wait_for("state (")
+        self.type("queued")
+        self.wait_for("sender (")
+        self.type("")
+        self.wait_for("limit (")
+        self.type("")
+        s = self.wait_for("Tickets by state")
+        counts = json.loads(self.node.cli_get("/tickets")[1])["counts"]
+        self.assertRegex(s, rf"queued\s+{counts['queued']}\s")
+        self.type("99")
+        self.wait_for("That's not something I can do")
+        self.type("")  # default = stats
+        self.wait_for("Local transcoding", count=2)
+        self.type("23")
+        self.wait_for("MENU-EXITED 0")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baton", required=True)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--cli", required=True)
+    ARGS, rest = parser.parse_known_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from baton_process import BatonProcess  # noqa: E402
+    from paid_node import start_paid_node, stream  # noqa: E402
+    unittest.main(argv=[sys.argv[0]] + rest)
