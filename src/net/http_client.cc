@@ -147,6 +147,8 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   if (request.method != "GET" && request.method != "POST")
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.reuse_connection) curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+  if (!request.unix_socket.empty())
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);

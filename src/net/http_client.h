@@ -1,6 +1,7 @@
 // HttpClient: Baton's one HTTP client, on libcurl. Every outgoing request goes through it: the
 // gateway tool's gRPC calls, segment uploads and result downloads, GrpcClient (net/
-// grpc_client.h), the Ethereum JSON-RPC client, tests and benchmarks.
+// grpc_client.h), the Ethereum JSON-RPC client, the container engine client (over a Unix
+// socket), tests and benchmarks.
 //
 // A request chooses its HTTP version (HTTP/1.1 only; HTTP/2 with h2c prior knowledge on
 // http://; or HTTP/2 when TLS negotiates it and HTTP/1.1 otherwise, as Go's ForceAttemptHTTP2),
@@ -50,6 +51,9 @@ struct ClientRequest {
   std::chrono::milliseconds total_timeout{10000};
   size_t max_response_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   bool reuse_connection = true;             // false: this request's connection is closed after it
+  // Non-empty: connect to this Unix domain socket instead of the URL's host (the URL still names
+  // the path and the Host header), as for a container engine's API (ai/docker_client.h).
+  std::string unix_socket;
 };
 
 struct HttpResponse {
