@@ -329,7 +329,7 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
       const milliseconds left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
       const Health health =
           ProbeHealth(plan.url, model.spec.token,
-                      std::clamp(left, milliseconds(100), options.health_timeout), &detail);
+                      std::min(std::max(left, milliseconds(100)), options.health_timeout), &detail);
       if (health == Health::kReady) break;
       if (health == Health::kError) return fail(absl::UnavailableError(detail));
       if (health == Health::kUnreachable) {
@@ -619,11 +619,12 @@ absl::Status ContainerPool::Start() {
   if (!version.ok()) return version.status();
   spdlog::info("AI runners: container engine {} at {}", *version, core.docker->socket_path());
   if (absl::Status s = core.RemoveLeftovers(); !s.ok()) return s;
-  for (Model& m : core.models) {
+  std::vector<bool> image_ok;
+  for (const Model& m : core.models) {
     absl::StatusOr<bool> present = core.docker->ImageExists(m.image);
     if (!present.ok()) return present.status();
-    m.image_ok = *present;
-    if (m.image_ok) continue;
+    image_ok.push_back(*present);
+    if (*present) continue;
     if (m.spec.warm)
       return absl::FailedPreconditionError(absl::StrCat("AI runner image ", m.image, " for warm ",
                                                         m.spec.pipeline, "/", m.spec.model_id,
@@ -632,6 +633,7 @@ absl::Status ContainerPool::Start() {
                  m.spec.pipeline, m.spec.model_id);
   }
   std::unique_lock<std::mutex> lock(core.mu);
+  for (size_t i = 0; i < core.models.size(); ++i) core.models[i].image_ok = image_ok[i];
   core.started = true;
   for (size_t i = 0; i < core.models.size(); ++i) {
     if (!core.models[i].spec.warm) continue;

@@ -360,5 +360,36 @@ TEST_F(ContainerPoolEngineTest, MissingImageMeansNoCapacityAndTokenReachesTheRun
   EXPECT_EQ(unauthorized->status, 401);  // AUTH_TOKEN was given to the container
 }
 
+// With the real baton-runner image (scripts/runner-image; named by BATON_RUNNER_IMAGE, which
+// ctest does not set), a text-to-speech request answered with a WAV, cold and warm.
+TEST_F(ContainerPoolEngineTest, RealBatonRunnerAnswersTextToSpeech) {
+  const char* image = std::getenv("BATON_RUNNER_IMAGE");
+  if (image == nullptr) GTEST_SKIP() << "BATON_RUNNER_IMAGE names no baton-runner image";
+  ContainerPoolOptions options = Options();
+  options.images.batch["text-to-speech"] = image;
+  auto pool = StartPool({Model("text-to-speech", "espeak-ng")}, options);
+  ASSERT_NE(pool, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    const auto began = Clock::now();
+    auto lease = pool->Borrow("text-to-speech", "espeak-ng", Deadline());
+    const double borrow_s = Seconds(Clock::now() - began);
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    http::HttpClient client;
+    const auto sent = Clock::now();
+    auto response = client.Post((*lease)->base_url() + "/text-to-speech",
+                                R"({"text":"hello from the container pool"})", {}, 30s);
+    ASSERT_TRUE(response.ok()) << response.status();
+    ASSERT_EQ(response->status, 200) << response->body;
+    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+    ASSERT_TRUE(body.is_object());
+    const std::string url = body["audio"]["url"];
+    EXPECT_EQ(url.rfind("data:audio/wav;base64,", 0), 0u);
+    std::printf("baton-runner %s Borrow %.3f s, text-to-speech request %.3f s (%zu bytes)\n",
+                i == 0 ? "cold" : "warm", borrow_s, Seconds(Clock::now() - sent), url.size());
+  }
+  pool->Stop();
+  EXPECT_TRUE(EngineContainers().empty());
+}
+
 }  // namespace
 }  // namespace baton::ai
