@@ -71,6 +71,7 @@ struct Runner {
   State state = State::kStarting;
   int failures = 0;
   Clock::time_point last_used;
+  Clock::time_point loading_since;  // when a check first saw LOADING; reset when ready
   std::string version;
 };
 
@@ -453,20 +454,24 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
         if (it == runners.end()) continue;
         Runner& r = it->second;
         if (r.state != State::kIdle && r.state != State::kChecking) continue;
-        const auto& [health, detail] = results[i];
+        auto& [health, detail] = results[i];
         if (health == Health::kReady) {
           r.failures = 0;
+          r.loading_since = {};
           r.state = State::kIdle;
           continue;
         }
         if (health == Health::kLoading) {  // up but not ready: not lent until it is
+          if (r.loading_since == Clock::time_point{}) r.loading_since = Clock::now();
           r.state = State::kChecking;
-          continue;
+          if (Clock::now() - r.loading_since <= options.ready_timeout) continue;
         }
-        // A failed check after a failed request (suspect), or ERROR, is final.
-        r.failures = (health == Health::kError || r.state == State::kChecking)
-                         ? options.max_health_failures
-                         : r.failures + 1;
+        // ERROR, or a failed check after a failed request (suspect), is final; LOADING for
+        // longer than a start may take counts one failure per check.
+        const bool suspect = r.state == State::kChecking && health != Health::kLoading;
+        r.failures =
+            (health == Health::kError || suspect) ? options.max_health_failures : r.failures + 1;
+        if (health == Health::kLoading) detail = "LOADING for longer than the ready timeout";
         spdlog::warn("AI runner container {} failed its health check ({}/{}): {}", r.name,
                      r.failures, options.max_health_failures, detail);
         if (r.failures >= options.max_health_failures) {

@@ -360,6 +360,21 @@ TEST_F(ContainerPoolEngineTest, MissingImageMeansNoCapacityAndTokenReachesTheRun
   EXPECT_EQ(unauthorized->status, 401);  // AUTH_TOKEN was given to the container
 }
 
+TEST_F(ContainerPoolEngineTest, WarmRunnerGetsItsFlagsAndIsLentOnlyOnceLoaded) {
+  ModelSpec warm = Model("upscale", "lanczos", /*warm=*/true);
+  warm.optimization_flags["STAND_IN_LOADING_MS"] = "1500";  // env of warm containers only
+  const auto began = Clock::now();
+  auto pool = StartPool({warm}, Options());
+  ASSERT_NE(pool, nullptr);
+  // Start waited through LOADING (the clock starts at the runner's first /health answer).
+  EXPECT_GE(Seconds(Clock::now() - began), 1.5);
+  ASSERT_EQ(pool->Containers().size(), 1u);
+  EXPECT_EQ(pool->Containers()[0].state, "idle");
+  auto lease = pool->Borrow("upscale", "lanczos", Deadline(1s));
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  EXPECT_EQ(Call(**lease, "/upscale")["http"], 200);
+}
+
 // With the real baton-runner image (scripts/runner-image; named by BATON_RUNNER_IMAGE, which
 // ctest does not set), a text-to-speech request answered with a WAV, cold and warm.
 TEST_F(ContainerPoolEngineTest, RealBatonRunnerAnswersTextToSpeech) {

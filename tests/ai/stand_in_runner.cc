@@ -3,7 +3,8 @@
 // (or $PORT), GET /health ({"status":"OK"}), GET /version, the AUTH_TOKEN bearer check, and any
 // POST answered with a JSON body that says it is a stand-in and names the container (its host
 // name), so a test can tell containers apart. MODEL_ID "exit-<code>" makes it print a line and
-// exit with that code at once (a runner that fails to start).
+// exit with that code at once (a runner that fails to start); STAND_IN_LOADING_MS=<n> makes
+// /health answer {"status":"LOADING"} for the first n ms (a model still loading).
 //
 // Linked statically, so the test image is this one file (tests/support/podman_service.py
 // imports it). One connection at a time, which is all a managed runner is ever given.
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -70,7 +72,13 @@ void Serve(int fd, const std::string& pipeline, const std::string& model, const 
   const std::string method = head.substr(0, head.find(' '));
   std::string path = head.substr(method.size() + 1);
   path = path.substr(0, path.find(' '));
-  if (method == "GET" && path == "/health") return Reply(fd, 200, R"({"status":"OK"})");
+  if (method == "GET" && path == "/health") {
+    static const auto started = std::chrono::steady_clock::now();
+    const long loading_ms = std::atol(Env("STAND_IN_LOADING_MS").c_str());
+    const bool loading =
+        std::chrono::steady_clock::now() - started < std::chrono::milliseconds(loading_ms);
+    return Reply(fd, 200, loading ? R"({"status":"LOADING"})" : R"({"status":"OK"})");
+  }
   if (method == "GET" && path == "/version")
     return Reply(fd, 200,
                  "{\"pipeline\":\"" + pipeline + "\",\"model_id\":\"" + model +
