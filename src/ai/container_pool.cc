@@ -308,7 +308,12 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
                           absl::StrCat("AI runner ", model.spec.pipeline, "/", model.spec.model_id,
                                        " (container ", spec.name, "): ", status.message(), logs));
     };
+    const auto created = Clock::now();
     if (absl::Status s = docker->Start(*id); !s.ok()) return fail(s);
+    const auto start_answered = Clock::now();
+    // Polls start fast and slow down to poll_interval: a small runner is up in a few tens of
+    // milliseconds, and a cold start is latency a request waits for.
+    milliseconds wait = std::min(options.poll_interval, milliseconds(25));
     // Running, per the engine.
     while (true) {
       if (stopping) return fail(absl::CancelledError("the pool is stopping"));
@@ -319,12 +324,15 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
         return fail(absl::UnavailableError(
             absl::StrCat("the container ", status->status, " with code ", status->exit_code,
                          status->error.empty() ? "" : ": ", status->error)));
-      if (Clock::now() + options.poll_interval > deadline)
+      if (Clock::now() + wait > deadline)
         return fail(absl::DeadlineExceededError("not running before the deadline"));
-      std::this_thread::sleep_for(options.poll_interval);
+      std::this_thread::sleep_for(wait);
+      wait = std::min(2 * wait, options.poll_interval);
     }
+    const auto running = Clock::now();
     // Ready, per the runner.
     std::string detail;
+    wait = std::min(options.poll_interval, milliseconds(25));
     while (true) {
       if (stopping) return fail(absl::CancelledError("the pool is stopping"));
       const milliseconds left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
@@ -339,17 +347,22 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
           return fail(absl::UnavailableError(
               absl::StrCat("the container stopped with code ", status->exit_code)));
       }
-      if (Clock::now() + options.poll_interval > deadline)
+      if (Clock::now() + wait > deadline)
         return fail(absl::DeadlineExceededError(absl::StrCat(
             "not healthy within ",
             std::chrono::duration_cast<milliseconds>(deadline - began).count() / 1000.0,
             " s: ", health == Health::kLoading ? "still LOADING" : detail)));
-      std::this_thread::sleep_for(options.poll_interval);
+      std::this_thread::sleep_for(wait);
+      wait = std::min(2 * wait, options.poll_interval);
     }
-    spdlog::info("AI runner {}/{} ready in {:.2f} s: container {} ({}), slot {}, {}",
-                 model.spec.pipeline, model.spec.model_id,
-                 std::chrono::duration<double>(Clock::now() - began).count(), spec.name,
-                 id->substr(0, 12), plan.slot, plan.url);
+    auto s = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+    const auto ready = Clock::now();
+    spdlog::info(
+        "AI runner {}/{} ready in {:.2f} s (create {:.2f}, start {:.2f}, running {:.2f}, healthy "
+        "{:.2f}): container {} ({}), slot {}, {}",
+        model.spec.pipeline, model.spec.model_id, s(ready - began), s(created - began),
+        s(start_answered - created), s(running - start_answered), s(ready - running), spec.name,
+        id->substr(0, 12), plan.slot, plan.url);
     return id;
   }
 

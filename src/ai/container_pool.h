@@ -49,7 +49,7 @@ struct ContainerPoolOptions {
   bool verbose_logs = false;  // VERBOSE_LOGGING=1 in the runner
   std::chrono::milliseconds ready_timeout{std::chrono::minutes(3)};
   std::chrono::milliseconds ready_timeout_with_flags{std::chrono::minutes(5)};
-  std::chrono::milliseconds poll_interval{500};
+  std::chrono::milliseconds poll_interval{500};  // while starting: the longest wait between polls
   std::chrono::milliseconds watch_interval{std::chrono::seconds(5)};
   std::chrono::milliseconds health_timeout{std::chrono::seconds(5)};
   int max_health_failures = 2;

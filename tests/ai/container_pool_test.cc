@@ -64,7 +64,6 @@ class ContainerPoolEngineTest : public ::testing::Test {
     o.first_host_port = 30000 + (::getpid() * 37) % 20000;
     o.host_port_count = 500;
     o.ready_timeout = 30s;
-    o.poll_interval = 50ms;
     o.watch_interval = 200ms;
     o.health_timeout = 1s;
     o.stop_grace = 1s;
