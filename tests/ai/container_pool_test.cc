@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -372,6 +375,52 @@ TEST_F(ContainerPoolEngineTest, WarmRunnerGetsItsFlagsAndIsLentOnlyOnceLoaded) {
   auto lease = pool->Borrow("upscale", "lanczos", Deadline(1s));
   ASSERT_TRUE(lease.ok()) << lease.status();
   EXPECT_EQ(Call(**lease, "/upscale")["http"], 200);
+}
+
+TEST_F(ContainerPoolEngineTest, ConcurrentBorrowersNeverShareARunner) {
+  ContainerPoolOptions options = Options();
+  options.cpu_slots = 2;
+  auto pool = StartPool({Model("text-to-speech", "espeak-ng", false, 2)}, options);
+  ASSERT_NE(pool, nullptr);
+  std::mutex mu;
+  std::map<std::string, int> holders;  // runner URL -> leases held on it now
+  std::atomic<int> served{0}, refused{0}, shared{0}, max_in_use{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 15; ++i) {
+        auto lease = pool->Borrow("text-to-speech", "espeak-ng", Deadline());
+        if (!lease.ok()) {
+          EXPECT_EQ(lease.status().code(), absl::StatusCode::kResourceExhausted) << lease.status();
+          ++refused;
+          std::this_thread::sleep_for(2ms);
+          continue;
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (++holders[(*lease)->base_url()] > 1) ++shared;
+        }
+        const int in_use = pool->Models()[0].in_use;
+        int seen = max_in_use.load();
+        while (in_use > seen && !max_in_use.compare_exchange_weak(seen, in_use)) {
+        }
+        if (Call(**lease)["http"] == 200) ++served;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          --holders[(*lease)->base_url()];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::printf("6 threads x 15 borrows, capacity 2: %d served, %d refused\n", served.load(),
+              refused.load());
+  EXPECT_EQ(shared.load(), 0);
+  EXPECT_LE(max_in_use.load(), 2);
+  EXPECT_EQ(served.load() + refused.load(), 90);
+  EXPECT_GT(served.load(), 0);
+  EXPECT_LE(EngineContainers().size(), 2u);
+  EXPECT_EQ(pool->Models()[0].in_use, 0);
 }
 
 // With the real baton-runner image (scripts/runner-image; named by BATON_RUNNER_IMAGE, which
