@@ -194,8 +194,8 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
   }
 
   // Reserves a slot and a port for a new runner of `model` (REQUIRES mu). When every slot is
-  // taken, an idle cold container of another model gives up its slot: its id is returned in
-  // *evict for the caller to remove (outside the lock) before starting the new one.
+  // taken, an idle cold container of another model gives up its slot: it is returned in
+  // *evicted for the caller to remove (outside the lock) before starting the new one.
   absl::StatusOr<uint64_t> Reserve(size_t model, bool warm, bool for_borrow, Runner* evicted) {
     std::string slot;
     for (const std::string& s : slots)

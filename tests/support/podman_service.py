@@ -19,6 +19,7 @@ are shared with other test runs; containers are the tests' own business (the poo
 removes its own).
 """
 import argparse
+import hashlib
 import http.client
 import os
 import shutil
@@ -108,7 +109,14 @@ class PodmanService:
                               capture_output=True, text=True)
 
     def import_binary_image(self, binary, name):
-        """Builds image `name` holding only `binary` (static) as /runner, its command."""
+        """Builds image `name` holding only `binary` (static) as /runner, its command. An image
+        of that name built from the same binary (its digest is a label) is kept as it is."""
+        with open(binary, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        have = self.podman("image", "inspect", "--format", "{{.Labels.baton_binary_sha256}}",
+                           name, check=False)
+        if have.returncode == 0 and have.stdout.strip() == digest:
+            return
         tar_path = os.path.join(self.dir, "rootfs.tar")
         with tarfile.open(tar_path, "w") as tar:
             info = tar.gettarinfo(binary, arcname="runner")
@@ -120,7 +128,8 @@ class PodmanService:
             tmp.type = tarfile.DIRTYPE
             tmp.mode = 0o1777
             tar.addfile(tmp)
-        self.podman("import", "--change", 'CMD ["/runner"]', tar_path, name)
+        self.podman("import", "--change", 'CMD ["/runner"]', "--change",
+                    "LABEL baton_binary_sha256=" + digest, tar_path, name)
         os.unlink(tar_path)
 
     def stop(self):
