@@ -41,6 +41,9 @@ enum class ClientHttpVersion {
 struct ClientRequest {
   std::string method = "GET";  // a body makes a POST unless another method is named
   std::string url;
+  // Non-empty: connect to this Unix domain socket instead of the URL's host (the URL still names
+  // the path and the Host header), as for a container engine's API (ai/docker_client.h).
+  std::string unix_socket;
   HttpHeaders headers;
   std::string_view body;  // not owned; must outlive Send
   bool has_body = false;  // POST `body` (which may be empty)
@@ -51,9 +54,6 @@ struct ClientRequest {
   std::chrono::milliseconds total_timeout{10000};
   size_t max_response_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   bool reuse_connection = true;             // false: this request's connection is closed after it
-  // Non-empty: connect to this Unix domain socket instead of the URL's host (the URL still names
-  // the path and the Host header), as for a container engine's API (ai/docker_client.h).
-  std::string unix_socket;
 };
 
 struct HttpResponse {
