@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -637,6 +638,14 @@ absl::Status ContainerPool::Start() {
   if (!version.ok()) return version.status();
   spdlog::info("AI runners: container engine {} at {}", *version, core.docker->socket_path());
   if (absl::Status s = core.RemoveLeftovers(); !s.ok()) return s;
+  if (!core.options.models_dir.empty()) {
+    // The engine refuses to bind a folder that does not exist.
+    std::error_code error;
+    std::filesystem::create_directories(core.options.models_dir, error);
+    if (error)
+      return absl::FailedPreconditionError(
+          absl::StrCat("AI models folder ", core.options.models_dir, ": ", error.message()));
+  }
   std::vector<bool> image_ok;
   for (const Model& m : core.models) {
     absl::StatusOr<bool> present = core.docker->ImageExists(m.image);

@@ -35,7 +35,7 @@ namespace baton::ai {
 
 struct ContainerPoolOptions {
   std::string docker_host;        // "unix:///path"; empty: $DOCKER_HOST, else /var/run/docker.sock
-  std::string models_dir;         // host folder bound at /models (-aiModelsDir); empty: no bind
+  std::string models_dir;         // bound at /models (-aiModelsDir; Start creates it); empty: none
   RunnerImages images;            // from -aiRunnerImage / -aiRunnerImageOverrides
   std::vector<std::string> gpus;  // -nvidia ids ("all" already expanded); empty: CPU slots
   int cpu_slots = 1;              // without GPUs: slots emulated-0 .. emulated-<n-1>

@@ -43,8 +43,8 @@ class ContainerPoolEngineTest : public ::testing::Test {
     docker_ = std::make_unique<DockerClient>(*socket);
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     creator_id_ = std::string("test-") + info->name() + "-" + std::to_string(::getpid());
-    models_dir_ = std::filesystem::temp_directory_path() / ("baton-models-" + creator_id_);
-    std::filesystem::create_directories(models_dir_);
+    // Not created here: Start creates it.
+    models_dir_ = std::filesystem::temp_directory_path() / ("baton-models-" + creator_id_) / "m";
   }
 
   void TearDown() override {
@@ -55,7 +55,7 @@ class ContainerPoolEngineTest : public ::testing::Test {
         for (const auto& c : *left) (void)docker_->Remove(c.id);
     }
     std::error_code ignored;
-    std::filesystem::remove_all(models_dir_, ignored);
+    std::filesystem::remove_all(models_dir_.parent_path(), ignored);
   }
 
   ContainerPoolOptions Options() const {
@@ -138,6 +138,10 @@ TEST_F(ContainerPoolEngineTest, ColdRunnerStartsOnFirstBorrowIsReusedAndRemovedA
   EXPECT_TRUE(pool->Containers().empty());  // cold: nothing before the first request
   EXPECT_TRUE(EngineContainers().empty());
 
+  // Start made the models folder; the runner sees it at /models.
+  ASSERT_TRUE(std::filesystem::is_directory(models_dir_));
+  std::fclose(std::fopen((models_dir_ / "weights.bin").c_str(), "w"));
+
   auto began = Clock::now();
   auto lease = pool->Borrow("text-to-speech", "espeak-ng", Deadline());
   const double cold_s = Seconds(Clock::now() - began);
@@ -146,6 +150,7 @@ TEST_F(ContainerPoolEngineTest, ColdRunnerStartsOnFirstBorrowIsReusedAndRemovedA
   ASSERT_EQ(first["http"], 200) << first.dump();
   EXPECT_EQ(first["pipeline"], "text-to-speech");
   EXPECT_EQ(first["model_id"], "espeak-ng");
+  EXPECT_EQ(first["models"], nlohmann::json::array({"weights.bin"}));
   ASSERT_EQ(pool->Containers().size(), 1u);
   EXPECT_EQ(pool->Containers()[0].state, "busy");
   EXPECT_EQ(pool->Containers()[0].slot, "emulated-0");
@@ -171,7 +176,6 @@ TEST_F(ContainerPoolEngineTest, ColdRunnerStartsOnFirstBorrowIsReusedAndRemovedA
   std::printf("cold start (create -> healthy, first Borrow): %.3f s; warm Borrow: %.1f us avg\n",
               cold_s, warm_total_s / kWarm * 1e6);
   ASSERT_EQ(EngineContainers().size(), 1u);
-  // The models folder is bound at /models.
   auto inspect = docker_->Inspect(pool->Containers()[0].id);
   ASSERT_TRUE(inspect.ok()) << inspect.status();
   EXPECT_TRUE(inspect->running);

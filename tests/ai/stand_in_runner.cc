@@ -1,13 +1,15 @@
 // A STAND-IN for an AI runner, for the container pool's tests against a real engine: it is NOT a
 // model. It speaks just enough of the AI Runner HTTP API (doc/ai.md 1) to be managed: port 8000
 // (or $PORT), GET /health ({"status":"OK"}), GET /version, the AUTH_TOKEN bearer check, and any
-// POST answered with a JSON body that says it is a stand-in and names the container (its host
-// name), so a test can tell containers apart. MODEL_ID "exit-<code>" makes it print a line and
-// exit with that code at once (a runner that fails to start); STAND_IN_LOADING_MS=<n> makes
-// /health answer {"status":"LOADING"} for the first n ms (a model still loading).
+// POST answered with a JSON body that says it is a stand-in, names the container (its host
+// name, so a test can tell containers apart) and lists the files in /models. MODEL_ID
+// "exit-<code>" makes it print a line and exit with that code at once (a runner that fails to
+// start); STAND_IN_LOADING_MS=<n> makes /health answer {"status":"LOADING"} for the first n ms (a
+// model still loading).
 //
 // Linked statically, so the test image is this one file (tests/support/podman_service.py
 // imports it). One connection at a time, which is all a managed runner is ever given.
+#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,6 +38,20 @@ std::string Header(const std::string& head, const std::string& name) {
   std::string value = head.substr(start, end - start);
   while (!value.empty() && value.front() == ' ') value.erase(0, 1);
   return value;
+}
+
+// The names in /models (where the node binds -aiModelsDir), as a JSON array.
+std::string ModelFiles() {
+  std::string out = "[";
+  if (DIR* dir = ::opendir("/models")) {
+    while (dirent* entry = ::readdir(dir)) {
+      std::string name = entry->d_name;
+      if (name == "." || name == ".." || name.find('"') != std::string::npos) continue;
+      out += (out.size() > 1 ? ",\"" : "\"") + name + "\"";
+    }
+    ::closedir(dir);
+  }
+  return out + "]";
 }
 
 void Reply(int fd, int status, const std::string& body) {
@@ -89,7 +105,7 @@ void Serve(int fd, const std::string& pipeline, const std::string& model, const 
   Reply(fd, 200,
         "{\"stand_in\":\"a stand-in runner, not a model\",\"pipeline\":\"" + pipeline +
             "\",\"model_id\":\"" + model + "\",\"path\":\"" + path + "\",\"container\":\"" + host +
-            "\",\"request_bytes\":" + std::to_string(length) + "}");
+            "\",\"request_bytes\":" + std::to_string(length) + ",\"models\":" + ModelFiles() + "}");
 }
 
 }  // namespace
