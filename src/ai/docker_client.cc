@@ -63,12 +63,14 @@ std::string Excerpt(std::string_view body) {
   return out;
 }
 
-std::string PercentEncode(std::string_view text) {
+// `keep` lists characters left as they are besides the unreserved ones: an image reference
+// goes into the path as Docker's own client sends it ("/images/localhost/x:1/json").
+std::string PercentEncode(std::string_view text, std::string_view keep = "") {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
+        c == '_' || c == '.' || c == '~' || keep.find(static_cast<char>(c)) != keep.npos) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -134,7 +136,8 @@ absl::StatusOr<std::string> DockerClient::Version() {
 }
 
 absl::StatusOr<bool> DockerClient::ImageExists(const std::string& image) {
-  absl::StatusOr<Reply> reply = Call("GET", "/images/" + PercentEncode(image) + "/json", nullptr);
+  absl::StatusOr<Reply> reply =
+      Call("GET", "/images/" + PercentEncode(image, "/:@") + "/json", nullptr);
   if (!reply.ok()) return reply.status();
   if (reply->status == 200) return true;
   if (reply->status == 404) return false;
