@@ -9,10 +9,11 @@
 // requested; started; ready once the engine says running and GET /health answers 200 with a
 // status other than ERROR and LOADING. Warm models get `capacity` containers at Start and keep
 // them: a warm container that dies (two failed health checks, or ERROR) is replaced. Cold ones
-// are created by the first Borrow that finds none idle (the caller waits for it) and removed
-// after `cold_idle_timeout` without use, or when their slot is needed by another model.
-// Start removes this node's containers left from a crash (label creator_id); Stop removes all
-// of this pool's containers.
+// are created by the first Borrow that finds none idle (the caller waits for it, until its
+// deadline or the ready timeout) and removed after `cold_idle_timeout` without use, dead, or
+// when their slot is needed by another model. Idle containers are health-checked; a lent one
+// is checked when it comes back if the request marked it suspect. Start removes this node's
+// containers left from a crash (label creator_id); Stop removes all of this pool's containers.
 //
 // Ownership and threads: the pool owns two threads, started by Start and joined by Stop: the
 // watch thread (health checks every `watch_interval`, idle timeouts, removals) and the warm

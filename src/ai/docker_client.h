@@ -5,10 +5,10 @@
 // project's one HTTP client (net/http_client.h). Docker's daemon and podman's Docker-compatible
 // service both answer it.
 //
-// Errors: the engine's own message ({"message": ...}) becomes the status text; 404 is NOT_FOUND,
-// 409 ALREADY_EXISTS / FAILED_PRECONDITION, other non-2xx UNAVAILABLE or INTERNAL. Engine
-// responses are untrusted bytes: the Parse* functions below never throw and are fuzzed
-// (docker_client_fuzz.cc).
+// Errors: the engine's own message ({"message": ...}) becomes the status text; 400 is
+// INVALID_ARGUMENT, 404 NOT_FOUND, 409 ALREADY_EXISTS (a name in use), 5xx UNAVAILABLE, others
+// INTERNAL; an unreachable socket is UNAVAILABLE. Engine responses are untrusted bytes: the
+// Parse* functions below never throw and are fuzzed (docker_client_fuzz.cc).
 //
 // Threads: every method may be called from any thread at once; each call uses its own HTTP
 // client (a Unix socket connect costs microseconds), so a slow stop never holds up an inspect.
