@@ -128,6 +128,8 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (!request.unix_socket.empty())
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CurlVersion(request));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, request.verify_peer ? 1L : 0L);
@@ -147,8 +149,6 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   if (request.method != "GET" && request.method != "POST")
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.reuse_connection) curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
-  if (!request.unix_socket.empty())
-    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
