@@ -650,6 +650,14 @@ absl::Status ContainerPool::Start() {
   for (const Model& m : core.models) {
     absl::StatusOr<bool> present = core.docker->ImageExists(m.image);
     if (!present.ok()) return present.status();
+    if (!*present && core.options.pull_missing_images) {
+      spdlog::info("AI runner image {} for {}/{} is not present: pulling it", m.image,
+                   m.spec.pipeline, m.spec.model_id);
+      if (absl::Status pulled = core.docker->Pull(m.image, core.options.pull_timeout); !pulled.ok())
+        spdlog::warn("AI runner image {}: {}", m.image, std::string(pulled.message()));
+      present = core.docker->ImageExists(m.image);
+      if (!present.ok()) return present.status();
+    }
     image_ok.push_back(*present);
     if (*present) continue;
     if (m.spec.warm)

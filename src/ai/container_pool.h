@@ -48,6 +48,10 @@ struct ContainerPoolOptions {
   int host_port_count = 1000;  // that another process already listens on
   int container_port = 8000;
   bool verbose_logs = false;  // VERBOSE_LOGGING=1 in the runner
+  // Start pulls a model's image the engine lacks (go-livepeer does); a failed pull leaves that
+  // model without capacity.
+  bool pull_missing_images = true;
+  std::chrono::milliseconds pull_timeout{std::chrono::minutes(30)};
   std::chrono::milliseconds ready_timeout{std::chrono::minutes(3)};
   std::chrono::milliseconds ready_timeout_with_flags{std::chrono::minutes(5)};
   std::chrono::milliseconds poll_interval{500};  // while starting: the longest wait between polls
@@ -80,9 +84,9 @@ class ContainerPool : public RunnerPool {
                                                                ContainerPoolOptions options);
   ~ContainerPool() override;  // Stop()
 
-  // Removes this node's leftover containers, checks each model's image is present (a model
-  // whose image is missing has no capacity), starts the warm containers (blocking until they
-  // are ready; an error if one fails) and the pool's threads.
+  // Removes this node's leftover containers, checks each model's image is present (pulling a
+  // missing one; a model whose image is still missing has no capacity), starts the warm containers
+  // (blocking until they are ready; an error if one fails) and the pool's threads.
   absl::Status Start();
 
   absl::StatusOr<std::unique_ptr<RunnerLease>> Borrow(

@@ -144,6 +144,14 @@ absl::StatusOr<bool> DockerClient::ImageExists(const std::string& image) {
   return EngineError("inspect image " + image, reply->status, reply->body);
 }
 
+absl::Status DockerClient::Pull(const std::string& image, std::chrono::milliseconds timeout) {
+  absl::StatusOr<Reply> reply =
+      Call("POST", "/images/create?fromImage=" + PercentEncode(image), nullptr, timeout);
+  if (!reply.ok()) return reply.status();
+  if (reply->status != 200) return EngineError("pull " + image, reply->status, reply->body);
+  return ParsePullStream(reply->body);
+}
+
 absl::StatusOr<std::string> DockerClient::Create(const ContainerSpec& spec) {
   const std::string body = CreateRequestBody(spec);
   absl::StatusOr<Reply> reply =
@@ -307,6 +315,20 @@ absl::StatusOr<std::string> ParseVersionResponse(std::string_view body) {
     return absl::InternalError("container engine: /version answered without a Version: " +
                                Excerpt(body));
   return version;
+}
+
+absl::Status ParsePullStream(std::string_view body) {
+  while (!body.empty()) {
+    const size_t end = body.find('\n');
+    const std::string_view line = body.substr(0, end);
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+    Json json = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    std::string error = StringField(json, "error");
+    if (error.empty() && json.is_object() && json.contains("errorDetail"))
+      error = StringField(json["errorDetail"], "message");
+    if (!error.empty()) return absl::UnavailableError("container engine: pull: " + Excerpt(error));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status EngineError(std::string_view what, int http_status, std::string_view body) {

@@ -80,6 +80,9 @@ class DockerClient {
   // The engine's version text ("24.0.7", or podman's "4.3.1"): a cheap liveness check.
   absl::StatusOr<std::string> Version();
   absl::StatusOr<bool> ImageExists(const std::string& image);
+  // Pulls `image` ("name[:tag]") from its registry, waiting up to `timeout` for the whole
+  // download; the engine's progress stream is read for an error.
+  absl::Status Pull(const std::string& image, std::chrono::milliseconds timeout);
   // Returns the new container's id.
   absl::StatusOr<std::string> Create(const ContainerSpec& spec);
   absl::Status Start(const std::string& id);  // a running container is fine
@@ -112,6 +115,8 @@ absl::StatusOr<std::string> ParseCreateResponse(std::string_view body);
 absl::StatusOr<ContainerStatus> ParseInspectResponse(std::string_view body);
 absl::StatusOr<std::vector<ContainerSummary>> ParseListResponse(std::string_view body);
 absl::StatusOr<std::string> ParseVersionResponse(std::string_view body);
+// A pull's progress stream (JSON objects, one a line): OK, or the first {"error": ...} in it.
+absl::Status ParsePullStream(std::string_view body);
 // An error reply as a status carrying the engine's message (or a short excerpt of the body).
 absl::Status EngineError(std::string_view what, int http_status, std::string_view body);
 // Docker's log stream without a TTY is framed (8-byte headers: stream, 0, 0, 0, big-endian

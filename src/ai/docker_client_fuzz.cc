@@ -1,7 +1,8 @@
 // libFuzzer target: a reply body as a container engine (anything listening on DOCKER_HOST's
 // socket) or a managed runner container may send it, through every parser the node applies to
 // such replies: container create, inspect, list and version, error messages, the framed log
-// stream, and the runner's /health and /version. Built only by fuzz/ (never linked into baton).
+// stream, an image pull's progress stream, and the runner's /health and /version. Built only by
+// fuzz/ (never linked into baton).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -18,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ParseVersionResponse(body);
   (void)EngineError("fuzz", 409, body);
   (void)DemultiplexLogs(body);
+  (void)ParsePullStream(body);
   (void)ParseRunnerHealth(body);
   (void)ParseRunnerVersion(body);
   return 0;

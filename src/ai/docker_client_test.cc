@@ -100,6 +100,18 @@ TEST(DockerClient, OddRepliesAreErrorsNotExceptions) {
   EXPECT_EQ(big->exit_code, 0x7fffffff);
 }
 
+TEST(DockerClient, PullStreamErrorsAreFound) {
+  EXPECT_TRUE(ParsePullStream("{\"status\":\"Pulling fs layer\"}\n{\"status\":\"Done\"}\n").ok());
+  absl::Status failed = ParsePullStream(
+      "{\"status\":\"Pulling\"}\n{\"errorDetail\":{\"message\":\"manifest unknown\"},"
+      "\"error\":\"manifest unknown\"}\n");
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(failed.message().find("manifest unknown"), std::string_view::npos);
+  EXPECT_FALSE(ParsePullStream(R"({"errorDetail":{"message":"denied"}})").ok());
+  EXPECT_TRUE(ParsePullStream("").ok());
+  EXPECT_TRUE(ParsePullStream("not json\n[1,2]\n").ok());
+}
+
 TEST(DockerClient, EngineErrorKeepsTheEnginesMessage) {
   absl::Status s = EngineError("create x", 409,
                                R"({"cause":"that name is already in use","message":"conflict"})");
