@@ -7,6 +7,7 @@ set(FUZZ_TARGETS
   http1_codec net/http1_codec_fuzz.cc
   http2_codec net/http2_codec_fuzz.cc
   grpc_frame net/grpc_frame_fuzz.cc
+  docker_responses ai/docker_client_fuzz.cc
   payment_header pm/payment_header_fuzz.cc
   eth_decoders eth/decoders_fuzz.cc
   json_rpc eth/json_rpc_fuzz.cc

@@ -138,6 +138,8 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (!request.unix_socket.empty())
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CurlVersion(request));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, request.verify_peer ? 1L : 0L);

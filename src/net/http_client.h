@@ -1,6 +1,7 @@
 // HttpClient: Baton's one HTTP client, on libcurl. Every outgoing request goes through it: the
 // gateway tool's gRPC calls, segment uploads and result downloads, GrpcClient (net/
-// grpc_client.h), the Ethereum JSON-RPC client, tests and benchmarks.
+// grpc_client.h), the Ethereum JSON-RPC client, the container engine client (over a Unix
+// socket), tests and benchmarks.
 //
 // A request chooses its HTTP version (HTTP/1.1 only; HTTP/2 with h2c prior knowledge on
 // http://; or HTTP/2 when TLS negotiates it and HTTP/1.1 otherwise, as Go's ForceAttemptHTTP2),
@@ -41,6 +42,9 @@ enum class ClientHttpVersion {
 struct ClientRequest {
   std::string method = "GET";  // a body makes a POST unless another method is named
   std::string url;
+  // Non-empty: connect to this Unix domain socket instead of the URL's host (the URL still names
+  // the path and the Host header), as for a container engine's API (ai/docker_client.h).
+  std::string unix_socket;
   HttpHeaders headers;
   std::string_view body;  // not owned; must outlive Send
   bool has_body = false;  // POST `body` (which may be empty)
