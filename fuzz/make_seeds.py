@@ -238,6 +238,24 @@ def json_rpc_seeds(out):
         write(out, "json_rpc", name, json.dumps(body))
 
 
+def multipart_seeds(out):
+    # First byte: boundary length - 1; then the boundary, then the body.
+    def seed(boundary, body):
+        return bytes([len(boundary) - 1]) + boundary + body
+
+    b = b"XyZ"
+    curl_like = (b"--XyZ\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nfox\r\n"
+                 b"--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
+                 b"Content-Type: image/png\r\n\r\n\x89PNG\r\n--XyZx\r\n--XyZ--\r\n")
+    write(out, "multipart", "curl-like", seed(b, curl_like))
+    write(out, "multipart", "bare-lf", seed(b"b", b"pre\n--b\ncontent-disposition: form-data; "
+                                              b"name=a\n\nx\n--b--\nepilogue"))
+    write(out, "multipart", "quoted-pair", seed(b"bb", b"--bb \r\nContent-Disposition: form-data;"
+                                                  b" name=\"q\\\"x\"; filename=\"\"\r\n"
+                                                  b" folded\r\n\r\n\r\n--bb--"))
+    write(out, "multipart", "empty", seed(b"b", b"--b--"))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pydir", required=True, help="where protoc put lp_rpc_pb2.py")
@@ -253,6 +271,7 @@ def main():
     grpc_frame_seeds(args.out)
     eth_seeds(args.out)
     json_rpc_seeds(args.out)
+    multipart_seeds(args.out)
 
 
 if __name__ == "__main__":

@@ -8,4 +8,5 @@ set(FUZZ_TARGETS
   grpc_frame net/grpc_frame_fuzz.cc
   payment_header pm/payment_header_fuzz.cc
   eth_decoders eth/decoders_fuzz.cc
-  json_rpc eth/json_rpc_fuzz.cc)
+  json_rpc eth/json_rpc_fuzz.cc
+  multipart net/multipart_fuzz.cc)
