@@ -34,6 +34,7 @@ struct Transfer {
   bool headers_done = false;
   bool headers_late = false;
   bool too_large = false;
+  bool receiver_aborted = false;
 };
 
 // Status line and header fields, then (HTTP/2) any trailer fields, which libcurl passes the
@@ -64,6 +65,14 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->request->on_body) {
+    if (!t->request->on_body(t->response->status, std::string_view(data, size * count))) {
+      t->receiver_aborted = true;
+      return 0;
+    }
+    t->response->bytes_received += static_cast<int64_t>(size * count);
+    return size * count;
+  }
   if (t->response->body.size() + size * count > t->request->max_response_bytes) {
     t->too_large = true;
     return 0;  // aborts the transfer
@@ -176,6 +185,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
     return absl::ResourceExhaustedError("response from " + where + " exceeds " +
                                         std::to_string(request.max_response_bytes) + " bytes");
   }
+  if (transfer.receiver_aborted) return absl::UnavailableError(where + ": aborted by the receiver");
   if (code != CURLE_OK) {
     absl::Status status = absl::UnavailableError(absl::StrCat(
         where, ": ", error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code)));
@@ -189,7 +199,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   long version = 0;
   curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
   response.bytes_sent = sent;
-  response.bytes_received = static_cast<int64_t>(response.body.size());
+  if (!request.on_body) response.bytes_received = static_cast<int64_t>(response.body.size());
   response.protocol = version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.1";
   return response;
 }

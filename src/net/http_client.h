@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,10 @@ struct ClientRequest {
   std::chrono::milliseconds total_timeout{10000};
   size_t max_response_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   bool reuse_connection = true;             // false: this request's connection is closed after it
+  // Set: each piece of the response body goes here as it arrives (with the response's status)
+  // instead of into HttpResponse::body, e.g. to relay server-sent events; false aborts the
+  // transfer (UNAVAILABLE "aborted by the receiver"). Runs on the thread calling Send.
+  std::function<bool(int status, std::string_view chunk)> on_body;
 };
 
 struct HttpResponse {

@@ -10,6 +10,7 @@
 #include "eth/account.h"
 #include "ledger/ticket_ledger.h"
 #include "net/server.h"
+#include "node/ai_wiring.h"
 #include "node/onchain.h"
 #include "node/version.h"
 #include "operator/access_guard.h"
@@ -18,6 +19,7 @@
 #include "operator/settings_api.h"
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
+#include "orchestrator/ai_handler.h"
 #include "orchestrator/capabilities.h"
 #include "orchestrator/grpc_services.h"
 #include "orchestrator/media_store.h"
@@ -85,8 +87,11 @@ class NodeImpl : public Node {
 
  private:
   net::Capabilities Capabilities() const {
-    return MakeCapabilities(capabilities_, kCapabilityVersion);
+    net::Capabilities caps = MakeCapabilities(capabilities_, kCapabilityVersion);
+    if (ai_) AddAiModels(caps, ai_->runners->Models());
+    return caps;
   }
+  absl::Status InitAi();
 
   NodeConfig config_;
   Metrics metrics_;
@@ -112,6 +117,9 @@ class NodeImpl : public Node {
   std::unique_ptr<worker::LocalTranscoder> transcoder_;  // with -transcoder only
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
+  std::optional<AiWorker> ai_;  // with -aiWorker
+  std::unique_ptr<AiHandler> ai_handler_;
+  std::unique_ptr<worker::Executor> ai_executor_;  // runner calls; joined before ai_ goes
   std::unique_ptr<http::Server> service_;
   ops::OperatorAccess cli_access_;  // outlives cli_: the cookie is removed after it stops
   std::unique_ptr<http::Server> cli_;
@@ -192,6 +200,13 @@ absl::Status NodeImpl::Init() {
   deps.service_uri = config_.service_uri;
   deps.nodes = config_.nodes;
   deps.end_session = [this](const std::string& session) { loops_->End(session); };
+  if (config_.ai.worker) {
+    if (auto s = InitAi(); !s.ok()) return s;
+    deps.ai_price = [this](const std::string& sender, const net::Capabilities& requested) {
+      return ai_->prices.PriceFor(sender, requested);
+    };
+    deps.ai_prices = [this](const std::string& sender) { return ai_->prices.All(sender); };
+  }
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
 
   worker::SessionLoops::Options loop_options;
@@ -206,6 +221,27 @@ absl::Status NodeImpl::Init() {
   segments_ = std::make_unique<SegmentHandler>(
       SegmentHandlerDeps{admission_.get(), &store_, loops_.get(), transcoder_.get(), &metrics_});
   DefineOrchestratorMetrics(metrics_, kVersion, sessions_.max());
+  if (ai_) {
+    DefineAiMetrics(metrics_);
+    AiHandlerDeps ai_deps{admission_.get(),   &store_,  ai_->runners.get(), &ai_->prices,
+                          ai_executor_.get(), &metrics_};
+    ai_deps.timeout = config_.ai.request_timeout;
+    ai_handler_ = std::make_unique<AiHandler>(ai_deps);
+    ai_handler_->UpdateRunnerGauges();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NodeImpl::InitAi() {
+  auto worker = StartAiWorker(config_);
+  if (!worker.ok()) return worker.status();
+  ai_.emplace(*std::move(worker));
+  for (const ai::ModelState& m : ai_->runners->Models())
+    capabilities_.insert(PipelineToCapability(m.pipeline));
+  // A thread per runner slot (runner calls block), and a queue for bursts beyond that.
+  const int threads = std::clamp(ai_->capacity + 2, 4, 64);
+  ai_executor_ = std::make_unique<worker::Executor>(
+      worker::Executor::Options{"ai executor", threads, 1024, /*drop_queued_on_stop=*/true});
   return absl::OkStatus();
 }
 
@@ -278,6 +314,7 @@ absl::Status NodeImpl::Start() {
   }
   RegisterOrchestratorService(orchestrator_.get(), service_->grpc(), chain_reads);
   segments_->Register(service_->router(), chain_reads);
+  if (ai_handler_) ai_handler_->Register(service_->router());
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
   });
@@ -328,6 +365,8 @@ absl::Status NodeImpl::Start() {
 void NodeImpl::Stop() {
   if (service_) service_->Stop();
   if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
+  if (ai_) ai_->runners->Stop();           // new borrows fail; managed runners go away
+  if (ai_executor_) ai_executor_->Stop();  // requests under way end by their deadline
   payment_executor_.Stop();                // payments under way finish (their tickets are stored)
   loops_.reset();                          // joins the session threads
   if (cli_) cli_->Stop();

@@ -1,0 +1,415 @@
+#include "orchestrator/ai_handler.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "ai/media_probe.h"
+#include "common/hex.h"
+#include "net/http_client.h"
+#include "net/multipart.h"
+
+namespace baton::orchestrator {
+namespace {
+
+using nlohmann::json;
+
+// Uploads (images, audio) are bounded like the runner's 50 MB audio limit, with room for the
+// form around them.
+constexpr size_t kMaxAiBody = 64u << 20;
+constexpr size_t kMaxRunnerAnswer = 256u << 20;
+constexpr char kWorkerMarker[] = "Livepeer-AI-Worker-1.0";
+
+absl::Status Bad(std::string text) { return absl::InvalidArgumentError(std::move(text)); }
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+  return HexEncode(raw);
+}
+
+// A positive whole number field of a multipart form (`fallback` when absent).
+absl::StatusOr<int64_t> FormInt(const http::MultipartForm& form, std::string_view name,
+                                int64_t fallback) {
+  const http::MultipartPart* part = form.Find(name);
+  if (part == nullptr || part->data.empty()) return fallback;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(part->data.data(), part->data.data() + part->data.size(), v);
+  if (ec != std::errc() || ptr != part->data.data() + part->data.size() || v <= 0 || v > 1'000'000)
+    return Bad(std::string(name) + " must be a positive whole number");
+  return v;
+}
+
+// A positive whole number field of a JSON body (`fallback` when absent or null).
+absl::StatusOr<int64_t> JsonInt(const json& body, const char* name, int64_t fallback) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer() || it->get<int64_t>() <= 0 || it->get<int64_t>() > 1'000'000)
+    return Bad(std::string(name) + " must be a positive whole number");
+  return it->get<int64_t>();
+}
+
+int64_t CodePoints(std::string_view utf8) {
+  int64_t n = 0;
+  for (unsigned char c : utf8)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+absl::StatusOr<AiRequestFacts> ReadJson(const ai::Pipeline& p, std::string_view body) {
+  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return Bad("request body is not a JSON object");
+  AiRequestFacts f;
+  auto model = doc.find(std::string(p.model_field));
+  if (model == doc.end() || !model->is_string() || model->get<std::string>().empty())
+    return Bad(std::string(p.model_field) + " is required");
+  f.model_id = model->get<std::string>();
+  if (p.name == "text-to-image") {
+    auto h = JsonInt(doc, "height", 512), w = JsonInt(doc, "width", 512),
+         n = JsonInt(doc, "num_images_per_prompt", 1);
+    for (auto* v : {&h, &w, &n})
+      if (!v->ok()) return v->status();
+    f.units = *h * *w * *n;
+  } else if (p.name == "llm") {
+    auto it = doc.find("max_tokens");
+    if (it == doc.end() || it->is_null()) return Bad("MaxTokens not specified");
+    auto tokens = JsonInt(doc, "max_tokens", 0);
+    if (!tokens.ok()) return tokens.status();
+    f.units = *tokens;
+    auto stream = doc.find("stream");
+    f.stream = stream != doc.end() && stream->is_boolean() && stream->get<bool>();
+  } else if (p.name == "text-to-speech") {
+    auto text = doc.find("text");
+    if (text != doc.end() && !text->is_string()) return Bad("text must be a string");
+    f.units = text == doc.end() ? 0 : 1000 * CodePoints(text->get_ref<const std::string&>());
+  }
+  return f;
+}
+
+absl::StatusOr<AiRequestFacts> ReadForm(const ai::Pipeline& p, std::string_view content_type,
+                                        std::string_view body) {
+  auto form = http::ParseMultipartForm(content_type, body);
+  if (!form.ok()) return Bad(std::string(form.status().message()));
+  AiRequestFacts f;
+  const http::MultipartPart* model = form->Find(p.model_field);
+  if (model == nullptr || model->data.empty())
+    return Bad(std::string(p.model_field) + " is required");
+  f.model_id = std::string(model->data);
+  if (p.name == "image-to-video") {
+    auto h = FormInt(*form, "height", 576), w = FormInt(*form, "width", 1024);
+    if (!h.ok()) return h.status();
+    if (!w.ok()) return w.status();
+    f.units = *h * *w * 25;  // the fixed frame count go-livepeer charges
+    if (form->Find("image") == nullptr) return Bad("image is required");
+    return f;
+  }
+  const char* file = p.name == "audio-to-text" ? "audio" : "image";
+  const http::MultipartPart* upload = form->Find(file);
+  if (upload == nullptr || upload->data.empty()) return Bad(std::string(file) + " is required");
+  if (p.name == "audio-to-text") {
+    auto seconds = ai::ProbeAudioSeconds(upload->data);
+    if (!seconds.ok() || static_cast<int64_t>(*seconds) <= 0)
+      return Bad("Unable to calculate duration");
+    f.units = static_cast<int64_t>(*seconds) * 1000;
+    return f;
+  }
+  auto size = ai::ProbeImageSize(upload->data);
+  if (!size.ok()) return Bad("Unable to read the image: " + std::string(size.status().message()));
+  f.units = static_cast<int64_t>(size->width) * size->height;
+  if (p.name == "image-to-image") {
+    auto n = FormInt(*form, "num_images_per_prompt", 1);
+    if (!n.ok()) return n.status();
+    f.units *= *n;
+  }
+  return f;
+}
+
+// The text of a runner's error body: {"detail": {"msg": ...}}, a 422's list, or the raw text.
+std::string RunnerErrorText(const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_object()) {
+    auto detail = doc.find("detail");
+    if (detail != doc.end()) {
+      if (detail->is_object()) {
+        auto msg = detail->find("msg");
+        if (msg != detail->end() && msg->is_string()) return msg->get<std::string>();
+      }
+      if (detail->is_string()) return detail->get<std::string>();
+      return detail->dump();
+    }
+  }
+  return body.substr(0, 512);
+}
+
+std::string ExtensionFor(std::string_view mime) {
+  if (mime == "image/png") return ".png";
+  if (mime == "image/jpeg") return ".jpg";
+  if (mime == "audio/wav" || mime == "audio/x-wav" || mime == "audio/wave") return ".wav";
+  if (mime == "video/mp4") return ".mp4";
+  return ".bin";
+}
+
+}  // namespace
+
+absl::StatusOr<AiRequestFacts> ReadAiRequest(const ai::Pipeline& pipeline,
+                                             std::string_view content_type, std::string_view body) {
+  if (pipeline.multipart) return ReadForm(pipeline, content_type, body);
+  return ReadJson(pipeline, body);
+}
+
+void DefineAiMetrics(Metrics& m) {
+  m.DefineGauge("livepeer_ai_container_in_use", "AI runners serving a request");
+  m.DefineGauge("livepeer_ai_container_idle", "AI runners (or runner slots) free");
+  m.DefineCounter("livepeer_ai_request_errors", "AI requests that failed");
+  m.DefineCounter("livepeer_ai_models_requested", "AI requests per model");
+  m.DefineGauge("livepeer_ai_request_price", "Price per unit of the last AI request (wei)");
+  m.DefineHistogram("livepeer_ai_request_latency_seconds", "AI request time, arrival to answer",
+                    {.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300});
+}
+
+struct AiHandler::Job {
+  const ai::Pipeline* pipeline = nullptr;
+  http::HttpRequest request;
+  std::shared_ptr<http::ResponseWriter> response;
+  std::chrono::steady_clock::time_point received;
+  std::chrono::steady_clock::time_point deadline;
+  Credentials credentials;
+  AiRequestFacts facts;
+  std::string request_id;
+  pm::Rat price = 0;
+  std::unique_ptr<ai::RunnerLease> lease;
+  std::optional<Admitted> admitted;
+  bool marker = false;  // the gateway sent the AI worker protocol marker
+  std::string balance_key() const {
+    return std::to_string(pipeline->capability) + "_" + facts.model_id;
+  }
+};
+
+void AiHandler::Register(http::Router& router) {
+  auto check = [this](http::HttpRequest& head) {
+    return deps_.admission->CheckHeaders(head, /*session_capacity=*/false);
+  };
+  for (const ai::Pipeline& p : ai::BatchPipelines()) {
+    const ai::Pipeline* pipeline = &p;
+    auto handler = [this, pipeline](http::HttpRequest r, std::shared_ptr<http::ResponseWriter> w) {
+      Handle(*pipeline, std::move(r), std::move(w));
+    };
+    router.Handle("/" + std::string(p.name), {"POST"}, handler, check, kMaxAiBody);
+    router.Handle("/" + std::string(p.name) + "/", {"POST"}, handler, check, kMaxAiBody);
+  }
+}
+
+void AiHandler::Handle(const ai::Pipeline& pipeline, http::HttpRequest request,
+                       std::shared_ptr<http::ResponseWriter> response) {
+  auto job = std::make_shared<Job>();
+  job->received = std::chrono::steady_clock::now();
+  job->deadline = job->received + deps_.timeout;
+  job->pipeline = &pipeline;
+  job->response = std::move(response);
+  if (auto rejection =
+          deps_.admission->TakeCredentials(request, job->credentials, /*session_capacity=*/false))
+    return job->response->RespondError(*rejection);
+  job->marker = request.headers.Get("authorization").value_or("") == kWorkerMarker;
+  job->request = std::move(request);
+  job->request_id = RandomHex(4);
+  auto queued = deps_.executor->Submit([this, job] { Prepare(job); });
+  if (!queued.ok()) job->response->RespondError(503, "OrchestratorBusy");
+}
+
+void AiHandler::Fail(const std::shared_ptr<Job>& job, int status, const std::string& message,
+                     const std::string& error_code) {
+  if (deps_.metrics != nullptr) {
+    deps_.metrics->Add("livepeer_ai_request_errors", 1,
+                       {{"error_code", error_code},
+                        {"pipeline", std::string(job->pipeline->name)},
+                        {"model_name", job->facts.model_id},
+                        {"sender", "0x" + HexEncode(job->credentials.sender)}});
+  }
+  job->lease.reset();
+  UpdateRunnerGauges();
+  job->response->RespondError(status, message);
+}
+
+void AiHandler::Prepare(const std::shared_ptr<Job>& job) {
+  const ai::Pipeline& p = *job->pipeline;
+  // 3-4. The body and its units.
+  auto facts =
+      ReadAiRequest(p, job->request.headers.Get("content-type").value_or(""), job->request.body);
+  if (!facts.ok()) return Fail(job, 400, std::string(facts.status().message()), "InvalidRequest");
+  job->facts = *std::move(facts);
+  const std::string model_name = job->facts.model_id;
+  if (deps_.metrics != nullptr)
+    deps_.metrics->Add("livepeer_ai_models_requested", 1,
+                       {{"pipeline", std::string(p.name)}, {"model_name", model_name}});
+  // 6. A runner for the model.
+  auto lease = deps_.runners->Borrow(p.name, job->facts.model_id, job->deadline);
+  if (!lease.ok()) {
+    if (absl::IsNotFound(lease.status()))
+      return Fail(job, 503,
+                  "insufficient capacity: no runner serves " + std::string(p.name) + " model \"" +
+                      model_name + "\" here",
+                  "ModelNotServed");
+    if (absl::IsResourceExhausted(lease.status()))
+      return Fail(job, 503, "insufficient capacity", "InsufficientCapacity");
+    return Fail(job, 500, std::string(lease.status().message()), "RunnerUnavailable");
+  }
+  job->lease = *std::move(lease);
+  UpdateRunnerGauges();
+  // 5, 7. The payment, credited to the model's balance at the model's price.
+  job->price =
+      deps_.prices->Price(job->credentials.sender, p.capability, model_name).value_or(pm::Rat(0));
+  Admission::Policy policy;
+  policy.balance_key = job->balance_key();
+  policy.quoted = job->price;
+  policy.session_slot = false;
+  deps_.admission->Admit(
+      job->credentials, std::move(policy), [this, job](Admission::Decision decision) {
+        if (decision.rejection)
+          return Fail(job, decision.rejection->status, decision.rejection->message, "PaymentError");
+        job->admitted = *std::move(decision.admitted);
+        auto queued = deps_.executor->Submit([this, job] { Run(job); });
+        if (!queued.ok()) Fail(job, 503, "OrchestratorBusy", "Busy");
+      });
+}
+
+void AiHandler::Run(const std::shared_ptr<Job>& job) {
+  const ai::Pipeline& p = *job->pipeline;
+  const std::string pipeline(p.name);
+  auto now = std::chrono::steady_clock::now();
+  if (now >= job->deadline) return Fail(job, 500, pipeline + " request timed out", "Timeout");
+  http::ClientRequest call;
+  call.method = "POST";
+  call.url = job->lease->base_url() + "/" + pipeline;
+  call.version = http::ClientHttpVersion::kHttp1;
+  call.body = job->request.body;
+  call.has_body = true;
+  call.headers.Add("content-type",
+                   job->request.headers.Get("content-type")
+                       .value_or(p.multipart ? "multipart/form-data" : "application/json"));
+  if (!job->lease->token().empty())
+    call.headers.Add("authorization", "Bearer " + job->lease->token());
+  call.total_timeout =
+      std::max(std::chrono::milliseconds(1),
+               std::chrono::duration_cast<std::chrono::milliseconds>(job->deadline - now));
+  call.max_response_bytes = kMaxRunnerAnswer;
+  // A streaming /llm relays the runner's events as they come (doc/ai.md 2.4).
+  bool streaming = false;
+  std::string error_body;
+  if (job->facts.stream) {
+    call.on_body = [&](int status, std::string_view chunk) {
+      if (status != 200) {
+        if (error_body.size() < 64 * 1024) error_body.append(chunk);
+        return true;
+      }
+      if (!streaming) {
+        streaming = true;
+        job->response->SendHeaders(
+            200, {{"content-type", "text/event-stream"}, {"cache-control", "no-cache"}});
+      }
+      job->response->SendBody(std::string(chunk), false);
+      return !job->response->IsClosed();
+    };
+  }
+  http::HttpClient client;
+  auto answer = client.Send(call);
+  const std::string model_name = job->facts.model_id;
+  if (!answer.ok()) {
+    job->lease->MarkSuspect();
+    std::string why = absl::IsDeadlineExceeded(answer.status())
+                          ? pipeline + " runner did not answer within the request's deadline (" +
+                                std::to_string(deps_.timeout.count() / 1000) + " s)"
+                          : pipeline + " runner failed: " + std::string(answer.status().message());
+    spdlog::warn("AI request {} ({} {}): {}", job->request_id, pipeline, model_name, why);
+    if (streaming) {
+      deps_.admission->Debit(*job->admitted, job->facts.units);
+      job->response->SendBody("", true);
+      job->lease.reset();
+      return UpdateRunnerGauges();
+    }
+    return Fail(job, 500, why,
+                absl::IsDeadlineExceeded(answer.status()) ? "Timeout" : "RunnerError");
+  }
+  if (answer->status != 200) {
+    std::string body = job->facts.stream ? error_body : answer->body;
+    return Fail(job, 500,
+                pipeline + " container returned " + std::to_string(answer->status) + ": " +
+                    RunnerErrorText(body),
+                "RunnerError");
+  }
+  // 10. Debit before answering (the balance may go negative).
+  deps_.admission->Debit(*job->admitted, job->facts.units);
+  spdlog::info("AI request {} {} {}: {} units at {} wei = {} wei, balance {}", job->request_id,
+               pipeline, model_name, job->facts.units, pm::RatString(job->admitted->price),
+               pm::RatString(job->admitted->price * job->facts.units), job->balance_key());
+  job->lease.reset();
+  UpdateRunnerGauges();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - job->received).count();
+  if (deps_.metrics != nullptr) {
+    Labels labels{{"pipeline", pipeline}, {"model_name", model_name}};
+    deps_.metrics->Observe("livepeer_ai_request_latency_seconds", seconds, labels);
+    deps_.metrics->Set("livepeer_ai_request_price", static_cast<double>(job->price), labels);
+  }
+  if (streaming) return job->response->SendBody("", true);
+  std::string error;
+  std::string body = RewriteMedia(*job, error, answer->body);
+  if (!error.empty()) return Fail(job, 500, error, "ResultStoreError");
+  job->response->Respond(200, "application/json", std::move(body));
+}
+
+// Data URLs in a runner's answer become downloads from our store; text passes through.
+std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) {
+    error = std::string(job.pipeline->name) + " container returned invalid JSON";
+    return "";
+  }
+  const std::string pipeline(job.pipeline->name);
+  // Gateways older than the marker want image answers inline (doc/ai.md 2.2).
+  const bool inline_images = !job.marker && (pipeline == "text-to-image" ||
+                                             pipeline == "image-to-image" || pipeline == "upscale");
+  const std::string& service_uri = deps_.admission->orchestrator().service_uri();
+  auto rewrite = [&](json& media) {
+    if (!media.is_object()) return;
+    auto url = media.find("url");
+    if (url == media.end() || !url->is_string()) return;
+    const std::string& text = url->get_ref<const std::string&>();
+    if (text.rfind("data:", 0) != 0 || inline_images) return;
+    size_t comma = text.find(',');
+    size_t semi = text.find(';');
+    if (comma == std::string::npos || semi == std::string::npos || semi > comma) return;
+    auto bytes = Base64Decode(std::string_view(text).substr(comma + 1));
+    if (!bytes.ok()) {
+      error = pipeline + " container returned an undecodable data URL";
+      return;
+    }
+    std::string name = RandomHex(4) + ExtensionFor(std::string_view(text).substr(5, semi - 5));
+    std::string path = job.request_id + "/" + name;
+    deps_.store->Put(path, *std::move(bytes));
+    *url = service_uri + "/stream/" + path;
+  };
+  if (doc.is_object()) {
+    if (auto it = doc.find("images"); it != doc.end() && it->is_array())
+      for (json& m : *it) rewrite(m);
+    if (auto it = doc.find("frames"); it != doc.end() && it->is_array())
+      for (json& batch : *it)
+        if (batch.is_array())
+          for (json& m : batch) rewrite(m);
+    if (auto it = doc.find("audio"); it != doc.end()) rewrite(*it);
+  }
+  return doc.dump();
+}
+
+void AiHandler::UpdateRunnerGauges() const {
+  if (deps_.metrics == nullptr) return;
+  const std::string& uri = deps_.admission->orchestrator().service_uri();
+  for (const ai::ModelState& m : deps_.runners->Models()) {
+    Labels labels{{"pipeline", m.pipeline}, {"model_name", m.model_id}, {"orchestrator_uri", uri}};
+    deps_.metrics->Set("livepeer_ai_container_in_use", m.in_use, labels);
+    deps_.metrics->Set("livepeer_ai_container_idle", std::max(0, m.capacity - m.in_use), labels);
+  }
+}
+
+}  // namespace baton::orchestrator
