@@ -312,7 +312,8 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
       return !job->response->IsClosed();
     };
   }
-  http::HttpClient client;
+  // One client per executor thread keeps its connections to the runners open between requests.
+  thread_local http::HttpClient client;
   auto answer = client.Send(call);
   const std::string model_name = job->facts.model_id;
   if (!answer.ok()) {
