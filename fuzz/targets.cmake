@@ -9,4 +9,5 @@ set(FUZZ_TARGETS
   payment_header pm/payment_header_fuzz.cc
   eth_decoders eth/decoders_fuzz.cc
   json_rpc eth/json_rpc_fuzz.cc
-  multipart net/multipart_fuzz.cc)
+  multipart net/multipart_fuzz.cc
+  ai_request ai/ai_request_fuzz.cc)

@@ -62,7 +62,10 @@ absl::StatusOr<AiModelConfig> ParseEntry(size_t index, const json& e) {
   AiModelConfig out;
   ModelSpec& spec = out.spec;
   std::string currency;
-  for (const auto& [key, v] : e.items()) {
+  for (const auto& item : e.items()) {
+    // Named, not structured, bindings: lambdas capture them (clang 14 refuses the latter).
+    const std::string& key = item.key();
+    const json& v = item.value();
     auto need_string = [&](std::string& into) -> absl::Status {
       if (!v.is_string()) return EntryError(index, key + " must be a string");
       into = v.get<std::string>();

@@ -3,13 +3,11 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "ai/media_probe.h"
 #include "common/hex.h"
 #include "net/http_client.h"
-#include "net/multipart.h"
 
 namespace baton::orchestrator {
 namespace {
@@ -22,108 +20,10 @@ constexpr size_t kMaxAiBody = 64u << 20;
 constexpr size_t kMaxRunnerAnswer = 256u << 20;
 constexpr char kWorkerMarker[] = "Livepeer-AI-Worker-1.0";
 
-absl::Status Bad(std::string text) { return absl::InvalidArgumentError(std::move(text)); }
-
 std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
   return HexEncode(raw);
-}
-
-// A positive whole number field of a multipart form (`fallback` when absent).
-absl::StatusOr<int64_t> FormInt(const http::MultipartForm& form, std::string_view name,
-                                int64_t fallback) {
-  const http::MultipartPart* part = form.Find(name);
-  if (part == nullptr || part->data.empty()) return fallback;
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(part->data.data(), part->data.data() + part->data.size(), v);
-  if (ec != std::errc() || ptr != part->data.data() + part->data.size() || v <= 0 || v > 1'000'000)
-    return Bad(std::string(name) + " must be a positive whole number");
-  return v;
-}
-
-// A positive whole number field of a JSON body (`fallback` when absent or null).
-absl::StatusOr<int64_t> JsonInt(const json& body, const char* name, int64_t fallback) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer() || it->get<int64_t>() <= 0 || it->get<int64_t>() > 1'000'000)
-    return Bad(std::string(name) + " must be a positive whole number");
-  return it->get<int64_t>();
-}
-
-int64_t CodePoints(std::string_view utf8) {
-  int64_t n = 0;
-  for (unsigned char c : utf8)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-absl::StatusOr<AiRequestFacts> ReadJson(const ai::Pipeline& p, std::string_view body) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Bad("request body is not a JSON object");
-  AiRequestFacts f;
-  auto model = doc.find(std::string(p.model_field));
-  if (model == doc.end() || !model->is_string() || model->get<std::string>().empty())
-    return Bad(std::string(p.model_field) + " is required");
-  f.model_id = model->get<std::string>();
-  if (p.name == "text-to-image") {
-    auto h = JsonInt(doc, "height", 512), w = JsonInt(doc, "width", 512),
-         n = JsonInt(doc, "num_images_per_prompt", 1);
-    for (auto* v : {&h, &w, &n})
-      if (!v->ok()) return v->status();
-    f.units = *h * *w * *n;
-  } else if (p.name == "llm") {
-    auto it = doc.find("max_tokens");
-    if (it == doc.end() || it->is_null()) return Bad("MaxTokens not specified");
-    auto tokens = JsonInt(doc, "max_tokens", 0);
-    if (!tokens.ok()) return tokens.status();
-    f.units = *tokens;
-    auto stream = doc.find("stream");
-    f.stream = stream != doc.end() && stream->is_boolean() && stream->get<bool>();
-  } else if (p.name == "text-to-speech") {
-    auto text = doc.find("text");
-    if (text != doc.end() && !text->is_string()) return Bad("text must be a string");
-    f.units = text == doc.end() ? 0 : 1000 * CodePoints(text->get_ref<const std::string&>());
-  }
-  return f;
-}
-
-absl::StatusOr<AiRequestFacts> ReadForm(const ai::Pipeline& p, std::string_view content_type,
-                                        std::string_view body) {
-  auto form = http::ParseMultipartForm(content_type, body);
-  if (!form.ok()) return Bad(std::string(form.status().message()));
-  AiRequestFacts f;
-  const http::MultipartPart* model = form->Find(p.model_field);
-  if (model == nullptr || model->data.empty())
-    return Bad(std::string(p.model_field) + " is required");
-  f.model_id = std::string(model->data);
-  if (p.name == "image-to-video") {
-    auto h = FormInt(*form, "height", 576), w = FormInt(*form, "width", 1024);
-    if (!h.ok()) return h.status();
-    if (!w.ok()) return w.status();
-    f.units = *h * *w * 25;  // the fixed frame count go-livepeer charges
-    if (form->Find("image") == nullptr) return Bad("image is required");
-    return f;
-  }
-  const char* file = p.name == "audio-to-text" ? "audio" : "image";
-  const http::MultipartPart* upload = form->Find(file);
-  if (upload == nullptr || upload->data.empty()) return Bad(std::string(file) + " is required");
-  if (p.name == "audio-to-text") {
-    auto seconds = ai::ProbeAudioSeconds(upload->data);
-    if (!seconds.ok() || static_cast<int64_t>(*seconds) <= 0)
-      return Bad("Unable to calculate duration");
-    f.units = static_cast<int64_t>(*seconds) * 1000;
-    return f;
-  }
-  auto size = ai::ProbeImageSize(upload->data);
-  if (!size.ok()) return Bad("Unable to read the image: " + std::string(size.status().message()));
-  f.units = static_cast<int64_t>(size->width) * size->height;
-  if (p.name == "image-to-image") {
-    auto n = FormInt(*form, "num_images_per_prompt", 1);
-    if (!n.ok()) return n.status();
-    f.units *= *n;
-  }
-  return f;
 }
 
 // The text of a runner's error body: {"detail": {"msg": ...}}, a 422's list, or the raw text.
@@ -153,12 +53,6 @@ std::string ExtensionFor(std::string_view mime) {
 
 }  // namespace
 
-absl::StatusOr<AiRequestFacts> ReadAiRequest(const ai::Pipeline& pipeline,
-                                             std::string_view content_type, std::string_view body) {
-  if (pipeline.multipart) return ReadForm(pipeline, content_type, body);
-  return ReadJson(pipeline, body);
-}
-
 void DefineAiMetrics(Metrics& m) {
   m.DefineGauge("livepeer_ai_container_in_use", "AI runners serving a request");
   m.DefineGauge("livepeer_ai_container_idle", "AI runners (or runner slots) free");
@@ -176,7 +70,7 @@ struct AiHandler::Job {
   std::chrono::steady_clock::time_point received;
   std::chrono::steady_clock::time_point deadline;
   Credentials credentials;
-  AiRequestFacts facts;
+  ai::AiRequestFacts facts;
   std::string request_id;
   pm::Rat price = 0;
   std::unique_ptr<ai::RunnerLease> lease;
@@ -235,8 +129,8 @@ void AiHandler::Fail(const std::shared_ptr<Job>& job, int status, const std::str
 void AiHandler::Prepare(const std::shared_ptr<Job>& job) {
   const ai::Pipeline& p = *job->pipeline;
   // 3-4. The body and its units.
-  auto facts =
-      ReadAiRequest(p, job->request.headers.Get("content-type").value_or(""), job->request.body);
+  auto facts = ai::ReadAiRequest(p, job->request.headers.Get("content-type").value_or(""),
+                                 job->request.body, {ai::ProbeImageSize, ai::ProbeAudioSeconds});
   if (!facts.ok()) return Fail(job, 400, std::string(facts.status().message()), "InvalidRequest");
   job->facts = *std::move(facts);
   const std::string model_name = job->facts.model_id;

@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "ai/ai_request.h"
 #include "ai/pipelines.h"
 #include "ai/runner_pool.h"
 #include "common/metrics.h"
@@ -43,17 +44,6 @@ struct AiHandlerDeps {
   Metrics* metrics = nullptr;                  // may be null
   std::chrono::milliseconds timeout{300'000};  // a request's deadline, from its arrival
 };
-
-// What one request asks for, from its body (doc/ai.md 2.3).
-struct AiRequestFacts {
-  std::string model_id;
-  int64_t units = 0;
-  bool stream = false;  // /llm with "stream": true
-};
-
-// The model and billable units of a body for `pipeline`; InvalidArgument with the 400 text.
-absl::StatusOr<AiRequestFacts> ReadAiRequest(const ai::Pipeline& pipeline,
-                                             std::string_view content_type, std::string_view body);
 
 // Defines the AI metric families (doc/ops.md 4) on `metrics`.
 void DefineAiMetrics(Metrics& metrics);
