@@ -35,6 +35,7 @@ struct Transfer {
   bool headers_late = false;
   bool too_large = false;
   bool receiver_aborted = false;
+  bool cancelled = false;
 };
 
 // Status line and header fields, then (HTTP/2) any trailer fields, which libcurl passes the
@@ -83,6 +84,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->request->cancelled && t->request->cancelled()) {
+    t->cancelled = true;
+    return 1;  // aborts the transfer
+  }
   if (t->headers_done || t->request->headers_timeout.count() == 0) return 0;
   if (Clock::now() - t->start > t->request->headers_timeout) {
     t->headers_late = true;
@@ -161,7 +166,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  if (request.headers_timeout.count() > 0) {
+  if (request.headers_timeout.count() > 0 || request.cancelled) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -185,6 +190,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
     return absl::ResourceExhaustedError("response from " + where + " exceeds " +
                                         std::to_string(request.max_response_bytes) + " bytes");
   }
+  if (transfer.cancelled) return absl::CancelledError(where + ": cancelled");
   if (transfer.receiver_aborted) return absl::UnavailableError(where + ": aborted by the receiver");
   if (code != CURLE_OK) {
     absl::Status status = absl::UnavailableError(absl::StrCat(

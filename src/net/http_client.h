@@ -55,6 +55,9 @@ struct ClientRequest {
   // instead of into HttpResponse::body, e.g. to relay server-sent events; false aborts the
   // transfer (UNAVAILABLE "aborted by the receiver"). Runs on the thread calling Send.
   std::function<bool(int status, std::string_view chunk)> on_body;
+  // Set: polled while the request runs (about every second, and as data moves); true aborts it
+  // with CANCELLED, e.g. when the caller's executor stops.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {

@@ -188,6 +188,8 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
       std::max(std::chrono::milliseconds(1),
                std::chrono::duration_cast<std::chrono::milliseconds>(job->deadline - now));
   call.max_response_bytes = kMaxRunnerAnswer;
+  // A stopping node does not wait for runners to finish (or a hung one to time out).
+  call.cancelled = [stop = deps_.executor->stop_token()] { return stop.stop_requested(); };
   // A streaming /llm relays the runner's events as they come (doc/ai.md 2.4).
   bool streaming = false;
   std::string error_body;
