@@ -84,6 +84,9 @@ absl::StatusOr<AiRequestFacts> ReadForm(const Pipeline& p, std::string_view cont
     if (!h.ok()) return h.status();
     if (!w.ok()) return w.status();
     f.units = *h * *w * 25;  // the fixed frame count go-livepeer charges
+    auto fps = FormInt(*form, "fps", 0);
+    if (!fps.ok()) return fps.status();
+    f.fps = static_cast<int>(*fps);
     if (form->Find("image") == nullptr) return Bad("image is required");
     return f;
   }

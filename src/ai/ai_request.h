@@ -20,6 +20,7 @@ struct AiRequestFacts {
   std::string model_id;
   int64_t units = 0;
   bool stream = false;  // /llm with "stream": true
+  int fps = 0;          // /image-to-video's fps field; 0 when absent
 };
 
 struct MediaProbes {

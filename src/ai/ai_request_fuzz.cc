@@ -33,9 +33,8 @@ void FuzzAiRequest(const uint8_t* data, size_t size) {
     if (mode & 1) return absl::InvalidArgumentError("unreadable audio");
     return mode / 7.0;
   };
-  for (std::string_view type :
-       {std::string_view("application/json"),
-        std::string_view("multipart/form-data; boundary=fuzzboundary")}) {
+  for (std::string_view type : {std::string_view("application/json"),
+                                std::string_view("multipart/form-data; boundary=fuzzboundary")}) {
     auto facts = ReadAiRequest(pipeline, type, body, probes);
     if (!facts.ok()) continue;
     if (facts->units < 0 || facts->model_id.empty()) std::abort();

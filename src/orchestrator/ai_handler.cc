@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ai/frames_to_mp4.h"
 #include "ai/media_probe.h"
 #include "common/hex.h"
 #include "net/http_client.h"
@@ -287,6 +288,42 @@ std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const st
     deps_.store->Put(path, *std::move(bytes));
     *url = service_uri + "/stream/" + path;
   };
+  // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4).
+  if (pipeline == "image-to-video" && doc.is_object()) {
+    auto frames = doc.find("frames");
+    std::vector<std::string> pngs;
+    json first = json::object();
+    if (frames != doc.end() && frames->is_array()) {
+      for (const json& batch : *frames) {
+        if (!batch.is_array()) continue;
+        for (const json& m : batch) {
+          if (!m.is_object() || !m.contains("url") || !m["url"].is_string()) continue;
+          const std::string& text = m["url"].get_ref<const std::string&>();
+          size_t comma = text.find(',');
+          auto bytes = comma == std::string::npos
+                           ? absl::StatusOr<std::string>(absl::InvalidArgumentError("no data"))
+                           : Base64Decode(std::string_view(text).substr(comma + 1));
+          if (!bytes.ok()) {
+            error = pipeline + " container returned an undecodable frame";
+            return "";
+          }
+          if (pngs.empty()) first = m;
+          pngs.push_back(*std::move(bytes));
+        }
+      }
+    }
+    auto mp4 = ai::FramesToMp4(pngs, job.facts.fps > 0 ? job.facts.fps : 7);
+    if (!mp4.ok()) {
+      error = pipeline + " result could not be encoded: " + std::string(mp4.status().message());
+      return "";
+    }
+    std::string path = job.request_id + "/" + RandomHex(4) + ".mp4";
+    deps_.store->Put(path, *std::move(mp4));
+    json media = {{"url", service_uri + "/stream/" + path},
+                  {"seed", first.contains("seed") ? first["seed"] : json(0)},
+                  {"nsfw", first.contains("nsfw") ? first["nsfw"] : json(false)}};
+    return json{{"images", json::array({media})}}.dump();
+  }
   if (doc.is_object()) {
     if (auto it = doc.find("images"); it != doc.end() && it->is_array())
       for (json& m : *it) rewrite(m);

@@ -75,6 +75,19 @@ def multipart(fields):
     return out, f"multipart/form-data; boundary={boundary}"
 
 
+def mp4_frames(data):
+    """The video frames ffprobe counts in `data`."""
+    with tempfile.NamedTemporaryFile(suffix=".mp4") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                              "-show_entries", "stream=nb_read_frames,codec_name", "-of", "json",
+                              f.name], capture_output=True, text=True, check=True)
+    s = json.loads(out.stdout)["streams"][0]
+    assert s["codec_name"] == "h264", s
+    return int(s["nb_read_frames"])
+
+
 def start_stand_in(port, *extra):
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "stand_in_runner.py"),
                              "--port", str(port), *extra],
@@ -254,7 +267,12 @@ class AiTest(unittest.TestCase):
                     self.assertRegex(u, rf"^https://localhost:{self.node.port}/stream/[0-9a-f]{{8}}/")
                     status, ctype, data = get(u)
                     self.assertEqual(status, 200)
-                    self.assertTrue(data[:4] in (b"\x89PNG", b"RIFF"), data[:8])
+                    if pipeline == "image-to-video":  # the frames, encoded into one MP4
+                        self.assertEqual(ctype, "video/mp4")
+                        self.assertEqual(data[4:8], b"ftyp")
+                        self.assertEqual(mp4_frames(data), 2)
+                    else:
+                        self.assertTrue(data[:4] in (b"\x89PNG", b"RIFF"), data[:8])
                 if pipeline in ("image-to-text", "audio-to-text"):
                     self.assertIn("stand-in runner", answer["text"])
         # Model prices in capabilities_prices, models as capability constraints.
