@@ -12,4 +12,5 @@ set(FUZZ_TARGETS
   eth_decoders eth/decoders_fuzz.cc
   json_rpc eth/json_rpc_fuzz.cc
   go_json operator/go_json_fuzz.cc
-  multipart net/multipart_fuzz.cc)
+  multipart net/multipart_fuzz.cc
+  ai_request ai/ai_request_fuzz.cc)

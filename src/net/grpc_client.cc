@@ -100,17 +100,23 @@ absl::Status GrpcClient::CallServerStreaming(
   http.connect_timeout = options_.connect_timeout;
   http.total_timeout = std::chrono::milliseconds(0);
   http.reuse_connection = false;
-  http.should_stop = should_stop;
-  http.on_body = [&](std::string_view chunk) {
+  http.cancelled = should_stop;
+  bool ended_by_receiver = false;
+  http.on_body = [&](int /*status*/, std::string_view chunk) {
     std::vector<std::string> messages;
     framing = decoder.Feed(chunk, messages);
     if (!framing.ok()) return false;
-    for (auto& m : messages)
-      if (!on_message(std::move(m))) return false;
+    for (auto& m : messages) {
+      if (!on_message(std::move(m))) {
+        ended_by_receiver = true;
+        return false;
+      }
+    }
     return true;
   };
   auto reply = client.Send(http);
   if (!framing.ok()) return framing;
+  if (ended_by_receiver) return absl::CancelledError("grpc: stream ended by its receiver");
   if (!reply.ok()) return reply.status();
   auto grpc_status = reply->headers.Get("grpc-status");
   if (!grpc_status) {

@@ -34,7 +34,8 @@ struct Transfer {
   bool headers_done = false;
   bool headers_late = false;
   bool too_large = false;
-  bool stopped = false;  // by on_body or should_stop
+  bool receiver_aborted = false;
+  bool cancelled = false;
 };
 
 // Status line and header fields, then (HTTP/2) any trailer fields, which libcurl passes the
@@ -66,9 +67,12 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   if (t->request->on_body) {
-    if (t->request->on_body(std::string_view(data, size * count))) return size * count;
-    t->stopped = true;
-    return 0;
+    if (!t->request->on_body(t->response->status, std::string_view(data, size * count))) {
+      t->receiver_aborted = true;
+      return 0;
+    }
+    t->response->bytes_received += static_cast<int64_t>(size * count);
+    return size * count;
   }
   if (t->response->body.size() + size * count > t->request->max_response_bytes) {
     t->too_large = true;
@@ -80,8 +84,8 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->request->should_stop && t->request->should_stop()) {
-    t->stopped = true;
+  if (t->request->cancelled && t->request->cancelled()) {
+    t->cancelled = true;
     return 1;  // aborts the transfer
   }
   if (t->headers_done || t->request->headers_timeout.count() == 0) return 0;
@@ -170,7 +174,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  if (request.headers_timeout.count() > 0 || request.should_stop) {
+  if (request.headers_timeout.count() > 0 || request.cancelled) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -181,7 +185,6 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   response.total_s = SecondsSince(transfer.start);
 
   const std::string where = request.method + " " + request.url;
-  if (transfer.stopped) return absl::CancelledError("stopped: " + where);
   if (transfer.headers_late || (code == CURLE_OPERATION_TIMEDOUT && !transfer.headers_done &&
                                 request.headers_timeout.count() > 0)) {
     return absl::DeadlineExceededError("no response headers within " +
@@ -195,6 +198,8 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
     return absl::ResourceExhaustedError("response from " + where + " exceeds " +
                                         std::to_string(request.max_response_bytes) + " bytes");
   }
+  if (transfer.cancelled) return absl::CancelledError(where + ": cancelled");
+  if (transfer.receiver_aborted) return absl::UnavailableError(where + ": aborted by the receiver");
   if (code != CURLE_OK) {
     absl::Status status = absl::UnavailableError(absl::StrCat(
         where, ": ", error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code)));
@@ -208,7 +213,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   long version = 0;
   curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
   response.bytes_sent = sent;
-  response.bytes_received = static_cast<int64_t>(response.body.size());
+  if (!request.on_body) response.bytes_received = static_cast<int64_t>(response.body.size());
   response.protocol = version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.1";
   return response;
 }

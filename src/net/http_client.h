@@ -55,12 +55,13 @@ struct ClientRequest {
   std::chrono::milliseconds total_timeout{10000};
   size_t max_response_bytes = 300'000'000;  // go-livepeer's MaxSegSize
   bool reuse_connection = true;             // false: this request's connection is closed after it
-  // Streaming responses (a server-streaming gRPC call): when set, body bytes go here as they
-  // arrive instead of into HttpResponse::body; returning false aborts the transfer (CANCELLED).
-  // total_timeout 0 then means no deadline.
-  std::function<bool(std::string_view)> on_body;
-  // Polled about once a second while the transfer runs: true aborts it (CANCELLED).
-  std::function<bool()> should_stop;
+  // Set: each piece of the response body goes here as it arrives (with the response's status)
+  // instead of into HttpResponse::body, e.g. to relay server-sent events; false aborts the
+  // transfer (UNAVAILABLE "aborted by the receiver"). Runs on the thread calling Send.
+  std::function<bool(int status, std::string_view chunk)> on_body;
+  // Set: polled while the request runs (about every second, and as data moves); true aborts it
+  // with CANCELLED, e.g. when the caller's executor stops.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {

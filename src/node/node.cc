@@ -11,6 +11,7 @@
 #include "eth/account.h"
 #include "ledger/ticket_ledger.h"
 #include "net/server.h"
+#include "node/ai_wiring.h"
 #include "node/onchain.h"
 #include "node/version.h"
 #include "operator/access_guard.h"
@@ -20,6 +21,7 @@
 #include "operator/status_page.h"
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
+#include "orchestrator/ai_handler.h"
 #include "orchestrator/capabilities.h"
 #include "orchestrator/grpc_services.h"
 #include "orchestrator/media_store.h"
@@ -97,7 +99,9 @@ class NodeImpl : public Node {
 
  private:
   net::Capabilities Capabilities() const {
-    return MakeCapabilities(AllCapabilities(), kCapabilityVersion);
+    net::Capabilities caps = MakeCapabilities(AllCapabilities(), kCapabilityVersion);
+    if (ai_) AddAiModels(caps, ai_->runners->Models());
+    return caps;
   }
   // The node's own features and local codecs, plus what its remote transcoders bring.
   std::set<int> AllCapabilities() const {
@@ -110,6 +114,7 @@ class NodeImpl : public Node {
   void CreateTranscoderPool();
   void UpdateCapacity();
   std::string TranscodersJson() const;
+  absl::Status InitAi();
 
   NodeConfig config_;
   Metrics metrics_;
@@ -138,6 +143,9 @@ class NodeImpl : public Node {
   std::atomic<int> configured_max_sessions_{0};  // -maxSessions or /setMaxSessions
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
+  std::optional<AiWorker> ai_;  // with -aiWorker
+  std::unique_ptr<AiHandler> ai_handler_;
+  std::unique_ptr<worker::Executor> ai_executor_;  // runner calls; joined before ai_ goes
   std::unique_ptr<http::Server> service_;
   ops::OperatorAccess cli_access_;  // outlives cli_: the cookie is removed after it stops
   std::unique_ptr<http::Server> cli_;
@@ -224,6 +232,13 @@ absl::Status NodeImpl::Init() {
   deps.service_uri = config_.service_uri;
   deps.nodes = config_.nodes;
   deps.end_session = [this](const std::string& session) { loops_->End(session); };
+  if (config_.ai.worker) {
+    if (auto s = InitAi(); !s.ok()) return s;
+    deps.ai_price = [this](const std::string& sender, const net::Capabilities& requested) {
+      return ai_->prices.PriceFor(sender, requested);
+    };
+    deps.ai_prices = [this](const std::string& sender) { return ai_->prices.All(sender); };
+  }
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
 
   worker::SessionLoops::Options loop_options;
@@ -254,6 +269,27 @@ absl::Status NodeImpl::Init() {
   for (const char* g : {"livepeer_transcoders_number", "livepeer_transcoders_capacity",
                         "livepeer_transcoders_load"})
     metrics_.Set(g, 0);
+  if (ai_) {
+    DefineAiMetrics(metrics_);
+    AiHandlerDeps ai_deps{admission_.get(),   &store_,  ai_->runners.get(), &ai_->prices,
+                          ai_executor_.get(), &metrics_};
+    ai_deps.timeout = config_.ai.request_timeout;
+    ai_handler_ = std::make_unique<AiHandler>(ai_deps);
+    ai_handler_->UpdateRunnerGauges();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NodeImpl::InitAi() {
+  auto worker = StartAiWorker(config_);
+  if (!worker.ok()) return worker.status();
+  ai_.emplace(*std::move(worker));
+  for (const ai::ModelState& m : ai_->runners->Models())
+    capabilities_.insert(PipelineToCapability(m.pipeline));
+  // A thread per runner slot (runner calls block), and a queue for bursts beyond that.
+  const int threads = std::clamp(ai_->capacity + 2, 4, 64);
+  ai_executor_ = std::make_unique<worker::Executor>(
+      worker::Executor::Options{"ai executor", threads, 1024, /*drop_queued_on_stop=*/true});
   return absl::OkStatus();
 }
 
@@ -422,6 +458,7 @@ absl::Status NodeImpl::Start() {
                                 service_->grpc(), service_->router());
   }
   segments_->Register(service_->router(), chain_reads);
+  if (ai_handler_) ai_handler_->Register(service_->router());
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
   });
@@ -503,6 +540,8 @@ void NodeImpl::Stop() {
   if (pool_) pool_->Shutdown();  // remote transcoders' streams end; waiting segments fail
   if (service_) service_->Stop();
   if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
+  if (ai_) ai_->runners->Stop();           // new borrows fail; managed runners go away
+  if (ai_executor_) ai_executor_->Stop();  // requests under way end by their deadline
   payment_executor_.Stop();                // payments under way finish (their tickets are stored)
   loops_.reset();                          // joins the session threads
   if (cli_) cli_->Stop();

@@ -121,6 +121,28 @@ absl::Status LoadServiceLimits(const FlagSet& f, NodeConfig& c) {
   return absl::OkStatus();
 }
 
+// -aiWorker and its flags (doc/ai.md 3). The model list itself is checked by the node.
+absl::Status LoadAi(const FlagSet& f, NodeConfig& c) {
+  NodeConfig::Ai& ai = c.ai;
+  ai.worker = f.GetBool("aiWorker");
+  ai.models = f.GetString("aiModels");
+  ai.models_dir = f.GetString("aiModelsDir");
+  if (ai.models_dir.empty()) ai.models_dir = c.data_dir + "/models";
+  ai.runner_image = f.GetString("aiRunnerImage");
+  ai.runner_image_overrides = f.GetString("aiRunnerImageOverrides");
+  const double timeout = f.GetDurationSeconds("aiRequestTimeout");
+  if (timeout <= 0 || timeout > 3600)
+    return FlagError("aiRequestTimeout", "must be between 1ms and 1h");
+  ai.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
+  if (ai.worker && ai.models.empty())
+    return FlagError("aiModels",
+                     "is required with -aiWorker (a JSON file or "
+                     "pipeline:model_id[:warm],...)");
+  if (!ai.worker && !ai.models.empty())
+    return FlagError("aiModels", "has no effect without -aiWorker");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string HostPort::ToString() const { return host + ":" + std::to_string(port); }
@@ -206,6 +228,19 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"maxConns", K::kInt, "10000", "Open service connections in all (0 = file limit)"});
   f.Define(
       {"maxConnsPerIP", K::kInt, "64", "Open service connections per IP or IPv6 /64 (0 = no cap)"});
+  f.Define({"aiWorker", K::kBool, "false", "Serve AI requests (with -aiModels)"});
+  f.Define({"aiModels", K::kString, "",
+            "AI models: a JSON file of [{pipeline, model_id, url, capacity, price_per_unit, ...}] "
+            "or pipeline:model_id[:warm],..."});
+  f.Define({"aiModelsDir", K::kString, "",
+            "Models directory for runner containers "
+            "(default <dataDir>/models)"});
+  f.Define({"aiRunnerImage", K::kString, "livepeer/ai-runner:latest",
+            "Default AI runner image (deprecated: -aiRunnerImageOverrides)"});
+  f.Define({"aiRunnerImageOverrides", K::kString, "",
+            "JSON {\"default\": image, \"batch\": {pipeline: image}, \"live\": {...}}"});
+  f.Define({"aiRequestTimeout", K::kDuration, "5m",
+            "Deadline of one AI request, arrival to answer (a runner that hangs gets 500)"});
   f.Define({"v", K::kInt, "3", "Log verbosity 0..6"});
   f.Define({"version", K::kBool, "false", "Print the version and exit"});
 }
@@ -282,6 +317,7 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::vector<std::string>& args,
   c.reward_set = f.IsSet("reward");
   c.initialize_round = f.GetBool("initializeRound");
   c.ai_service_registry = f.GetBool("aiServiceRegistry");
+  if (auto s = LoadAi(f, c); !s.ok()) return s;
   return c;
 }
 

@@ -78,6 +78,17 @@ struct NodeConfig {
     size_t max_conns_per_ip = 64;                             // -maxConnsPerIP
   } service_limits;
 
+  // AI worker (doc/ai.md 3): -aiWorker with its models; -aiModels is parsed by the node
+  // (node/ai_wiring.h) so its errors name the entry.
+  struct Ai {
+    bool worker = false;     // -aiWorker
+    std::string models;      // -aiModels: a JSON file's path or the inline list
+    std::string models_dir;  // -aiModelsDir (default <dataDir>/models)
+    std::string runner_image = "livepeer/ai-runner:latest";  // -aiRunnerImage
+    std::string runner_image_overrides;                      // -aiRunnerImageOverrides (JSON)
+    std::chrono::milliseconds request_timeout{300'000};      // -aiRequestTimeout (Baton's)
+  } ai;
+
   std::vector<std::pair<std::string, std::string>> non_default_flags;  // secrets masked
   // One per go-livepeer flag that was set and is ignored (node/compat_flags.h), to log.
   std::vector<std::string> flag_warnings;

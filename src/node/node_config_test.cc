@@ -56,5 +56,21 @@ TEST(NodeConfig, BadValuesNameTheFlag) {
   EXPECT_NE(std::string(c.status().message()).find("-v"), std::string::npos);
 }
 
+TEST(NodeConfig, AiWorkerFlags) {
+  auto c = LoadNodeConfig({"-aiWorker", "-aiModels=text-to-speech:espeak-ng:true", "-dataDir=/d",
+                           "-aiRequestTimeout=30s"},
+                          {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->ai.worker);
+  EXPECT_EQ(c->ai.models, "text-to-speech:espeak-ng:true");
+  EXPECT_EQ(c->ai.models_dir, "/d/models");
+  EXPECT_EQ(c->ai.runner_image, "livepeer/ai-runner:latest");
+  EXPECT_EQ(c->ai.request_timeout, std::chrono::seconds(30));
+  c = LoadNodeConfig({"-aiWorker"}, {});
+  EXPECT_NE(std::string(c.status().message()).find("-aiModels"), std::string::npos);
+  c = LoadNodeConfig({"-aiModels=llm:m"}, {});
+  EXPECT_NE(std::string(c.status().message()).find("without -aiWorker"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace baton::node

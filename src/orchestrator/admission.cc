@@ -22,7 +22,8 @@ std::string Text(absl::string_view s) { return std::string(s); }
 }  // namespace
 
 std::optional<http::Rejection> Admission::ReadCredentials(const http::HttpRequest& req,
-                                                          Credentials& out) const {
+                                                          Credentials& out,
+                                                          bool session_capacity) const {
   // 1. Payment header (an empty header is an empty payment from the zero address).
   auto payment = pm::ParsePaymentHeader(Header(req, "Livepeer-Payment"));
   if (!payment.ok()) return http::Rejection{402, Text(payment.status().message()), {}};
@@ -32,36 +33,34 @@ std::optional<http::Rejection> Admission::ReadCredentials(const http::HttpReques
   auto seg = DecodeSegData(Header(req, "Livepeer-Segment"));
   if (!seg.ok()) return http::Rejection{403, Text(seg.status().message()), {}};
   out.segment = *std::move(seg);
-  if (auto s = VerifySegmentCredentials(out.segment, out.sender, deps_.orchestrator->Checkers());
-      !s.ok())
+  CredentialCheckers checkers = deps_.orchestrator->Checkers();
+  if (!session_capacity) checkers.sessions = nullptr;
+  if (auto s = VerifySegmentCredentials(out.segment, out.sender, checkers); !s.ok())
     return http::Rejection{403, Text(s.message()), {}};
   return std::nullopt;
 }
 
-std::optional<http::Rejection> Admission::CheckHeaders(http::HttpRequest& head) const {
+std::optional<http::Rejection> Admission::CheckHeaders(http::HttpRequest& head,
+                                                       bool session_capacity) const {
   Credentials credentials;
-  if (auto rejection = ReadCredentials(head, credentials)) return rejection;
+  if (auto rejection = ReadCredentials(head, credentials, session_capacity)) return rejection;
   head.head_state = std::move(credentials);
   return std::nullopt;
 }
 
-std::optional<http::Rejection> Admission::TakeCredentials(http::HttpRequest& req,
-                                                          Credentials& out) const {
+std::optional<http::Rejection> Admission::TakeCredentials(http::HttpRequest& req, Credentials& out,
+                                                          bool session_capacity) const {
   if (auto* vetted = std::any_cast<Credentials>(&req.head_state)) {
     out = std::move(*vetted);
     return std::nullopt;
   }
-  return ReadCredentials(req, out);
+  return ReadCredentials(req, out, session_capacity);
 }
 
-std::optional<http::Rejection> Admission::Pay(const Credentials& c,
-                                              const net::OrchestratorInfo& info,
+std::optional<http::Rejection> Admission::Pay(const Credentials& c, const pm::Rat& quoted,
                                               const std::string& credit_to, bool work,
                                               pm::Rat& price) {
   if (deps_.recipient == nullptr) return std::nullopt;  // offchain: accept, charge nothing
-  // Our own quote for the session; a malformed one would be a bug, and charging as a priced
-  // node is the safe reading.
-  const pm::Rat quoted = pm::PriceInfoToRat(info.price_info()).value_or(pm::Rat(1));
   pm::PaymentDecision decision =
       work ? pm::AdmitWork(*deps_.recipient, *deps_.balances, c.payment, credit_to, quoted)
            : pm::AdmitPayment(*deps_.recipient, *deps_.balances, c.payment, credit_to, quoted);
@@ -87,20 +86,28 @@ std::optional<http::Rejection> Admission::Pay(const Credentials& c,
 void Admission::Debit(const Admitted& admitted, int64_t pixels) {
   const Credentials& c = admitted.credentials;
   if (deps_.recipient == nullptr) return;
-  pm::DebitWork(*deps_.balances, crypto::Address::FromBytesGoStyle(c.sender), c.session(),
-                admitted.price, static_cast<uint64_t>(pixels));
+  pm::DebitWork(*deps_.balances, crypto::Address::FromBytesGoStyle(c.sender),
+                admitted.balance_key.empty() ? c.session() : admitted.balance_key, admitted.price,
+                static_cast<uint64_t>(pixels));
 }
 
 Admission::Decision Admission::Finish(Admitted admitted, const Policy& policy) {
   const Credentials& c = admitted.credentials;
   // 4. Payment.
-  const std::string& credit_to = policy.credit_manifest ? c.segment.manifest_id() : c.session();
-  if (auto rejection = Pay(c, admitted.info, credit_to, policy.work, admitted.price))
+  const std::string& credit_to = !policy.balance_key.empty() ? policy.balance_key
+                                 : policy.credit_manifest    ? c.segment.manifest_id()
+                                                             : c.session();
+  admitted.balance_key = credit_to;
+  // Our own quote; a malformed one would be a bug, and charging as a priced node is the safe
+  // reading.
+  const pm::Rat quoted =
+      policy.quoted.value_or(pm::PriceInfoToRat(admitted.info.price_info()).value_or(pm::Rat(1)));
+  if (auto rejection = Pay(c, quoted, credit_to, policy.work, admitted.price))
     return {{}, rejection};
   // This payment pinned a price other than the one just quoted (its tickets' params were
   // issued before a price change): the refreshed info must quote the session's price, which
   // the gateway's payments without tickets then name.
-  if (deps_.recipient != nullptr && policy.work &&
+  if (deps_.recipient != nullptr && policy.work && !policy.quoted &&
       pm::PriceInfoToRat(admitted.info.price_info()).value_or(pm::Rat(-1)) != admitted.price) {
     if (auto fresh = deps_.orchestrator->Info(c.sender, c.session()); fresh.ok()) {
       *fresh->mutable_auth_token() = c.segment.seg_data.auth_token();
@@ -111,7 +118,7 @@ Admission::Decision Admission::Finish(Admitted admitted, const Policy& policy) {
   if (policy.check_body)
     if (auto rejection = policy.check_body()) return {{}, rejection};
   // 6. Capacity: the session takes a slot on its first job.
-  if (policy.work)
+  if (policy.work && policy.session_slot)
     if (auto acquired = deps_.orchestrator->sessions().Acquire(c.session()); !acquired.ok())
       return {{}, http::Rejection{403, Text(acquired.status().message()), {}}};
   return {std::move(admitted), std::nullopt};
@@ -125,7 +132,7 @@ void Admission::Admit(Credentials credentials, Policy policy, Done done) {
     spdlog::error("job info for session {}: {}", session, std::string(info.status().message()));
     return done({{}, http::Rejection{500, "Internal Server Error", {}}});
   }
-  Admitted admitted{std::move(credentials), *std::move(info)};
+  Admitted admitted{std::move(credentials), *std::move(info), 0, ""};
   *admitted.info.mutable_auth_token() = admitted.credentials.segment.seg_data.auth_token();
   if (deps_.executor == nullptr) return done(Finish(std::move(admitted), policy));
   // std::function needs a copyable task: the state travels in a shared_ptr.

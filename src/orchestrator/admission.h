@@ -52,6 +52,7 @@ struct Admitted {
   Credentials credentials;
   net::OrchestratorInfo info;  // refreshed, carrying the request's own auth token
   pm::Rat price = 0;           // what its work is debited at: the session's price
+  std::string balance_key;     // whose balance the payment credited and Debit charges
 };
 
 struct AdmissionDeps {
@@ -72,6 +73,12 @@ class Admission {
     bool work = true;
     // The request's own checks that need its body, after the payment, before capacity.
     std::function<std::optional<http::Rejection>()> check_body;
+    // An AI request (doc/ai.md 2.2): the balance is keyed by "<capability>_<model>" rather
+    // than the session, the price is the model's rather than the transcoding quote, and the
+    // capacity is a runner the caller already holds, not a transcode session slot.
+    std::string balance_key;        // empty: the session (or manifest, above)
+    std::optional<pm::Rat> quoted;  // empty: the refreshed info's price
+    bool session_slot = true;
   };
   // Exactly one of the two is set.
   struct Decision {
@@ -83,25 +90,27 @@ class Admission {
   explicit Admission(AdmissionDeps deps) : deps_(std::move(deps)) {}
 
   // The router's HeaderCheck: steps 1-2, leaving the Credentials in the request's head_state.
-  std::optional<http::Rejection> CheckHeaders(http::HttpRequest& head) const;
+  // `session_capacity` false (AI requests): a full transcode session table does not refuse.
+  std::optional<http::Rejection> CheckHeaders(http::HttpRequest& head,
+                                              bool session_capacity = true) const;
   // The Credentials CheckHeaders left in the request, else steps 1-2 now.
-  std::optional<http::Rejection> TakeCredentials(http::HttpRequest& request,
-                                                 Credentials& out) const;
+  std::optional<http::Rejection> TakeCredentials(http::HttpRequest& request, Credentials& out,
+                                                 bool session_capacity = true) const;
   // Steps 3-6; `done` runs once with the decision (see the threads note above).
   void Admit(Credentials credentials, Policy policy, Done done);
 
-  // Charges the work done for an admitted request: price × output pixels, at the session's
-  // price, never the gateway's claim (0 pixels when the work failed).
+  // Charges the work done for an admitted request: price × output pixels (or an AI request's
+  // units), at the session's price, never the gateway's claim (0 pixels when the work failed).
   void Debit(const Admitted& admitted, int64_t pixels);
 
   const OrchestratorService& orchestrator() const { return *deps_.orchestrator; }
 
  private:
-  std::optional<http::Rejection> ReadCredentials(const http::HttpRequest& request,
-                                                 Credentials& out) const;
+  std::optional<http::Rejection> ReadCredentials(const http::HttpRequest& request, Credentials& out,
+                                                 bool session_capacity) const;
   // Step 4, the payment rules: returns the rejection, or nullopt once credited, with the
   // price the work is debited at in `price`.
-  std::optional<http::Rejection> Pay(const Credentials& c, const net::OrchestratorInfo& info,
+  std::optional<http::Rejection> Pay(const Credentials& c, const pm::Rat& quoted,
                                      const std::string& credit_to, bool work, pm::Rat& price);
   Decision Finish(Admitted admitted, const Policy& policy);
 

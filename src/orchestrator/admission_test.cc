@@ -72,6 +72,8 @@ class AdmissionTest : public ::testing::Test {
                                          },
                                          nullptr,
                                          "https://o.example:8935",
+                                         {},
+                                         {},
                                          {}}),
         sender_(crypto::PrivateKey::Generate()) {
     chain_.SetLastSeenL1Block(100);
@@ -179,6 +181,8 @@ TEST_F(AdmissionTest, OrderOfRefusalsAsTheSegmentHandlerHadThem) {
                                                      [] { return MakeCapabilities({0}, "0.1.0"); },
                                                      nullptr,
                                                      "https://o.example:8935",
+                                                     {},
+                                                     {},
                                                      {}});
   Admission full({&capped, &recipient_, &balances_, nullptr, nullptr});
   std::optional<Admission::Decision> out;

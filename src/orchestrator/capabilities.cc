@@ -183,6 +183,26 @@ net::Capabilities MakeCapabilities(const std::set<int>& caps, const std::string&
   return out;
 }
 
+void AddAiModels(net::Capabilities& caps, const std::vector<ai::ModelState>& models) {
+  std::set<int> bits = DecodeBitstring(caps.bitstring());
+  auto& per_cap = *caps.mutable_constraints()->mutable_percapability();
+  for (const ai::ModelState& m : models) {
+    const int cap = PipelineToCapability(m.pipeline);
+    if (cap < 0) continue;
+    bits.insert(cap);
+    (*caps.mutable_capacities())[cap] = 1;
+    auto& c = (*per_cap[cap].mutable_models())[m.model_id];
+    c.set_warm(c.warm() || m.warm);
+    c.set_capacity(c.capacity() + static_cast<uint32_t>(std::max(0, m.capacity - m.in_use)));
+    c.set_capacityinuse(c.capacityinuse() + static_cast<uint32_t>(std::max(0, m.in_use)));
+    if (!m.runner_version.empty() &&
+        (c.runnerversion().empty() || !VersionAtLeast(m.runner_version, c.runnerversion())))
+      c.set_runnerversion(m.runner_version);
+  }
+  caps.clear_bitstring();
+  for (uint64_t w : EncodeCapabilityBitstring(bits)) caps.add_bitstring(w);
+}
+
 bool VersionAtLeast(const std::string& version, const std::string& minimum) {
   ParsedVersion min = ParseVersion(minimum);
   if (min.error != ParsedVersion::Error::kNone) return true;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "ai/runner_pool.h"
 #include "common/capability.h"
 #include "lp_rpc.pb.h"
 
@@ -34,6 +35,10 @@ std::set<int> DecodeBitstring(const google::protobuf::RepeatedField<uint64_t>& w
 // The capability message a node advertises: bitstring, empty mandatories, capacity 1 per
 // capability, the build version.
 net::Capabilities MakeCapabilities(const std::set<int>& caps, const std::string& version);
+
+// Adds AI models (doc/ai.md 5) to a node's capabilities: each pipeline's bit, and per model the
+// constraint {warm, capacity = free runners now, runnerVersion, capacityInUse}.
+void AddAiModels(net::Capabilities& caps, const std::vector<ai::ModelState>& models);
 
 // Is a requester (a gateway's or a segment's requirements) satisfied by a provider (this
 // node)? Rules of doc/wire.md 6.4: minimum version, mandatories, per-model constraints, and

@@ -12,20 +12,38 @@ absl::StatusOr<net::OrchestratorInfo> OrchestratorService::GetOrchestrator(
   // The gateway signs the EIP-55 checksummed "0x..." string of its address.
   if (!deps_.identity->VerifySig(gateway.bytes(), gateway.ChecksumHex(), req.sig()))
     return absl::UnknownError("Invalid orchestrator request: orchestrator req sig check failed");
+  // A gateway asking for an AI model is quoted that model's price (doc/ai.md 5); AI capacity is
+  // the runners', so a full transcode session table does not refuse it.
+  std::optional<net::PriceInfo> ai_price;
+  if (deps_.ai_price && req.has_capabilities())
+    ai_price = deps_.ai_price(gateway.bytes(), req.capabilities());
+  if (ai_price) return Info(gateway.bytes(), "", *ai_price);
   // go-livepeer runs the capacity check even with ignoreCapacityCheck.
   if (auto s = deps_.sessions->CheckCapacity(""); !s.ok())
     return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
-  return Info(gateway.bytes(), "");
+  auto info = Info(gateway.bytes(), "");
+  // Discovery without capabilities also learns every AI model's price.
+  if (info.ok() && !req.has_capabilities() && deps_.ai_prices) {
+    for (net::PriceInfo& p : deps_.ai_prices(gateway.bytes()))
+      *info->add_capabilities_prices() = std::move(p);
+  }
+  return info;
 }
 
 absl::StatusOr<net::OrchestratorInfo> OrchestratorService::Info(const std::string& sender,
                                                                 const std::string& manifest) {
-  net::OrchestratorInfo info;
-  info.set_transcoder(deps_.service_uri);
   auto price = deps_.terms->Price(sender, manifest);
   if (!price.ok()) return price.status();
-  *info.mutable_price_info() = *price;
-  auto params = deps_.terms->TicketParams(sender, *price);
+  return Info(sender, manifest, *price);
+}
+
+absl::StatusOr<net::OrchestratorInfo> OrchestratorService::Info(const std::string& sender,
+                                                                const std::string& manifest,
+                                                                const net::PriceInfo& price) {
+  net::OrchestratorInfo info;
+  info.set_transcoder(deps_.service_uri);
+  *info.mutable_price_info() = price;
+  auto params = deps_.terms->TicketParams(sender, price);
   if (!params.ok()) return params.status();
   if (params->has_value()) *info.mutable_ticket_params() = **params;
   info.set_address(deps_.identity->Address());

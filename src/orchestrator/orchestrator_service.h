@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,13 @@ struct OrchestratorServiceDeps {
   std::function<void(const std::string& session_id)> end_session;
   std::string service_uri;  // e.g. https://127.0.0.1:8935
   std::vector<std::string> nodes;
+  // AI prices (doc/ai.md 5), both unset without -aiWorker. ai_price: the price for `sender`
+  // of the AI (capability, model) pairs `requested` names, nullopt when it names none this
+  // node serves. ai_prices: one PriceInfo per served model for capabilities_prices.
+  std::function<std::optional<net::PriceInfo>(const std::string& sender,
+                                              const net::Capabilities& requested)>
+      ai_price;
+  std::function<std::vector<net::PriceInfo>(const std::string& sender)> ai_prices;
 };
 
 class OrchestratorService {
@@ -48,6 +56,9 @@ class OrchestratorService {
   // replace the token with their own (doc/wire.md 3, step 3).
   absl::StatusOr<net::OrchestratorInfo> Info(const std::string& sender,
                                              const std::string& manifest);
+  // The same quoting `price` (an AI model's) instead of the transcoding price.
+  absl::StatusOr<net::OrchestratorInfo> Info(const std::string& sender, const std::string& manifest,
+                                             const net::PriceInfo& price);
 
   const std::string& service_uri() const { return deps_.service_uri; }
   const NodeIdentity& identity() const { return *deps_.identity; }

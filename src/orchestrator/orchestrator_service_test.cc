@@ -42,7 +42,9 @@ struct Fixture {
                                         },
                                         [this](const std::string& s) { ended = s; },
                                         "https://o.example:8935",
-                                        {"https://n"}}) {}
+                                        {"https://n"},
+                                        {},
+                                        {}}) {}
   AuthTokenIssuer tokens;
   SessionRegistry sessions;
   FixedTerms terms;

@@ -46,7 +46,7 @@ std::string FlattenSegment(const SegmentRequest& request);
 struct CredentialCheckers {
   const NodeIdentity* identity;
   const AuthTokenIssuer* tokens;
-  const SessionRegistry* sessions;
+  const SessionRegistry* sessions;  // null: no session capacity check (AI requests)
   net::Capabilities node_capabilities;
 };
 

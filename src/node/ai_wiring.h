@@ -1,0 +1,35 @@
+// The node's AI worker (-aiWorker, doc/ai.md 3 and 4): the runner pools built from -aiModels
+// and the per-model prices, composed for node.cc.
+//
+// External entries (with a `url`) go to an ExternalRunnerPool; managed entries (no `url`) go
+// to the managed-container pool through MakeManagedRunnerPool, the one place the container
+// backend is connected. Built on the main thread at start-up; the pool is thread-safe.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ai/ai_models.h"
+#include "ai/runner_pool.h"
+#include "node/node_config.h"
+#include "orchestrator/ai_prices.h"
+
+namespace baton::node {
+
+struct AiWorker {
+  std::vector<ai::AiModelConfig> models;
+  std::unique_ptr<ai::RunnerPool> runners;
+  orchestrator::AiPrices prices;
+  int capacity = 0;  // runners (or external slots) in all
+};
+
+// Parses -aiModels, waits for the external runners' health, starts the managed pool.
+absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config);
+
+// The managed-container pool (ai/container_pool.h) for the entries without a url, on the
+// engine named by DOCKER_HOST; null when there are none.
+absl::StatusOr<std::unique_ptr<ai::RunnerPool>> MakeManagedRunnerPool(
+    const std::vector<ai::ModelSpec>& specs, const NodeConfig& config);
+
+}  // namespace baton::node

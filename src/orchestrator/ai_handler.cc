@@ -1,0 +1,349 @@
+#include "orchestrator/ai_handler.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ai/frames_to_mp4.h"
+#include "ai/media_probe.h"
+#include "common/hex.h"
+#include "net/http_client.h"
+
+namespace baton::orchestrator {
+namespace {
+
+using nlohmann::json;
+
+// Uploads (images, audio) are bounded like the runner's 50 MB audio limit, with room for the
+// form around them.
+constexpr size_t kMaxAiBody = 64u << 20;
+constexpr size_t kMaxRunnerAnswer = 256u << 20;
+constexpr char kWorkerMarker[] = "Livepeer-AI-Worker-1.0";
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+  return HexEncode(raw);
+}
+
+// The text of a runner's error body: {"detail": {"msg": ...}}, a 422's list, or the raw text.
+std::string RunnerErrorText(const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_object()) {
+    auto detail = doc.find("detail");
+    if (detail != doc.end()) {
+      if (detail->is_object()) {
+        auto msg = detail->find("msg");
+        if (msg != detail->end() && msg->is_string()) return msg->get<std::string>();
+      }
+      if (detail->is_string()) return detail->get<std::string>();
+      return detail->dump();
+    }
+  }
+  return body.substr(0, 512);
+}
+
+std::string ExtensionFor(std::string_view mime) {
+  if (mime == "image/png") return ".png";
+  if (mime == "image/jpeg") return ".jpg";
+  if (mime == "audio/wav" || mime == "audio/x-wav" || mime == "audio/wave") return ".wav";
+  if (mime == "video/mp4") return ".mp4";
+  return ".bin";
+}
+
+}  // namespace
+
+void DefineAiMetrics(Metrics& m) {
+  m.DefineGauge("livepeer_ai_container_in_use", "AI runners serving a request");
+  m.DefineGauge("livepeer_ai_container_idle", "AI runners (or runner slots) free");
+  m.DefineCounter("livepeer_ai_request_errors", "AI requests that failed");
+  m.DefineCounter("livepeer_ai_models_requested", "AI requests per model");
+  m.DefineGauge("livepeer_ai_request_price", "Price per unit of the last AI request (wei)");
+  m.DefineHistogram("livepeer_ai_request_latency_seconds", "AI request time, arrival to answer",
+                    {.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300});
+}
+
+struct AiHandler::Job {
+  const ai::Pipeline* pipeline = nullptr;
+  http::HttpRequest request;
+  std::shared_ptr<http::ResponseWriter> response;
+  std::chrono::steady_clock::time_point received;
+  std::chrono::steady_clock::time_point deadline;
+  Credentials credentials;
+  ai::AiRequestFacts facts;
+  std::string request_id;
+  pm::Rat price = 0;
+  std::unique_ptr<ai::RunnerLease> lease;
+  std::optional<Admitted> admitted;
+  bool marker = false;  // the gateway sent the AI worker protocol marker
+  std::string balance_key() const {
+    return std::to_string(pipeline->capability) + "_" + facts.model_id;
+  }
+};
+
+void AiHandler::Register(http::Router& router) {
+  auto check = [this](http::HttpRequest& head) {
+    return deps_.admission->CheckHeaders(head, /*session_capacity=*/false);
+  };
+  for (const ai::Pipeline& p : ai::BatchPipelines()) {
+    const ai::Pipeline* pipeline = &p;
+    auto handler = [this, pipeline](http::HttpRequest r, std::shared_ptr<http::ResponseWriter> w) {
+      Handle(*pipeline, std::move(r), std::move(w));
+    };
+    router.Handle("/" + std::string(p.name), {"POST"}, handler, check, kMaxAiBody);
+    router.Handle("/" + std::string(p.name) + "/", {"POST"}, handler, check, kMaxAiBody);
+  }
+}
+
+void AiHandler::Handle(const ai::Pipeline& pipeline, http::HttpRequest request,
+                       std::shared_ptr<http::ResponseWriter> response) {
+  auto job = std::make_shared<Job>();
+  job->received = std::chrono::steady_clock::now();
+  job->deadline = job->received + deps_.timeout;
+  job->pipeline = &pipeline;
+  job->response = std::move(response);
+  if (auto rejection =
+          deps_.admission->TakeCredentials(request, job->credentials, /*session_capacity=*/false))
+    return job->response->RespondError(*rejection);
+  job->marker = request.headers.Get("authorization").value_or("") == kWorkerMarker;
+  job->request = std::move(request);
+  job->request_id = RandomHex(4);
+  auto queued = deps_.executor->Submit([this, job] { Prepare(job); });
+  if (!queued.ok()) job->response->RespondError(503, "OrchestratorBusy");
+}
+
+void AiHandler::Fail(const std::shared_ptr<Job>& job, int status, const std::string& message,
+                     const std::string& error_code) {
+  if (deps_.metrics != nullptr) {
+    deps_.metrics->Add("livepeer_ai_request_errors", 1,
+                       {{"error_code", error_code},
+                        {"pipeline", std::string(job->pipeline->name)},
+                        {"model_name", job->facts.model_id},
+                        {"sender", "0x" + HexEncode(job->credentials.sender)}});
+  }
+  job->lease.reset();
+  UpdateRunnerGauges();
+  job->response->RespondError(status, message);
+}
+
+void AiHandler::Prepare(const std::shared_ptr<Job>& job) {
+  const ai::Pipeline& p = *job->pipeline;
+  // 3-4. The body and its units.
+  auto facts = ai::ReadAiRequest(p, job->request.headers.Get("content-type").value_or(""),
+                                 job->request.body, {ai::ProbeImageSize, ai::ProbeAudioSeconds});
+  if (!facts.ok()) return Fail(job, 400, std::string(facts.status().message()), "InvalidRequest");
+  job->facts = *std::move(facts);
+  const std::string model_name = job->facts.model_id;
+  if (deps_.metrics != nullptr)
+    deps_.metrics->Add("livepeer_ai_models_requested", 1,
+                       {{"pipeline", std::string(p.name)}, {"model_name", model_name}});
+  // 6. A runner for the model.
+  auto lease = deps_.runners->Borrow(p.name, job->facts.model_id, job->deadline);
+  if (!lease.ok()) {
+    if (absl::IsNotFound(lease.status()))
+      return Fail(job, 503,
+                  "insufficient capacity: no runner serves " + std::string(p.name) + " model \"" +
+                      model_name + "\" here",
+                  "ModelNotServed");
+    if (absl::IsResourceExhausted(lease.status()))
+      return Fail(job, 503, "insufficient capacity", "InsufficientCapacity");
+    return Fail(job, 500, std::string(lease.status().message()), "RunnerUnavailable");
+  }
+  job->lease = *std::move(lease);
+  UpdateRunnerGauges();
+  // 5, 7. The payment, credited to the model's balance at the model's price.
+  job->price =
+      deps_.prices->Price(job->credentials.sender, p.capability, model_name).value_or(pm::Rat(0));
+  Admission::Policy policy;
+  policy.balance_key = job->balance_key();
+  policy.quoted = job->price;
+  policy.session_slot = false;
+  deps_.admission->Admit(
+      job->credentials, std::move(policy), [this, job](Admission::Decision decision) {
+        if (decision.rejection)
+          return Fail(job, decision.rejection->status, decision.rejection->message, "PaymentError");
+        job->admitted = *std::move(decision.admitted);
+        auto queued = deps_.executor->Submit([this, job] { Run(job); });
+        if (!queued.ok()) Fail(job, 503, "OrchestratorBusy", "Busy");
+      });
+}
+
+void AiHandler::Run(const std::shared_ptr<Job>& job) {
+  const ai::Pipeline& p = *job->pipeline;
+  const std::string pipeline(p.name);
+  auto now = std::chrono::steady_clock::now();
+  if (now >= job->deadline) return Fail(job, 500, pipeline + " request timed out", "Timeout");
+  http::ClientRequest call;
+  call.method = "POST";
+  call.url = job->lease->base_url() + "/" + pipeline;
+  call.version = http::ClientHttpVersion::kHttp1;
+  call.body = job->request.body;
+  call.has_body = true;
+  call.headers.Add("content-type",
+                   job->request.headers.Get("content-type")
+                       .value_or(p.multipart ? "multipart/form-data" : "application/json"));
+  if (!job->lease->token().empty())
+    call.headers.Add("authorization", "Bearer " + job->lease->token());
+  call.total_timeout =
+      std::max(std::chrono::milliseconds(1),
+               std::chrono::duration_cast<std::chrono::milliseconds>(job->deadline - now));
+  call.max_response_bytes = kMaxRunnerAnswer;
+  // A stopping node does not wait for runners to finish (or a hung one to time out).
+  call.cancelled = [stop = deps_.executor->stop_token()] { return stop.stop_requested(); };
+  // A streaming /llm relays the runner's events as they come (doc/ai.md 2.4).
+  bool streaming = false;
+  std::string error_body;
+  if (job->facts.stream) {
+    call.on_body = [&](int status, std::string_view chunk) {
+      if (status != 200) {
+        if (error_body.size() < 64 * 1024) error_body.append(chunk);
+        return true;
+      }
+      if (!streaming) {
+        streaming = true;
+        job->response->SendHeaders(
+            200, {{"content-type", "text/event-stream"}, {"cache-control", "no-cache"}});
+      }
+      job->response->SendBody(std::string(chunk), false);
+      return !job->response->IsClosed();
+    };
+  }
+  // One client per executor thread keeps its connections to the runners open between requests.
+  thread_local http::HttpClient client;
+  auto answer = client.Send(call);
+  const std::string model_name = job->facts.model_id;
+  if (!answer.ok()) {
+    job->lease->MarkSuspect();
+    std::string why = absl::IsDeadlineExceeded(answer.status())
+                          ? pipeline + " runner did not answer within the request's deadline (" +
+                                std::to_string(deps_.timeout.count() / 1000) + " s)"
+                          : pipeline + " runner failed: " + std::string(answer.status().message());
+    spdlog::warn("AI request {} ({} {}): {}", job->request_id, pipeline, model_name, why);
+    if (streaming) {
+      deps_.admission->Debit(*job->admitted, job->facts.units);
+      job->response->SendBody("", true);
+      job->lease.reset();
+      return UpdateRunnerGauges();
+    }
+    return Fail(job, 500, why,
+                absl::IsDeadlineExceeded(answer.status()) ? "Timeout" : "RunnerError");
+  }
+  if (answer->status != 200) {
+    std::string body = job->facts.stream ? error_body : answer->body;
+    return Fail(job, 500,
+                pipeline + " container returned " + std::to_string(answer->status) + ": " +
+                    RunnerErrorText(body),
+                "RunnerError");
+  }
+  // 10. Debit before answering (the balance may go negative).
+  deps_.admission->Debit(*job->admitted, job->facts.units);
+  spdlog::info("AI request {} {} {}: {} units at {} wei = {} wei, balance {}", job->request_id,
+               pipeline, model_name, job->facts.units, pm::RatString(job->admitted->price),
+               pm::RatString(job->admitted->price * job->facts.units), job->balance_key());
+  job->lease.reset();
+  UpdateRunnerGauges();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - job->received).count();
+  if (deps_.metrics != nullptr) {
+    Labels labels{{"pipeline", pipeline}, {"model_name", model_name}};
+    deps_.metrics->Observe("livepeer_ai_request_latency_seconds", seconds, labels);
+    deps_.metrics->Set("livepeer_ai_request_price", static_cast<double>(job->price), labels);
+  }
+  if (streaming) return job->response->SendBody("", true);
+  std::string error;
+  std::string body = RewriteMedia(*job, error, answer->body);
+  if (!error.empty()) return Fail(job, 500, error, "ResultStoreError");
+  job->response->Respond(200, "application/json", std::move(body));
+}
+
+// Data URLs in a runner's answer become downloads from our store; text passes through.
+std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded()) {
+    error = std::string(job.pipeline->name) + " container returned invalid JSON";
+    return "";
+  }
+  const std::string pipeline(job.pipeline->name);
+  // Gateways older than the marker want image answers inline (doc/ai.md 2.2).
+  const bool inline_images = !job.marker && (pipeline == "text-to-image" ||
+                                             pipeline == "image-to-image" || pipeline == "upscale");
+  const std::string& service_uri = deps_.admission->orchestrator().service_uri();
+  auto rewrite = [&](json& media) {
+    if (!media.is_object()) return;
+    auto url = media.find("url");
+    if (url == media.end() || !url->is_string()) return;
+    const std::string& text = url->get_ref<const std::string&>();
+    if (text.rfind("data:", 0) != 0 || inline_images) return;
+    size_t comma = text.find(',');
+    size_t semi = text.find(';');
+    if (comma == std::string::npos || semi == std::string::npos || semi > comma) return;
+    auto bytes = Base64Decode(std::string_view(text).substr(comma + 1));
+    if (!bytes.ok()) {
+      error = pipeline + " container returned an undecodable data URL";
+      return;
+    }
+    std::string name = RandomHex(4) + ExtensionFor(std::string_view(text).substr(5, semi - 5));
+    std::string path = job.request_id + "/" + name;
+    deps_.store->Put(path, *std::move(bytes));
+    *url = service_uri + "/stream/" + path;
+  };
+  // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4).
+  if (pipeline == "image-to-video" && doc.is_object()) {
+    auto frames = doc.find("frames");
+    std::vector<std::string> pngs;
+    json first = json::object();
+    if (frames != doc.end() && frames->is_array()) {
+      for (const json& batch : *frames) {
+        if (!batch.is_array()) continue;
+        for (const json& m : batch) {
+          if (!m.is_object() || !m.contains("url") || !m["url"].is_string()) continue;
+          const std::string& text = m["url"].get_ref<const std::string&>();
+          size_t comma = text.find(',');
+          auto bytes = comma == std::string::npos
+                           ? absl::StatusOr<std::string>(absl::InvalidArgumentError("no data"))
+                           : Base64Decode(std::string_view(text).substr(comma + 1));
+          if (!bytes.ok()) {
+            error = pipeline + " container returned an undecodable frame";
+            return "";
+          }
+          if (pngs.empty()) first = m;
+          pngs.push_back(*std::move(bytes));
+        }
+      }
+    }
+    auto mp4 = ai::FramesToMp4(pngs, job.facts.fps > 0 ? job.facts.fps : 7);
+    if (!mp4.ok()) {
+      error = pipeline + " result could not be encoded: " + std::string(mp4.status().message());
+      return "";
+    }
+    std::string path = job.request_id + "/" + RandomHex(4) + ".mp4";
+    deps_.store->Put(path, *std::move(mp4));
+    json media = {{"url", service_uri + "/stream/" + path},
+                  {"seed", first.contains("seed") ? first["seed"] : json(0)},
+                  {"nsfw", first.contains("nsfw") ? first["nsfw"] : json(false)}};
+    return json{{"images", json::array({media})}}.dump();
+  }
+  if (doc.is_object()) {
+    if (auto it = doc.find("images"); it != doc.end() && it->is_array())
+      for (json& m : *it) rewrite(m);
+    if (auto it = doc.find("frames"); it != doc.end() && it->is_array())
+      for (json& batch : *it)
+        if (batch.is_array())
+          for (json& m : batch) rewrite(m);
+    if (auto it = doc.find("audio"); it != doc.end()) rewrite(*it);
+  }
+  return doc.dump();
+}
+
+void AiHandler::UpdateRunnerGauges() const {
+  if (deps_.metrics == nullptr) return;
+  const std::string& uri = deps_.admission->orchestrator().service_uri();
+  for (const ai::ModelState& m : deps_.runners->Models()) {
+    Labels labels{{"pipeline", m.pipeline}, {"model_name", m.model_id}, {"orchestrator_uri", uri}};
+    deps_.metrics->Set("livepeer_ai_container_in_use", m.in_use, labels);
+    deps_.metrics->Set("livepeer_ai_container_idle", std::max(0, m.capacity - m.in_use), labels);
+  }
+}
+
+}  // namespace baton::orchestrator
