@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
                 kLivepeerCompatibleVersion, kCapabilityVersion);
     return 0;
   }
+  if (config->ai.worker && !config->orchestrator)
+    return Fail(
+        "a standalone -aiWorker (a remote AI worker registering with -orchAddr) is not built "
+        "yet; serve AI on the orchestrator itself with -orchestrator -aiWorker -aiModels");
   if (!config->orchestrator && !config->transcoder)
     return Fail("No services enabled; run with -orchestrator -transcoder");
   if (!config->orchestrator && config->orch_secret.empty())
