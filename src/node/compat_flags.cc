@@ -27,10 +27,6 @@ CompatFlag Secret(CompatFlag f) {
   f.secret = true;
   return f;
 }
-CompatFlag Lane(CompatFlag f, std::string lane) {
-  f.lane = std::move(lane);
-  return f;
-}
 
 }  // namespace
 
@@ -42,11 +38,6 @@ const std::vector<CompatFlag>& CompatFlags() {
       Ignored("verifierPath", kGatewayOnly),
       Ignored("localVerify", kGatewayOnly, true),
       Ignored("httpIngest", kGatewayOnly, true),
-      // Remote transcoders and AI workers (issue 11).
-      Lane(Refused("orchAddr",
-                   "a standalone transcoder or AI worker (dialing an orchestrator) is not "
-                   "supported by this build; run Baton with -orchestrator -transcoder"),
-           "scaleout"),
       // Gateway selection.
       Ignored("orchWebhookUrl", kGatewayOnly),
       Ignored("extraNodes", kGatewayOnly, false, "0"),
@@ -69,11 +60,6 @@ const std::vector<CompatFlag>& CompatFlags() {
        "Baton is an orchestrator, not a gateway (use baton-gateway or go-livepeer for one)"},
       {"broadcaster", true, "false", D::kIgnoredWhenOrchestrator,
        "Baton is an orchestrator, not a gateway (use baton-gateway or go-livepeer for one)"},
-      // The O-T secret: with -orchestrator -transcoder nothing connects that would need it.
-      Lane(Secret(Ignored("orchSecret",
-                          "remote transcoders cannot connect to this build, so the secret "
-                          "guards nothing here")),
-           "scaleout"),
       Ignored("transcodingOptions", kGatewayOnly),
       Ignored("maxAttempts", kGatewayOnly),
       Ignored("currentManifest", kGatewayOnly, true),
@@ -87,28 +73,12 @@ const std::vector<CompatFlag>& CompatFlags() {
               "Baton decides HEVC decoding from the probed hardware; forcing it would change "
               "the capabilities gateways are told, so remove the flag"),
       // AI.
-      Lane(Refused("aiWorker",
-                   "AI work is not supported by this build (the AI orchestrator routes land "
-                   "separately)",
-                   true, "false"),
-           "aiorch"),
       Refused("aiServerless", kLiveAi, true, "false"),
       Refused("useLiveRunners", kLiveAi, true, "false"),
       Refused("liveRunnerConfig", kLiveAi),
       Refused("liveRunnerProxyUrl", kLiveAi),
-      Lane(Refused("aiModels",
-                   "AI work is not supported by this build, so advertising models would "
-                   "promise gateways work it cannot do"),
-           "aiorch"),
-      Lane(Ignored("aiModelsDir", "it only matters with -aiModels, which this build refuses"),
-           "aiorch"),
-      Lane(Ignored("aiRunnerImage", "it only matters with -aiModels, which this build refuses"),
-           "aiorch"),
       Ignored("aiVerboseLogs", "a logging detail of AI runners", true),
-      Lane(Ignored("aiRunnerImageOverrides",
-                   "it only matters with -aiModels, which this build refuses"),
-           "aiorch"),
-      Ignored("aiProcessingRetryTimeout", "it only matters for AI work, which is not served"),
+      Ignored("aiProcessingRetryTimeout", kGatewayOnly),
       Refused("aiRunnerContainersPerGPU",
               "more than one AI runner per GPU is not supported; it would change the AI "
               "capacity gateways are told",

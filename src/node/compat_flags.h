@@ -9,10 +9,6 @@
 //     (false, "", its go-livepeer default) is accepted: it asks for nothing;
 //   - kIgnoredWhenOrchestrator: a role flag that go-livepeer's precedence makes moot next to
 //     -orchestrator (warning there), refused on its own.
-// Flags that another piece of work implements (the AI worker, remote transcoders) carry the
-// `lane` that owns them; they are declared here only while DefineNodeFlags does not declare
-// them, so the real definition always wins and no flag is defined twice.
-//
 // Every go-livepeer flag is either declared by DefineNodeFlags or listed here; the test feeds
 // all of go-livepeer's names (GoLivepeerFlagNames) to check it. Plain constant data;
 // thread-safe.
@@ -35,7 +31,6 @@ struct CompatFlag {
   CompatDisposition disposition = CompatDisposition::kIgnored;
   std::string why;      // ends the warning or the refusal
   bool secret = false;  // masked in the start-up table
-  std::string lane;     // "" or the work that will implement it ("aiorch", "scaleout")
 };
 
 // The table, in go-livepeer's flags.go order.
