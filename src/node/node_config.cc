@@ -160,7 +160,9 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"aiServiceRegistry", K::kBool, "false",
             "Use the AI subnet's ServiceRegistry (0x04C0b249740175999E5BF5c9ac1dA92431EF34C5)"});
   f.Define({"initializeRound", K::kBool, "false", "Initialize rounds"});
-  f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
+  f.Define({"maxSessions", K::kString, "auto",
+            "Maximum concurrent transcode sessions, or auto (measured: calibration at start, "
+            "then the running sessions)"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});

@@ -25,6 +25,7 @@ nlohmann::json Status(const OperatorState& s) {
       {"MaxSessions", s.sessions->max()},
       {"LocalTranscoding", s.facts.local_transcoding},
       {"Capabilities", caps},
+      {"Capacity", s.capacity ? s.capacity() : nlohmann::json()},
   };
 }
 
@@ -67,6 +68,7 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
       // Gauges of state owned elsewhere are read when scraped.
       state.metrics->Set("livepeer_current_sessions_total", state.sessions->in_use());
       state.metrics->Set("livepeer_max_sessions_total", state.sessions->max());
+      if (state.refresh_metrics) state.refresh_metrics();
       response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", state.metrics->Render());
     });
   }

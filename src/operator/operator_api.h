@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/metrics.h"
@@ -40,6 +41,9 @@ struct OperatorState {
   ledger::TicketLedger* ledger = nullptr;    // null without an account
   redeem::Redeemer* redeemer = nullptr;      // null offchain
   worker::Executor* executor = nullptr;      // runs the handlers that block
+  // /status "Capacity": the session capacity and why (null: not shown).
+  std::function<nlohmann::json()> capacity;
+  std::function<void()> refresh_metrics;  // before a /metrics scrape (may be null)
 };
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);

@@ -1,6 +1,10 @@
 #include "worker/local_transcoder.h"
 
+#include <chrono>
+
+#include "transcode/calibration.h"
 #include "transcode/profile_proto.h"
+#include "transcode/thread_priority.h"
 
 namespace baton::worker {
 
@@ -23,8 +27,15 @@ absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Trans
   }
   auto input = transcode::SegmentInputFromSegData(seg_data, bytes);
   if (!input.ok()) return input.status();
+  transcode::LowerThreadPriority();
+  const auto start = std::chrono::steady_clock::now();
   auto result = SessionFor(session)->Transcode(*input, profiles);
   if (!result.ok()) return result.status();
+  if (capacity_ != nullptr) {
+    const double content_s = (input->duration_ms > 0 ? input->duration_ms : 2000) / 1000.0;
+    capacity_->RecordSegment(session, start, std::chrono::steady_clock::now(), content_s,
+                             transcode::ProcessCpuSeconds());
+  }
   std::vector<Rendition> out;
   for (auto& r : result->renditions) {
     // VP8 (and VP9 asked for in MPEG-TS) come back in Matroska, which MPEG-TS cannot carry.
