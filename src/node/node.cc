@@ -441,6 +441,11 @@ void NodeImpl::Stop() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
+  // glibc gives each busy thread its own arena (up to 8 per core), and transcoding starts
+  // threads per segment: freed frames end up scattered over many arenas that trimming cannot
+  // empty. Two arenas keep the resident memory after calibration at +10 MB instead of +45
+  // (measured; jemalloc with fast decay did no better).
+  mallopt(M_ARENA_MAX, 2);
   auto node = std::make_unique<NodeImpl>(std::move(config));
   if (auto s = node->Init(); !s.ok()) return s;
   return std::unique_ptr<Node>(std::move(node));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 
@@ -92,6 +93,26 @@ absl::Status CapacityModel::CheckNewSession(Clock::time_point now) const {
   return absl::OkStatus();
 }
 
+double CapacityModel::BusySeconds(Clock::time_point from, Clock::time_point to) const {
+  std::vector<std::pair<Clock::time_point, Clock::time_point>> spans;
+  for (const Segment& seg : segments_) {
+    const auto start = std::max(seg.start, from);
+    const auto end = std::min(seg.end, to);
+    if (start < end) spans.emplace_back(start, end);
+  }
+  std::sort(spans.begin(), spans.end());
+  double busy = 0;
+  Clock::time_point covered = from;
+  for (const auto& [start, end] : spans) {
+    const auto begin = std::max(start, covered);
+    if (end > begin) {
+      busy += Seconds(end - begin);
+      covered = end;
+    }
+  }
+  return busy;
+}
+
 CapacityModel::Snapshot CapacityModel::ComputeLocked(Clock::time_point now) const {
   Snapshot s;
   s.calibrated_cpu_per_content_s = calibration_.cpu_per_content_s;
@@ -135,11 +156,11 @@ CapacityModel::Snapshot CapacityModel::ComputeLocked(Clock::time_point now) cons
   bool measured = false;
   if (first != nullptr && last != nullptr && window_content >= options_.min_content_s) {
     const double cpu = last->cpu_s - first->cpu_s;
-    const double span = Seconds(last->end - first->end);
-    if (cpu > 0 && span > 0) {
+    const double busy = BusySeconds(first->end, last->end);
+    if (cpu > 0 && busy > 0) {
       d = cpu / window_content;
-      // What we got while transcoding is a floor for what we can get.
-      cores = std::max(cores, cpu / span);
+      // The CPU we got while some segment was transcoding is a floor for what we can get.
+      cores = std::max(cores, cpu / busy);
       measured = true;
     }
   }

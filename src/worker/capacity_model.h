@@ -7,8 +7,10 @@
 // content second) and cores' the CPU the node actually gets (at most the machine's cores; less
 // on a machine shared with other work). A calibration at start (transcode/calibration.h: the
 // default ladder on a generated clip, one session per core) gives the first d and cores'; the
-// segments of the sessions actually running then refine both over a sliding window, so the
-// capacity follows the real mix of sessions (a 1080p ladder costs more than 360p -> 240p).
+// segments of the sessions actually running then refine both over a sliding window (d: CPU
+// per content second; cores': CPU per second while some segment was transcoding, which can
+// only raise the calibrated figure), so the capacity follows the real mix of sessions (a 1080p
+// ladder costs more than 360p -> 240p) and the CPU the machine really leaves the node.
 //
 // The running sessions' real-time ratio (transcode wall time / content duration, recent
 // segments) is the last word: when it is above target_ratio with N sessions running, the
@@ -90,6 +92,8 @@ class CapacityModel {
     double cpu_s;  // process CPU counter at end
   };
   Snapshot ComputeLocked(Clock::time_point now) const;
+  // Wall time within [from, to] during which at least one recorded segment was transcoding.
+  double BusySeconds(Clock::time_point from, Clock::time_point to) const;
   void NotifyIfChanged(Clock::time_point now);
 
   const Options options_;

@@ -20,7 +20,7 @@ CapacityModel::Options TwoCores() {
 // `sessions` sessions, each sending a 2 s segment every 2 s for `seconds`, each segment taking
 // `wall_s` and the process burning `cpu_per_segment` core-seconds per segment.
 Clock::time_point Stream(CapacityModel& model, Clock::time_point t0, int sessions, int seconds,
-                      double wall_s, double cpu_per_segment, double* cpu) {
+                         double wall_s, double cpu_per_segment, double* cpu) {
   Clock::time_point t = t0;
   for (int s = 0; s < seconds; s += 2) {
     for (int i = 0; i < sessions; ++i) {
@@ -91,8 +91,8 @@ TEST(CapacityModel, SessionsBehindRealTimeCutCapacityAndRefuseNewOnes) {
   // Calibration said 8, but the machine is shared: 6 sessions take 1.9 s for each 2 s segment.
   model.SetCalibration({0.2, 2.0, 0.1});
   double cpu = 0;
-  Clock::time_point end = Stream(model, Clock::now() - std::chrono::seconds(20), 6, 20, 1.9, 0.2,
-                              &cpu);
+  Clock::time_point end =
+      Stream(model, Clock::now() - std::chrono::seconds(20), 6, 20, 1.9, 0.2, &cpu);
   auto s = model.Current(end);
   EXPECT_NEAR(s.recent_ratio, 0.95, 0.01);
   EXPECT_EQ(s.reason, "behind");
@@ -101,6 +101,20 @@ TEST(CapacityModel, SessionsBehindRealTimeCutCapacityAndRefuseNewOnes) {
   EXPECT_EQ(busy.message(), "OrchestratorBusy");
   // Once they are gone from the ratio window, new sessions are welcome again.
   EXPECT_TRUE(model.CheckNewSession(end + std::chrono::seconds(11)).ok());
+}
+
+TEST(CapacityModel, CpuObtainedWhileTranscodingRaisesAPessimisticCalibration) {
+  CapacityModel model(TwoCores());
+  // Calibrated on a busy machine: 0.3 cores obtained, 0.6 core-s per content second.
+  model.SetCalibration({0.6, 0.3, 3.0});
+  EXPECT_EQ(model.Current().sessions, 1);
+  // One light session: 0.2 core-s per 2 s segment, done in 0.2 s: a whole core while busy.
+  double cpu = 0;
+  Clock::time_point end =
+      Stream(model, Clock::now() - std::chrono::seconds(20), 1, 20, 0.2, 0.2, &cpu);
+  auto s = model.Current(end);
+  EXPECT_NEAR(s.cores, 1.0, 0.05);
+  EXPECT_EQ(s.sessions, 8);  // 0.8 x 1 core / 0.1
 }
 
 TEST(CapacityModel, AtLeastOneSession) {
