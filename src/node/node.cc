@@ -133,7 +133,8 @@ class NodeImpl : public Node {
   std::set<int> capabilities_;
   std::unique_ptr<OrchestratorService> orchestrator_;
   std::unique_ptr<Admission> admission_;
-  MediaStore store_{512u << 20};
+  // Results wait for their gateway's download: seconds. Bounded in bytes and in age.
+  MediaStore store_{256u << 20, 12, std::chrono::seconds(30)};
   std::unique_ptr<worker::CapacityModel> capacity_;      // with -transcoder only
   std::unique_ptr<worker::LocalTranscoder> transcoder_;  // with -transcoder only
   std::thread calibration_;                              // -maxSessions auto, at start
