@@ -30,12 +30,13 @@ absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Trans
   transcode::LowerThreadPriority();
   const auto start = std::chrono::steady_clock::now();
   auto result = SessionFor(session)->Transcode(*input, profiles);
-  if (!result.ok()) return result.status();
   if (capacity_ != nullptr) {
+    // Failed segments too: one that ran out of time is the clearest sign of being behind.
     const double content_s = (input->duration_ms > 0 ? input->duration_ms : 2000) / 1000.0;
     capacity_->RecordSegment(session, start, std::chrono::steady_clock::now(), content_s,
                              transcode::ProcessCpuSeconds());
   }
+  if (!result.ok()) return result.status();
   std::vector<Rendition> out;
   for (auto& r : result->renditions) {
     // VP8 (and VP9 asked for in MPEG-TS) come back in Matroska, which MPEG-TS cannot carry.
