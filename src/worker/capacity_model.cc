@@ -57,6 +57,11 @@ void CapacityModel::RecordSegment(const std::string& session, Clock::time_point 
     segments_.push_back({session, start, end, content_s, process_cpu_s});
     while (!segments_.empty() && segments_.front().end < end - options_.window)
       segments_.pop_front();
+    const Snapshot s = ComputeLocked(end);
+    if (s.reason == "measured" || s.reason == "behind") {
+      last_d_ = s.cpu_per_content_s;
+      last_cores_ = s.cores;
+    }
   }
   NotifyIfChanged(end);
 }
@@ -151,8 +156,9 @@ CapacityModel::Snapshot CapacityModel::ComputeLocked(Clock::time_point now) cons
     last = &seg;
     window_content += seg.content_s;
   }
+  const double calibrated_cores = calibrated_ ? calibration_.cores : options_.cores;
   double d = calibration_.cpu_per_content_s;
-  double cores = calibrated_ ? calibration_.cores : options_.cores;
+  double cores = calibrated_cores;
   bool measured = false;
   if (first != nullptr && last != nullptr && window_content >= options_.min_content_s) {
     const double cpu = last->cpu_s - first->cpu_s;
@@ -160,9 +166,14 @@ CapacityModel::Snapshot CapacityModel::ComputeLocked(Clock::time_point now) cons
     if (cpu > 0 && busy > 0) {
       d = cpu / window_content;
       // The CPU we got while some segment was transcoding is a floor for what we can get.
-      cores = std::max(cores, cpu / busy);
+      cores = std::max(calibrated_cores, cpu / busy);
       measured = true;
     }
+  }
+  if (!measured && last_d_ > 0) {  // an earlier window's figures, until this one has its own
+    d = last_d_;
+    cores = std::max(calibrated_cores, last_cores_);
+    measured = true;
   }
   cores = std::min<double>(cores, options_.cores);
   s.cores = cores;

@@ -10,7 +10,8 @@
 // segments of the sessions actually running then refine both over a sliding window (d: CPU
 // per content second; cores': CPU per second while some segment was transcoding, which can
 // only raise the calibrated figure), so the capacity follows the real mix of sessions (a 1080p
-// ladder costs more than 360p -> 240p) and the CPU the machine really leaves the node.
+// ladder costs more than 360p -> 240p) and the CPU the machine really leaves the node. When
+// the window empties, the last window's figures stay until new segments replace them.
 //
 // The running sessions' real-time ratio (transcode wall time / content duration, recent
 // segments) is the last word: when it is above target_ratio with N sessions running, the
@@ -103,7 +104,10 @@ class CapacityModel {
   bool calibrated_ = false;
   Calibration calibration_;
   std::deque<Segment> segments_;  // ended within options_.window, oldest first
-  double cores_seen_ = 0;         // the most CPU per wall second seen while transcoding
+  // The last window's measurement: kept when the window empties (sessions come and go), as
+  // the recent mix of sessions predicts the next ones better than the calibration's ladder.
+  double last_d_ = 0;
+  double last_cores_ = 0;
   int last_sessions_ = -1;
   std::function<void(int)> on_change_;
 };

@@ -115,6 +115,11 @@ TEST(CapacityModel, CpuObtainedWhileTranscodingRaisesAPessimisticCalibration) {
   auto s = model.Current(end);
   EXPECT_NEAR(s.cores, 1.0, 0.05);
   EXPECT_EQ(s.sessions, 8);  // 0.8 x 1 core / 0.1
+  // The sessions end: the last window's figures stay (the next sessions are likely the same
+  // kind), not the calibration's heavier ladder.
+  s = model.Current(end + std::chrono::minutes(5));
+  EXPECT_EQ(s.reason, "measured");
+  EXPECT_EQ(s.sessions, 8);
 }
 
 TEST(CapacityModel, AtLeastOneSession) {
