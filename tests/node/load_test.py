@@ -137,12 +137,16 @@ class LoadTest(unittest.TestCase):
             print(f"soak: {len(accepted)} of {capacity} sessions accepted", file=sys.stderr)
             self.assertGreaterEqual(len(accepted), 1)
             self.assertEqual(set(soak["failures"]) - {"session"}, set(), soak["failures"])
-            after_first_minute = [rss for t, rss in sampler.samples if t >= 60 + capacity]
-            at_one_minute = after_first_minute[0]
-            peak = max(after_first_minute)
-            print(f"soak: {capacity} sessions, rss at 1 min {at_one_minute:.1f} MB, peak "
-                  f"after {peak:.1f} MB, at end {after_first_minute[-1]:.1f} MB", file=sys.stderr)
-            self.assertLessEqual(peak, at_one_minute + 32)
+            # Flat: resident memory swings with each segment (and drops when the heap is
+            # trimmed between them), so compare envelopes: the last 3 minutes' peak against
+            # the second minute's.
+            start = 60 + capacity
+            second_minute = [rss for t, rss in sampler.samples if start <= t < start + 60]
+            last_minutes = [rss for t, rss in sampler.samples if t >= sampler.samples[-1][0] - 180]
+            print(f"soak: {capacity} sessions, rss peak in the second minute "
+                  f"{max(second_minute):.1f} MB, in the last 3 minutes {max(last_minutes):.1f} MB",
+                  file=sys.stderr)
+            self.assertLessEqual(max(last_minutes), max(second_minute) + 32)
             self.wait_memory_back(node, idle)
 
 
