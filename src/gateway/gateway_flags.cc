@@ -66,6 +66,8 @@ void DefineGatewayFlags(FlagSet& f) {
   f.Define({"out", K::kString, "", "keep the renditions here"});
   f.Define({"json", K::kBool, "false", "also print the summary as JSON"});
   f.Define({"maxPricePerUnit", K::kString, "0", "max wei per pixel"});
+  f.Define({"realtime", K::kBool, "false", "post segments at the pace of a live source"});
+  f.Define({"sessionInterval", K::kString, "0", "seconds between session starts"});
   f.Define({"v", K::kInt, "3", "log verbosity 0..6"});
   f.Define({"help", K::kBool, "false", "print the usage"});
   f.DefineAlias("h", "help");
@@ -103,10 +105,12 @@ absl::StatusOr<GatewayOptions> ParseGatewayFlags(const std::vector<std::string>&
   o.out_dir = f.GetString("out");
   o.json = f.GetBool("json");
   o.help = f.GetBool("help");
+  o.realtime = f.GetBool("realtime");
   for (absl::Status s :
        {SetPatternSize(o, f.GetString("testPatternSize")),
         NonNegativeSeconds(f, "duration", o.duration_s),
         NonNegativeSeconds(f, "segmentDuration", o.segment_duration_s),
+        NonNegativeSeconds(f, "sessionInterval", o.session_interval_s),
         PositiveInt(f, "concurrency", o.concurrency), PositiveInt(f, "sessions", o.sessions),
         SetMaxPrice(o, f.GetString("maxPricePerUnit"))}) {
     if (!s.ok()) return s;
@@ -138,6 +142,9 @@ usage: baton-gateway -orchAddr HOST:PORT (-in FILE | -testPattern -duration SECO
   -out DIR              keep the renditions in DIR/<session>/<profile>/<seq>.ts
   -json                 also print the summary as one JSON line
   -maxPricePerUnit WEI  refuse orchestrators asking more wei per pixel (default: any)
+  -realtime             post each segment when a live source would have it (segment n at
+                        n x segment duration after the session starts), not as fast as possible
+  -sessionInterval S    start session i after i x S seconds (default 0: all at once)
   -v LEVEL              log verbosity 0..6 (default 3)
 
 Exit status: 0 when every segment came back and verified, 1 otherwise, 2 for bad flags.

@@ -4,7 +4,7 @@
 //
 // Flags: -orchAddr, -in | -testPattern [-testPatternSize WxH], -duration, -segmentDuration,
 // -transcodingOptions, -concurrency, -sessions, -ethKeyHex, -verify, -out, -json,
-// -maxPricePerUnit, -v. Parsing is pure; the result is a plain value.
+// -maxPricePerUnit, -realtime, -sessionInterval, -v. Parsing is pure; the result is a plain value.
 #pragma once
 
 #include <optional>
@@ -32,6 +32,8 @@ struct GatewayOptions {
   std::string out_dir;
   bool json = false;
   std::optional<pm::Rat> max_price_per_unit;  // wei per pixel; unset = any price
+  bool realtime = false;                      // pace segments as a live source would
+  double session_interval_s = 0;              // start session i after i x this
   int verbosity = 3;
   bool help = false;
 };

@@ -88,14 +88,17 @@ int main(int argc, char** argv) {
 
   pm::Sender sender(*key);
   RunSummary summary;
-  SessionConfig config{*base_url,       *profiles,        options->concurrency,
-                       options->verify, options->out_dir, options->max_price_per_unit};
+  SessionConfig config{*base_url,        *profiles,        options->concurrency,
+                       options->verify,  options->out_dir, options->max_price_per_unit,
+                       options->realtime};
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::unique_ptr<StreamSession>> sessions;
   std::vector<std::thread> threads;
   for (int i = 0; i < options->sessions; ++i) {
     sessions.push_back(std::make_unique<StreamSession>(i, config, *key, sender, summary));
-    threads.emplace_back([&session = *sessions.back(), &segments] {
+    const auto delay = std::chrono::duration<double>(i * options->session_interval_s);
+    threads.emplace_back([&session = *sessions.back(), &segments, delay] {
+      std::this_thread::sleep_for(delay);
       if (absl::Status s = session.Run(*segments); !s.ok())
         spdlog::error("{}", std::string(s.message()));
     });

@@ -14,6 +14,17 @@ struct RunSummary::Totals {
   std::map<std::string, std::pair<int, std::string>> failures;  // kind → count, example
   double p50 = 0;
   double p99 = 0;
+  double headers_p50 = 0;
+  double headers_p99 = 0;
+  double headers_max = 0;
+  struct Session {
+    int ok = 0;
+    int failed = 0;
+    bool refused = false;
+    double latency_max = 0;
+    double headers_max = 0;
+  };
+  std::map<int, Session> sessions;
   double content_s = 0;
   double wall_s = 0;
   double realtime_ratio = 0;
@@ -65,7 +76,14 @@ RunSummary::Totals RunSummary::Compute() const {
   std::lock_guard<std::mutex> lock(mu_);
   Totals t;
   std::vector<double> latencies;
+  std::vector<double> headers;
   for (const SegmentOutcome& o : outcomes_) {
+    Totals::Session& session = t.sessions[o.session];
+    (o.ok ? session.ok : session.failed)++;
+    if (o.failure_kind == "session") session.refused = true;
+    session.latency_max = std::max(session.latency_max, o.latency_s);
+    session.headers_max = std::max(session.headers_max, o.headers_s);
+    if (o.headers_s > 0) headers.push_back(o.headers_s);
     if (o.ok) {
       ++t.ok;
       t.content_s += o.content_s;  // only what came back counts as real-time work
@@ -88,6 +106,9 @@ RunSummary::Totals RunSummary::Compute() const {
   }
   t.p50 = Percentile(latencies, 50);
   t.p99 = Percentile(latencies, 99);
+  t.headers_p50 = Percentile(headers, 50);
+  t.headers_p99 = Percentile(headers, 99);
+  t.headers_max = Percentile(headers, 100);
   t.wall_s = wall_s_;
   t.credit_left = credit_left_;
   t.realtime_ratio = wall_s_ > 0 ? t.content_s / wall_s_ : 0;
@@ -124,6 +145,8 @@ std::string RunSummary::ToText() const {
          std::to_string(t.unsigned_results) + " unsigned (offchain), " +
          std::to_string(t.pixels_verified) + " pixel recounts matched\n";
   out += "latency: p50 " + Fixed(t.p50, 3) + " s, p99 " + Fixed(t.p99, 3) + " s\n";
+  out += "response headers: p50 " + Fixed(t.headers_p50, 3) + " s, p99 " + Fixed(t.headers_p99, 3) +
+         " s, max " + Fixed(t.headers_max, 3) + " s\n";
   out += "real-time ratio: " + Fixed(t.realtime_ratio, 2) + " (" + Fixed(t.content_s, 1) +
          " s of content in " + Fixed(t.wall_s, 1) + " s)\n";
   out += "payments: " + std::to_string(t.tickets) + " tickets, EV sent " + Wei(t.ev_sent) +
@@ -142,6 +165,15 @@ std::string RunSummary::ToJson() const {
   for (const auto& [kind, entry] : t.failures) {
     failures[kind] = {{"count", entry.first}, {"example", entry.second}};
   }
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& [index, s] : t.sessions) {
+    sessions.push_back({{"session", index},
+                        {"ok", s.ok},
+                        {"failed", s.failed},
+                        {"refused", s.refused},
+                        {"latency_max_s", s.latency_max},
+                        {"headers_max_s", s.headers_max}});
+  }
   nlohmann::json j = {
       {"segments", t.ok + t.failed},
       {"ok", t.ok},
@@ -149,6 +181,10 @@ std::string RunSummary::ToJson() const {
       {"failures", failures},
       {"latency_p50_s", t.p50},
       {"latency_p99_s", t.p99},
+      {"headers_p50_s", t.headers_p50},
+      {"headers_p99_s", t.headers_p99},
+      {"headers_max_s", t.headers_max},
+      {"per_session", sessions},
       {"content_s", t.content_s},
       {"wall_s", t.wall_s},
       {"realtime_ratio", t.realtime_ratio},

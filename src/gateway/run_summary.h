@@ -27,6 +27,7 @@ struct SegmentOutcome {
   std::string failure_kind;  // short and stable, e.g. "transcode error", "pixel mismatch"
   std::string failure;       // the full message
   double latency_s = 0;      // POST /segment start → last response byte; 0 if none came
+  double headers_s = 0;      // POST /segment start → response headers (the early 200); 0 if none
   int tickets = 0;
   // A payment without tickets: the session's credit with the orchestrator covered the segment.
   bool ticketless = false;
@@ -56,7 +57,9 @@ class RunSummary {
   // Human-readable, several lines.
   std::string ToText() const;
   // One JSON object (keys: segments, ok, failed, failures{kind: {count, example}},
-  // latency_p50_s, latency_p99_s, content_s, wall_s, realtime_ratio, tickets, ev_sent_wei,
+  // latency_p50_s, latency_p99_s, headers_p50_s, headers_p99_s, headers_max_s,
+  // per_session[{session, ok, failed, refused (could not start), latency_max_s,
+  // headers_max_s}], content_s, wall_s, realtime_ratio, tickets, ev_sent_wei,
   // fees_wei, ticketless_payments, credit_left_wei, pixels, bytes_up, bytes_down,
   // signatures_verified, unsigned, pixels_verified).
   std::string ToJson() const;

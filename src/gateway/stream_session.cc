@@ -87,6 +87,7 @@ absl::Status StreamSession::Run(const std::vector<SourceSegment>& segments) {
     }
     return started;
   }
+  stream_start_ = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   for (int i = 0; i < config_.concurrency; ++i) {
     workers.emplace_back([this, &segments] { Work(segments); });
@@ -129,6 +130,14 @@ void StreamSession::Work(const std::vector<SourceSegment>& segments) {
       std::lock_guard<std::mutex> lock(mu_);
       if (next_segment_ >= segments.size()) return;
       next = next_segment_++;
+    }
+    if (config_.realtime) {
+      // A live source: segment n exists once the n segments before it have played.
+      double due_s = 0;
+      for (size_t i = 0; i < next; ++i) due_s += segments[i].duration_s;
+      std::this_thread::sleep_until(stream_start_ +
+                                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(due_s)));
     }
     summary_.Add(Process(client, segments[next]));
   }
@@ -207,6 +216,7 @@ SegmentOutcome StreamSession::Process(OrchestratorClient& client, const SourceSe
     return outcome;
   }
   outcome.latency_s = exchange->total_s;
+  outcome.headers_s = exchange->headers_after_s;
   outcome.bytes_up = exchange->bytes_sent;
   outcome.bytes_down = exchange->bytes_received;
   const ::net::TranscodeResult& result = exchange->result;

@@ -17,6 +17,7 @@
 // summary are shared between sessions and are thread-safe.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -40,6 +41,7 @@ struct SessionConfig {
   bool verify = true;
   std::string out_dir;                        // empty: do not keep renditions
   std::optional<pm::Rat> max_price_per_unit;  // wei per pixel
+  bool realtime = false;  // post each segment no earlier than a live source would have it
 };
 
 // go-livepeer refreshes a session (a new GetOrchestrator, hence a new auth token and session
@@ -82,9 +84,10 @@ class StreamSession {
   const std::string manifest_id_;
 
   std::mutex mu_;
-  ::net::OrchestratorInfo info_;  // guarded by mu_
-  size_t next_segment_ = 0;       // guarded by mu_
-  SessionCredit credit_;          // thread-safe itself
+  ::net::OrchestratorInfo info_;                        // guarded by mu_
+  size_t next_segment_ = 0;                             // guarded by mu_
+  std::chrono::steady_clock::time_point stream_start_;  // set before the workers start
+  SessionCredit credit_;                                // thread-safe itself
 };
 
 }  // namespace baton::gateway

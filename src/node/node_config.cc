@@ -210,7 +210,9 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"aiServiceRegistry", K::kBool, "false",
             "Use the AI subnet's ServiceRegistry (0x04C0b249740175999E5BF5c9ac1dA92431EF34C5)"});
   f.Define({"initializeRound", K::kBool, "false", "Initialize rounds"});
-  f.Define({"maxSessions", K::kString, "10", "Maximum concurrent transcode sessions, or auto"});
+  f.Define({"maxSessions", K::kString, "auto",
+            "Maximum concurrent transcode sessions, or auto (measured: calibration at start, "
+            "then the running sessions)"});
   f.Define({"orchSecret", K::kString, "",
             "Secret shared with remote transcoders (a value or a file holding it)", true});
   f.Define({"orchAddr", K::kString, "",

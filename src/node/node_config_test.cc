@@ -15,7 +15,7 @@ TEST(NodeConfig, DefaultsAreOffchainOnDefaultPorts) {
   EXPECT_EQ(c->service_bind.ToString(), "0.0.0.0:8935");
   EXPECT_TRUE(c->service_tls);
   EXPECT_EQ(c->cli_bind.ToString(), "127.0.0.1:7935");
-  EXPECT_EQ(c->max_sessions, 10);
+  EXPECT_TRUE(c->max_sessions_auto);  // measured unless a number is given
 }
 
 TEST(NodeConfig, AddressesAndCleartext) {

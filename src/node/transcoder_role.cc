@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <thread>
@@ -11,8 +12,10 @@
 #include "net/server.h"
 #include "node/version.h"
 #include "orchestrator/capabilities.h"
+#include "transcode/calibration.h"
 #include "transcode/capabilities.h"
 #include "transcode/ffmpeg_log.h"
+#include "worker/capacity_model.h"
 #include "worker/local_transcoder.h"
 #include "worker/transcoder_client.h"
 
@@ -40,6 +43,27 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// -maxSessions auto on a standalone transcoder: the orchestrator learns the capacity once, at
+// registration, so it is measured before registering (a few seconds of transcoding the default
+// ladder, one session per core); go-livepeer's default if the calibration fails.
+int MeasuredCapacity() {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  worker::CapacityModel::Options options;
+  options.cores = cores;
+  worker::CapacityModel model(options);
+  auto result = transcode::Calibrate(transcode::CalibrationClip(), cores);
+  if (!result.ok()) {
+    spdlog::warn("transcoder calibration failed ({}); registering with capacity {}",
+                 std::string(result.status().message()), options.provisional);
+    return options.provisional;
+  }
+  model.SetCalibration({result->cpu_per_content_s, result->cores, result->realtime_ratio});
+  const auto measured = model.Current();
+  spdlog::info("session capacity {} ({}: {})", measured.sessions, measured.reason,
+               measured.detail);
+  return std::max(1, measured.sessions);
+}
+
 }  // namespace
 
 absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& stop_signals) {
@@ -51,8 +75,8 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
   }
   std::set<int> caps = orchestrator::OrchestratorFeatureCapabilities();
   for (int c : transcode::SoftwareCapabilities()) caps.insert(c);
-  const int capacity =
-      config.max_sessions_auto ? worker::LocalTranscoder::kDefaultCapacity : config.max_sessions;
+  int capacity = config.max_sessions;
+  if (config.max_sessions_auto) capacity = MeasuredCapacity();
 
   Metrics metrics(Hostname(), "trcr");
   metrics.DefineGauge("livepeer_versions", "Versions used by the node");

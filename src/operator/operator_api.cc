@@ -59,6 +59,7 @@ nlohmann::json Status(const OperatorState& s) {
       {"SessionsInUse", s.sessions->in_use()},
       {"MaxSessions", s.sessions->max()},
       {"Capabilities", caps},
+      {"Capacity", s.capacity ? s.capacity() : nlohmann::json()},
   };
   if (s.transcoders_json) {
     // go-livepeer's keys (Address, Capacity per transcoder), with Baton's load, capabilities

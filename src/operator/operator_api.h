@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/metrics.h"
@@ -47,9 +48,11 @@ struct OperatorState {
   uint64_t chain_id = 0;                     // 0 offchain
   std::function<int64_t()> current_round;    // null offchain
   // O-T split (optional): the remote transcoders, listed in /status as "RegisteredTranscoders"
-  // (a JSON array, built on the loop thread), and gauges refreshed before /metrics renders.
+  // (a JSON array, built on the loop thread).
   std::function<std::string()> transcoders_json;
-  std::function<void()> refresh_metrics;
+  // /status "Capacity": the session capacity and why (null: not shown).
+  std::function<nlohmann::json()> capacity;
+  std::function<void()> refresh_metrics;  // before a /metrics scrape (may be null)
 };
 
 void RegisterOperatorApi(const OperatorState& state, http::Router& router);

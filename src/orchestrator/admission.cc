@@ -119,7 +119,9 @@ Admission::Decision Admission::Finish(Admitted admitted, const Policy& policy) {
     if (auto rejection = policy.check_body()) return {{}, rejection};
   // 6. Capacity: the session takes a slot on its first job.
   if (policy.work && policy.session_slot)
-    if (auto acquired = deps_.orchestrator->sessions().Acquire(c.session()); !acquired.ok())
+    if (auto acquired = deps_.orchestrator->sessions().Acquire(
+            c.session(), std::chrono::milliseconds(c.segment.duration_ms));
+        !acquired.ok())
       return {{}, http::Rejection{403, Text(acquired.status().message()), {}}};
   return {std::move(admitted), std::nullopt};
 }

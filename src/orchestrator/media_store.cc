@@ -16,7 +16,7 @@ void MediaStore::Put(const std::string& path, std::string data) {
     bytes_ -= it->second->size();
   } else {
     directories_[DirectoryOf(path)].push_back(path);
-    order_.push_back(path);
+    order_.emplace_back(path, now_());
   }
   bytes_ += data.size();
   files_[path] = std::make_shared<const std::string>(std::move(data));
@@ -34,8 +34,9 @@ void MediaStore::Put(const std::string& path, std::string data) {
 
 void MediaStore::EvictLocked() {
   // Oldest first across the whole store; entries already evicted per directory are skipped.
-  while (bytes_ > max_bytes_ && !order_.empty()) {
-    std::string victim = order_.front();
+  const Clock::time_point too_old = now_() - max_age_;
+  while (!order_.empty() && (bytes_ > max_bytes_ || order_.front().second < too_old)) {
+    std::string victim = order_.front().first;
     order_.pop_front();
     auto it = files_.find(victim);
     if (it == files_.end()) continue;
@@ -45,9 +46,9 @@ void MediaStore::EvictLocked() {
     dir.erase(std::remove(dir.begin(), dir.end(), victim), dir.end());
   }
   if (order_.size() > 4 * files_.size() + 64) {
-    std::deque<std::string> live;
-    for (const auto& p : order_)
-      if (files_.count(p)) live.push_back(p);
+    std::deque<std::pair<std::string, Clock::time_point>> live;
+    for (const auto& entry : order_)
+      if (files_.count(entry.first)) live.push_back(entry);
     order_.swap(live);
   }
 }

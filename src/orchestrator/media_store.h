@@ -3,11 +3,15 @@
 //
 // As go-livepeer's memory driver, each directory (session id plus profile) keeps only its
 // most recent files (12 by default); a total byte budget also evicts the oldest files across
-// the store, so memory stays bounded however many sessions run. Thread-safe.
+// the store, so memory stays bounded however many sessions run; and a file older than max_age
+// goes at the next Put (gateways download a result as soon as its response arrives).
+// Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,8 +22,14 @@ namespace baton::orchestrator {
 
 class MediaStore {
  public:
-  MediaStore(size_t max_bytes, size_t files_per_directory = 12)
-      : max_bytes_(max_bytes), files_per_directory_(files_per_directory) {}
+  using Clock = std::chrono::steady_clock;
+  MediaStore(size_t max_bytes, size_t files_per_directory = 12,
+             std::chrono::milliseconds max_age = std::chrono::hours(24),
+             std::function<Clock::time_point()> now = Clock::now)
+      : max_bytes_(max_bytes),
+        files_per_directory_(files_per_directory),
+        max_age_(max_age),
+        now_(std::move(now)) {}
 
   // Stores `data` at `path` ("<session>/<profile>/<seq>.ts") and returns the path.
   void Put(const std::string& path, std::string data);
@@ -39,10 +49,12 @@ class MediaStore {
 
   const size_t max_bytes_;
   const size_t files_per_directory_;
+  const std::chrono::milliseconds max_age_;
+  const std::function<Clock::time_point()> now_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const std::string>> files_;
-  std::map<std::string, std::deque<std::string>> directories_;  // oldest first
-  std::deque<std::string> order_;                               // insertion order, oldest first
+  std::map<std::string, std::deque<std::string>> directories_;   // oldest first
+  std::deque<std::pair<std::string, Clock::time_point>> order_;  // by insertion, oldest first
   size_t bytes_ = 0;
 };
 

@@ -26,14 +26,14 @@ void SegmentHandler::Register(http::Router& router, ChainReads chain_reads) {
   // The header check answers bad payment/credentials before a segment body is uploaded.
   auto check_headers = [this](http::HttpRequest& head) { return CheckHeaders(head); };
   router.Handle("/segment", {"POST"},
-                OffLoopWhenChainReads(
-                    [this](http::HttpRequest r, auto w) { HandleSegment(std::move(r), std::move(w)); },
-                    chain_reads.facts, chain_reads.pool),
+                OffLoopWhenChainReads([this](http::HttpRequest r,
+                                             auto w) { HandleSegment(std::move(r), std::move(w)); },
+                                      chain_reads.facts, chain_reads.pool),
                 check_headers, kMaxSegmentBytes);
   router.Handle("/payment", {"POST"},
-                OffLoopWhenChainReads(
-                    [this](http::HttpRequest r, auto w) { HandlePayment(std::move(r), std::move(w)); },
-                    chain_reads.facts, chain_reads.pool),
+                OffLoopWhenChainReads([this](http::HttpRequest r,
+                                             auto w) { HandlePayment(std::move(r), std::move(w)); },
+                                      chain_reads.facts, chain_reads.pool),
                 check_headers, /*max_body=*/0);  // the payment travels in a header
   router.HandlePrefix("/stream/", {"GET"},
                       [this](http::HttpRequest r, auto w) { HandleStream(r, w); });
@@ -106,10 +106,13 @@ void SegmentHandler::Transcode(const std::shared_ptr<Job>& job) {
   net::TranscodeResult result;
   result.set_seq(req.seq());
   auto start = std::chrono::steady_clock::now();
+  deps_.admission->orchestrator().sessions().Touch(session);  // live while its work runs
   auto outputs = deps_.transcoder != nullptr
                      ? deps_.transcoder->Transcode(session, req.seg_data, req.profiles, job->body)
                      : absl::UnavailableError("no transcoder attached");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Idle time that retires an abandoned session counts from the end of its last work.
+  deps_.admission->orchestrator().sessions().Touch(session);
   int64_t pixels = 0;
   absl::Status status = outputs.status();
   if (status.ok() && outputs->size() != req.profiles.size())

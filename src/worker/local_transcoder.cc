@@ -1,6 +1,10 @@
 #include "worker/local_transcoder.h"
 
+#include <chrono>
+
+#include "transcode/calibration.h"
 #include "transcode/profile_proto.h"
+#include "transcode/thread_priority.h"
 
 namespace baton::worker {
 
@@ -30,7 +34,15 @@ absl::StatusOr<std::vector<SegmentTranscoder::Rendition>> LocalTranscoder::Trans
   }
   auto input = transcode::SegmentInputFromSegData(seg_data, bytes);
   if (!input.ok()) return input.status();
+  transcode::LowerThreadPriority();
+  const auto start = std::chrono::steady_clock::now();
   auto result = SessionFor(session)->Transcode(*input, profiles);
+  if (capacity_ != nullptr) {
+    // Failed segments too: one that ran out of time is the clearest sign of being behind.
+    const double content_s = (input->duration_ms > 0 ? input->duration_ms : 2000) / 1000.0;
+    capacity_->RecordSegment(session, start, std::chrono::steady_clock::now(), content_s,
+                             transcode::ProcessCpuSeconds());
+  }
   if (!result.ok()) return result.status();
   if (decoded_pixels != nullptr) *decoded_pixels = result->decoded_pixels;
   std::vector<Rendition> out;

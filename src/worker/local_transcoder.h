@@ -1,6 +1,10 @@
 // The in-process video worker (-transcoder): a transcode::TranscodeSession per gateway
 // session, driven by the orchestrator's SegmentHandler on that session's loop thread.
 //
+// The threads that call Transcode are lowered to the transcoding priority
+// (transcode/thread_priority.h) so the network threads stay responsive, and every segment's
+// wall time, content duration and the process's CPU time go to the CapacityModel, if given.
+//
 // Thread-safe: the session map is guarded; each session's TranscodeSession is used by its
 // own loop thread only.
 #pragma once
@@ -10,15 +14,15 @@
 #include <mutex>
 
 #include "transcode/transcode_session.h"
+#include "worker/capacity_model.h"
 #include "worker/segment_transcoder.h"
 
 namespace baton::worker {
 
 class LocalTranscoder : public SegmentTranscoder {
  public:
-  // Sessions it takes at once when -maxSessions is auto: go-livepeer's default -maxSessions.
-  // FFmpeg shares the machine's cores between them (transcode/thread_budget.h).
-  static constexpr int kDefaultCapacity = 10;
+  // `capacity`, if not null, must outlive this.
+  explicit LocalTranscoder(CapacityModel* capacity = nullptr) : capacity_(capacity) {}
 
   absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
                                                    const net::SegData& seg_data,
@@ -35,6 +39,7 @@ class LocalTranscoder : public SegmentTranscoder {
  private:
   std::shared_ptr<transcode::TranscodeSession> SessionFor(const std::string& session);
 
+  CapacityModel* const capacity_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<transcode::TranscodeSession>> sessions_;
 };

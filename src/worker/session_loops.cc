@@ -48,6 +48,12 @@ void SessionLoops::End(const std::string& session) {
   it->second->wake.notify_all();
 }
 
+bool SessionLoops::IdleLocked() const {
+  for (const auto& [session, loop] : loops_)
+    if (loop->busy || !loop->jobs.empty()) return false;
+  return true;
+}
+
 size_t SessionLoops::active() const {
   std::lock_guard lock(mu_);
   return loops_.size();
@@ -66,6 +72,11 @@ void SessionLoops::Run(const std::string& session, std::shared_ptr<Loop> loop) {
       job();
       lock.lock();
       loop->busy = false;
+      if (options_.on_idle && IdleLocked()) {
+        lock.unlock();
+        options_.on_idle();
+        lock.lock();
+      }
       continue;
     }
     if (!woke || loop->ending) break;  // idle for the whole timeout, or asked to end

@@ -2,9 +2,10 @@
 // on that session's own thread, behind a short queue (go-livepeer's transcodeSegmentLoop).
 //
 // Submit fails with "OrchestratorBusy" when the session's queue is full. A loop with no work
-// for `idle_timeout` (70 s) ends, and `on_end(session)` runs on that loop's thread so the
-// owner can release the session's capacity and state. Threads: one std::thread per active
-// session, owned here and joined by End/destructor. All methods are thread-safe.
+// for `idle_timeout` (70 s, go-livepeer's; the node uses less) ends, and `on_end(session)` runs on
+// that loop's thread so the owner can release the session's capacity and state. Threads: one
+// std::thread per active session, owned here and joined by End/destructor. All methods are
+// thread-safe.
 #pragma once
 
 #include <chrono>
@@ -28,6 +29,8 @@ class SessionLoops {
     size_t queue_depth = 4;
     std::chrono::milliseconds idle_timeout{70'000};
     std::function<void(const std::string& session)> on_end;
+    // Runs on a loop thread after a job when no loop has work left (the node went idle).
+    std::function<void()> on_idle;
   };
 
   explicit SessionLoops(Options options) : options_(std::move(options)) {}
@@ -50,6 +53,7 @@ class SessionLoops {
     std::thread thread;
   };
   void Run(const std::string& session, std::shared_ptr<Loop> loop);
+  bool IdleLocked() const;
 
   const Options options_;
   mutable std::mutex mu_;

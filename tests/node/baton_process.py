@@ -43,6 +43,10 @@ class BatonProcess:
             args.append(f"-httpAddr=http://127.0.0.1:{self.port}")
         else:
             args.append(f"-httpAddr=127.0.0.1:{self.port}")
+        # A test that is not about capacity pins it: the measured default (-maxSessions auto)
+        # depends on how busy the machine is, and a loaded CI box may measure 1 session.
+        if not any(a.startswith("-maxSessions") for a in extra_args):
+            args.append("-maxSessions=10")
         self.args = args + list(extra_args)
         self.log_path = os.path.join(self.data_dir, "baton.log")
         self.proc = None

@@ -288,10 +288,21 @@ class WorkerCapacityTest(unittest.TestCase):
         sys.path.insert(0, os.path.dirname(__file__))
         from baton_process import BatonProcess
         with BatonProcess(ARGS.baton, ["-maxSessions=auto"]) as node:
+            # Provisional (go-livepeer's 10) until the start-up calibration ends, then measured.
             status = json.loads(node.cli_get("/status")[1])
-            self.assertEqual(status["MaxSessions"], 10)
+            self.assertIn(status["Capacity"]["Reason"], ("provisional", "calibrated"))
+            self.assertGreaterEqual(status["MaxSessions"], 1)
+            self.assertEqual(status["MaxSessions"], status["Capacity"]["Sessions"])
             self.assertTrue(status["LocalTranscoding"])
             self.assertTrue(self.get_orchestrator(node).transcoder)
+            deadline = time.monotonic() + 120
+            while status["Capacity"]["Reason"] == "provisional" and time.monotonic() < deadline:
+                time.sleep(0.5)
+                status = json.loads(node.cli_get("/status")[1])
+            self.assertEqual(status["Capacity"]["Reason"], "calibrated")
+            self.assertGreater(status["Capacity"]["CalibratedCpuPerContentSecond"], 0)
+            self.assertIn("core-s per content-s", status["Capacity"]["Detail"])
+            self.assertIn("transcoder calibration", node.read_log())
 
 
 class CleartextTest(unittest.TestCase):
