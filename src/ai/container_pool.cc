@@ -506,6 +506,7 @@ struct ContainerPool::Core : std::enable_shared_from_this<ContainerPool::Core> {
           }
         }
       }
+      cv.notify_all();  // a checked runner may be idle again
       if (doomed.empty()) continue;
       lock.unlock();
       RemoveContainers(doomed);
@@ -695,15 +696,30 @@ absl::StatusOr<std::unique_ptr<RunnerLease>> ContainerPool::Borrow(std::string_v
     return absl::NotFoundError(absl::StrCat("no managed AI runner for pipeline ", AsAbsl(pipeline),
                                             " and model ", AsAbsl(model_id)));
   const Model& m = core.models[*model];
-  for (auto& [serial, r] : core.runners) {
-    if (r.model == *model && r.state == State::kIdle) {
-      r.state = State::kBusy;
-      return std::unique_ptr<RunnerLease>(new ContainerLease(core_, serial, r.url, m.spec.token));
+  // A runner being checked (its last request failed) or removed frees its slot within a health
+  // check: wait for that rather than refuse a request a moment before a runner is free again.
+  const auto settle_by =
+      std::min(deadline, Clock::now() + 2 * core.options.health_timeout + std::chrono::seconds(2));
+  absl::StatusOr<uint64_t> serial = absl::ResourceExhaustedError(kInsufficientCapacity);
+  while (true) {
+    for (auto& [id, r] : core.runners) {
+      if (r.model == *model && r.state == State::kIdle) {
+        r.state = State::kBusy;
+        return std::unique_ptr<RunnerLease>(new ContainerLease(core_, id, r.url, m.spec.token));
+      }
     }
+    if (!m.image_ok) return absl::ResourceExhaustedError(kInsufficientCapacity);
+    if (core.RunnersOf(*model) < m.spec.capacity) {
+      serial = core.StartOne(lock, *model, /*warm=*/false, deadline);
+      if (serial.ok() || serial.status().code() != absl::StatusCode::kResourceExhausted) break;
+    }
+    bool settling = false;
+    for (const auto& [id, r] : core.runners)
+      settling |= r.state == State::kChecking || r.state == State::kRemoving;
+    if (!settling || Clock::now() >= settle_by) break;
+    core.cv.wait_until(lock, settle_by);
+    if (core.stopping) return absl::UnavailableError("the AI runner pool is not running");
   }
-  if (!m.image_ok || core.RunnersOf(*model) >= m.spec.capacity)
-    return absl::ResourceExhaustedError(kInsufficientCapacity);
-  absl::StatusOr<uint64_t> serial = core.StartOne(lock, *model, /*warm=*/false, deadline);
   if (!serial.ok()) {
     if (serial.status().code() != absl::StatusCode::kResourceExhausted)
       spdlog::warn("{}", std::string(serial.status().message()));

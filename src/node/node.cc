@@ -174,7 +174,7 @@ class NodeImpl : public Node {
   // With -orchSecret: local and remote transcoders behind one SegmentTranscoder.
   std::unique_ptr<TranscoderPool> pool_;
   std::atomic<int> configured_max_sessions_{0};  // -maxSessions or /setMaxSessions
-  std::thread calibration_;                              // -maxSessions auto, at start
+  std::thread calibration_;                      // -maxSessions auto, at start
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
   std::optional<AiWorker> ai_;  // with -aiWorker

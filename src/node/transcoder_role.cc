@@ -59,8 +59,7 @@ int MeasuredCapacity() {
   }
   model.SetCalibration({result->cpu_per_content_s, result->cores, result->realtime_ratio});
   const auto measured = model.Current();
-  spdlog::info("session capacity {} ({}: {})", measured.sessions, measured.reason,
-               measured.detail);
+  spdlog::info("session capacity {} ({}: {})", measured.sessions, measured.reason, measured.detail);
   return std::max(1, measured.sessions);
 }
 

@@ -213,6 +213,24 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
   thread_local http::HttpClient client;
   auto answer = client.Send(call);
   const std::string model_name = job->facts.model_id;
+  if (!answer.ok() && http::NeverSent(answer.status()) &&
+      std::chrono::steady_clock::now() < job->deadline) {
+    // The runner is gone (a container that died since its last health check): the request
+    // never reached it, so it is safe to send to another runner, once.
+    job->lease->MarkSuspect();
+    job->lease.reset();
+    auto again = deps_.runners->Borrow(p.name, model_name, job->deadline);
+    if (!again.ok()) return Fail(job, 503, "insufficient capacity", "InsufficientCapacity");
+    spdlog::warn("AI request {} ({} {}): runner at {} unreachable ({}); sent to {}",
+                 job->request_id, pipeline, model_name, call.url,
+                 std::string(answer.status().message()), (*again)->base_url());
+    job->lease = *std::move(again);
+    call.url = job->lease->base_url() + "/" + pipeline;
+    call.headers.Remove("authorization");
+    if (!job->lease->token().empty())
+      call.headers.Add("authorization", "Bearer " + job->lease->token());
+    answer = client.Send(call);
+  }
   if (!answer.ok()) {
     job->lease->MarkSuspect();
     std::string why = absl::IsDeadlineExceeded(answer.status())

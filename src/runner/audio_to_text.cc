@@ -15,9 +15,8 @@ namespace baton::runner {
 namespace {
 
 constexpr char kModelId[] = "pocketsphinx";
-constexpr int kSampleRate = 16000;           // the en-US model's rate
-constexpr size_t kMaxFileBytes = 50u << 20;  // the runner API's limit (413 above)
-constexpr double kMaxSeconds = 30 * 60;      // a bound on one request's CPU time
+constexpr int kSampleRate = 16000;       // the en-US model's rate
+constexpr double kMaxSeconds = 30 * 60;  // a bound on one request's CPU time
 // Decoding: a file up to 20 s is one utterance; a longer one is cut at pauses into pieces of 8 to
 // 20 s (CutPoints).
 constexpr size_t kMaxPieceSamples = 20 * kSampleRate;
@@ -61,15 +60,12 @@ class AudioToText final : public Pipeline {
   size_t max_body_bytes() const override { return 64u << 20; }
 
   Reply Handle(const http::HttpRequest& request) override {
-    FormOrReply read = ReadForm(request);
+    FormOrReply read = ReadModelForm(request, kModelId);
     if (read.reply) return *read.reply;
     const http::MultipartForm& form = *read.form;
-    if (std::optional<Reply> wrong = CheckModelId(FormText(form, "model_id"), kModelId)) {
-      return *wrong;
-    }
-    const http::MultipartPart* audio = form.Find("audio");
-    if (audio == nullptr) return ValidationError("audio", "field required", "value_error.missing");
-    if (audio->data.size() > kMaxFileBytes) return ErrorReply(413, "File size exceeds limit.");
+    FileOrReply file = RequiredFile(form, "audio");
+    if (file.reply) return *file.reply;
+    const http::MultipartPart* audio = file.part;
     std::string mode = FormText(form, "return_timestamps");
     if (mode.empty()) mode = "true";
     if (mode != "true" && mode != "sentence" && mode != "word" && mode != "false") {

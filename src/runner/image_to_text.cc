@@ -13,7 +13,6 @@ namespace baton::runner {
 namespace {
 
 constexpr char kModelId[] = "tesseract";
-constexpr size_t kMaxFileBytes = 50u << 20;       // the runner API's limit (413 above)
 constexpr size_t kMaxPixels = 40u * 1000 * 1000;  // 40 MP: a page scanned at 600 dpi fits
 
 class ImageToText final : public Pipeline {
@@ -26,15 +25,12 @@ class ImageToText final : public Pipeline {
   size_t max_body_bytes() const override { return 64u << 20; }
 
   Reply Handle(const http::HttpRequest& request) override {
-    FormOrReply read = ReadForm(request);
+    FormOrReply read = ReadModelForm(request, kModelId);
     if (read.reply) return *read.reply;
     const http::MultipartForm& form = *read.form;
-    if (std::optional<Reply> wrong = CheckModelId(FormText(form, "model_id"), kModelId)) {
-      return *wrong;
-    }
-    const http::MultipartPart* image = form.Find("image");
-    if (image == nullptr) return ValidationError("image", "field required", "value_error.missing");
-    if (image->data.size() > kMaxFileBytes) return ErrorReply(413, "File size exceeds limit.");
+    FileOrReply file = RequiredFile(form, "image");
+    if (file.reply) return *file.reply;
+    const http::MultipartPart* image = file.part;
     absl::StatusOr<RgbImage> rgb = DecodeImage(image->data, kMaxPixels);
     if (!rgb.ok()) return ErrorReply(400, std::string(rgb.status().message()));
     std::string text = Recognize(*rgb);

@@ -53,6 +53,29 @@ FormOrReply ReadForm(const http::HttpRequest& request) {
   return result;
 }
 
+FormOrReply ReadModelForm(const http::HttpRequest& request, std::string_view loaded) {
+  FormOrReply read = ReadForm(request);
+  if (read.form) {
+    if (std::optional<Reply> wrong = CheckModelId(FormText(*read.form, "model_id"), loaded)) {
+      read.form.reset();
+      read.reply = std::move(wrong);
+    }
+  }
+  return read;
+}
+
+FileOrReply RequiredFile(const http::MultipartForm& form, std::string_view name) {
+  constexpr size_t kMaxFileBytes = 50u << 20;  // the runner API's limit (413 above)
+  FileOrReply result;
+  result.part = form.Find(name);
+  if (result.part == nullptr) {
+    result.reply = ValidationError(name, "field required", "value_error.missing");
+  } else if (result.part->data.size() > kMaxFileBytes) {
+    result.reply = ErrorReply(413, "File size exceeds limit.");
+  }
+  return result;
+}
+
 std::string FormText(const http::MultipartForm& form, std::string_view name) {
   const http::MultipartPart* part = form.Find(name);
   return part == nullptr ? std::string() : std::string(part->data);

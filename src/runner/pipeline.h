@@ -53,6 +53,14 @@ struct FormOrReply {
   std::optional<Reply> reply;
 };
 FormOrReply ReadForm(const http::HttpRequest& request);
+// ReadForm, then CheckModelId on the form's `model_id` against `loaded`.
+FormOrReply ReadModelForm(const http::HttpRequest& request, std::string_view loaded);
+// A required file field: 422 when missing, 413 above the runner API's 50 MB.
+struct FileOrReply {
+  const http::MultipartPart* part = nullptr;
+  std::optional<Reply> reply;
+};
+FileOrReply RequiredFile(const http::MultipartForm& form, std::string_view name);
 // A text field of a form ("" when absent).
 std::string FormText(const http::MultipartForm& form, std::string_view name);
 

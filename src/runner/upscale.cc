@@ -14,7 +14,6 @@ namespace {
 constexpr char kModelId[] = "lanczos";
 constexpr int kFactor = 4;
 constexpr size_t kMaxInputPixels = 1024 * 1024;
-constexpr size_t kMaxFileBytes = 50u << 20;
 
 class Upscale final : public Pipeline {
  public:
@@ -23,18 +22,15 @@ class Upscale final : public Pipeline {
   size_t max_body_bytes() const override { return 64u << 20; }
 
   Reply Handle(const http::HttpRequest& request) override {
-    FormOrReply read = ReadForm(request);
+    FormOrReply read = ReadModelForm(request, kModelId);
     if (read.reply) return *read.reply;
     const http::MultipartForm& form = *read.form;
-    if (std::optional<Reply> wrong = CheckModelId(FormText(form, "model_id"), kModelId)) {
-      return *wrong;
-    }
     if (form.Find("prompt") == nullptr) {
       return ValidationError("prompt", "field required", "value_error.missing");
     }
-    const http::MultipartPart* image = form.Find("image");
-    if (image == nullptr) return ValidationError("image", "field required", "value_error.missing");
-    if (image->data.size() > kMaxFileBytes) return ErrorReply(413, "File size exceeds limit.");
+    FileOrReply file = RequiredFile(form, "image");
+    if (file.reply) return *file.reply;
+    const http::MultipartPart* image = file.part;
     int64_t seed = 0;
     if (const http::MultipartPart* part = form.Find("seed");
         part != nullptr && !part->data.empty()) {
