@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_split.h"
 #include "ai/combined_runner_pool.h"
 #include "ai/container_pool.h"
@@ -62,8 +64,44 @@ absl::StatusOr<std::unique_ptr<ai::RunnerPool>> MakeManagedRunnerPool(
   return std::unique_ptr<ai::RunnerPool>(*std::move(pool));
 }
 
+std::vector<net::HardwareInformation> AiHardware(const AiWorker& worker) {
+  std::vector<net::HardwareInformation> out;
+  if (worker.gpus.empty()) return out;
+  for (const ai::ModelState& m : worker.runners->Models()) {
+    net::HardwareInformation h;
+    h.set_pipeline(m.pipeline);
+    h.set_model_id(m.model_id);
+    for (const ai::GpuInfo& g : worker.gpus) {
+      net::GPUComputeInfo& info = (*h.mutable_gpu_info())[g.id];
+      info.set_id(g.id);
+      info.set_name(g.name);
+      info.set_major(g.major);
+      info.set_minor(g.minor);
+      info.set_memory_total(g.memory_total);
+      info.set_memory_free(g.memory_free);
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
 absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config) {
   AiWorker worker;
+  std::string why;
+  for (ai::GpuInfo& g : ai::ReadGpus(&why)) {
+    const std::vector<std::string> ids = absl::StrSplit(config.nvidia, ',', absl::SkipWhitespace());
+    if (config.nvidia.empty() || config.nvidia == "all" ||
+        std::find(ids.begin(), ids.end(), g.id) != ids.end())
+      worker.gpus.push_back(std::move(g));
+  }
+  if (worker.gpus.empty()) {
+    spdlog::info("AI hardware: none advertised ({})",
+                 why.empty() ? "no GPU named by -nvidia" : why);
+  } else {
+    for (const ai::GpuInfo& g : worker.gpus)
+      spdlog::info("AI hardware: GPU {} {} (compute {}.{}, {} MiB)", g.id, g.name, g.major, g.minor,
+                   g.memory_total >> 20);
+  }
   auto models = ai::LoadAiModels(config.ai.models);
   if (!models.ok()) return models.status();
   worker.models = *std::move(models);

@@ -11,7 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "ai/ai_models.h"
+#include "ai/gpu_info.h"
 #include "ai/runner_pool.h"
+#include "lp_rpc.pb.h"
 #include "node/node_config.h"
 #include "orchestrator/ai_prices.h"
 
@@ -19,10 +21,14 @@ namespace baton::node {
 
 struct AiWorker {
   std::vector<ai::AiModelConfig> models;
+  std::vector<ai::GpuInfo> gpus;  // NVML's, limited to -nvidia's ids; empty without a driver
   std::unique_ptr<ai::RunnerPool> runners;
   orchestrator::AiPrices prices;
   int capacity = 0;  // runners (or external slots) in all
 };
+
+// GetOrchestrator's `hardware`: each served model with the worker's GPUs (doc/ai.md 5).
+std::vector<net::HardwareInformation> AiHardware(const AiWorker& worker);
 
 // Parses -aiModels, waits for the external runners' health, starts the managed pool.
 absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config);

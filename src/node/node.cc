@@ -282,6 +282,7 @@ absl::Status NodeImpl::Init() {
       return ai_->prices.PriceFor(sender, requested);
     };
     deps.ai_prices = [this](const std::string& sender) { return ai_->prices.All(sender); };
+    deps.ai_hardware = [hardware = AiHardware(*ai_)] { return hardware; };
   }
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
 

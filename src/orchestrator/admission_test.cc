@@ -74,6 +74,7 @@ class AdmissionTest : public ::testing::Test {
                                          "https://o.example:8935",
                                          {},
                                          {},
+                                         {},
                                          {}}),
         sender_(crypto::PrivateKey::Generate()) {
     chain_.SetLastSeenL1Block(100);
@@ -181,6 +182,7 @@ TEST_F(AdmissionTest, OrderOfRefusalsAsTheSegmentHandlerHadThem) {
                                                      [] { return MakeCapabilities({0}, "0.1.0"); },
                                                      nullptr,
                                                      "https://o.example:8935",
+                                                     {},
                                                      {},
                                                      {},
                                                      {}});

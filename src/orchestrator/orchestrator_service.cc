@@ -22,10 +22,13 @@ absl::StatusOr<net::OrchestratorInfo> OrchestratorService::GetOrchestrator(
   if (auto s = deps_.sessions->CheckCapacity(""); !s.ok())
     return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
   auto info = Info(gateway.bytes(), "");
-  // Discovery without capabilities also learns every AI model's price.
+  // Discovery without capabilities also learns every AI model's price and hardware.
   if (info.ok() && !req.has_capabilities() && deps_.ai_prices) {
     for (net::PriceInfo& p : deps_.ai_prices(gateway.bytes()))
       *info->add_capabilities_prices() = std::move(p);
+  }
+  if (info.ok() && !req.has_capabilities() && deps_.ai_hardware) {
+    for (net::HardwareInformation& h : deps_.ai_hardware()) *info->add_hardware() = std::move(h);
   }
   return info;
 }

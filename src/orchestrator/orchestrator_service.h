@@ -41,6 +41,9 @@ struct OrchestratorServiceDeps {
                                               const net::Capabilities& requested)>
       ai_price;
   std::function<std::vector<net::PriceInfo>(const std::string& sender)> ai_prices;
+  // The GPUs behind each AI model (doc/ai.md 5), sent with discovery without capabilities;
+  // unset without -aiWorker, empty without an NVIDIA driver.
+  std::function<std::vector<net::HardwareInformation>()> ai_hardware;
 };
 
 class OrchestratorService {

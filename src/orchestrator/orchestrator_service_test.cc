@@ -44,6 +44,7 @@ struct Fixture {
                                         "https://o.example:8935",
                                         {"https://n"},
                                         {},
+                                        {},
                                         {}}) {}
   AuthTokenIssuer tokens;
   SessionRegistry sessions;
@@ -75,6 +76,39 @@ TEST(OrchestratorService, OffchainFillsInfoAndAcceptsAnySignature) {
   EXPECT_TRUE(f.tokens.Verify(&info->auth_token()).ok());
   EXPECT_EQ(info->nodes(0), "https://n");
   EXPECT_EQ(f.terms.last_sender, std::string(20, '\x42'));
+}
+
+// AI hardware goes with discovery that names no capabilities, as go-livepeer sends it.
+TEST(OrchestratorService, AiHardwareComesWithDiscoveryWithoutCapabilities) {
+  OffchainIdentity id;
+  AuthTokenIssuer tokens;
+  SessionRegistry sessions(2);
+  FixedTerms terms;
+  OrchestratorServiceDeps deps;
+  deps.identity = &id;
+  deps.tokens = &tokens;
+  deps.sessions = &sessions;
+  deps.terms = &terms;
+  deps.capabilities = [] { return MakeCapabilities({0, 1}, "0.1.0"); };
+  deps.ai_hardware = [] {
+    net::HardwareInformation h;
+    h.set_pipeline("text-to-speech");
+    h.set_model_id("espeak-ng");
+    (*h.mutable_gpu_info())["0"].set_name("GPU zero");
+    return std::vector<net::HardwareInformation>{h};
+  };
+  OrchestratorService service(std::move(deps));
+  net::OrchestratorRequest req;
+  req.set_address(std::string(20, '\x42'));
+  auto info = service.GetOrchestrator(req);
+  ASSERT_TRUE(info.ok()) << info.status();
+  ASSERT_EQ(info->hardware_size(), 1);
+  EXPECT_EQ(info->hardware(0).model_id(), "espeak-ng");
+  EXPECT_EQ(info->hardware(0).gpu_info().at("0").name(), "GPU zero");
+  *req.mutable_capabilities() = MakeCapabilities({0}, "0.1.0");
+  info = service.GetOrchestrator(req);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->hardware_size(), 0);
 }
 
 TEST(OrchestratorService, WithAccountChecksTheGatewaySignatureOverItsChecksumAddress) {
