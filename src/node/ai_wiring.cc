@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "ai/combined_runner_pool.h"
 #include "ai/container_pool.h"
@@ -28,7 +29,8 @@ absl::StatusOr<orchestrator::AiPrices> Prices(const std::vector<ai::AiModelConfi
     e.capability = ai::FindPipeline(m.spec.pipeline)->capability;
     e.model_id = m.spec.model_id;
     if (m.gateway != "default") {
-      auto address = HexDecode(m.gateway.substr(2));
+      auto address =
+          absl::StartsWith(m.gateway, "0x") ? HexDecode(m.gateway.substr(2)) : HexDecode(m.gateway);
       if (!address.ok() || address->size() != 20)
         return absl::InvalidArgumentError("-aiModels: gateway " + m.gateway + " is not an address");
       e.gateway = *address;

@@ -51,7 +51,7 @@ absl::StatusOr<Rat> JsonDecimal(const nlohmann::json& value, const char* field) 
 absl::Status AddGateways(const nlohmann::json& list, std::map<crypto::Address, Rat>& out) {
   if (!list.is_array()) return absl::InvalidArgumentError("pricePerGateway: expected a list");
   for (const nlohmann::json& g : list) {
-    if (!g.is_object() || !g.contains("ethaddress")) {
+    if (!g.is_object() || !g.contains("ethaddress") || !g["ethaddress"].is_string()) {
       return absl::InvalidArgumentError("pricePerGateway: each entry needs an ethaddress");
     }
     absl::StatusOr<crypto::Address> addr =

@@ -46,6 +46,10 @@ TEST(PriceBook, RejectsBadConfig) {
   EXPECT_FALSE(PriceBook::Create(o).ok());
   o.price_per_gateway_json = R"({"gateways":[{"ethaddress":"0x12","priceperunit":1}]})";
   EXPECT_FALSE(PriceBook::Create(o).ok());
+  // A non-string address is an error, not an exception.
+  o.price_per_gateway_json = R"({"gateways":[{"ethaddress":12,"priceperunit":1}]})";
+  EXPECT_EQ(PriceBook::Create(o).status().message(),
+            "pricePerGateway: each entry needs an ethaddress");
 }
 
 TEST(PriceBook, AutoAdjustAddsTxOverheadAndTruncatesToMilliWei) {
