@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,10 +38,39 @@ struct ModelSpec {
   // business and are kept with its payment terms, not here.
 };
 
+// One request to a runner, in the AI Runner API's terms (doc/ai.md 1): the gateway's body for
+// POST /<pipeline>, unchanged.
+struct RunnerCall {
+  std::string pipeline;      // the runner's path without "/", e.g. "text-to-speech"
+  std::string content_type;  // of `body`: application/json, or multipart/form-data; boundary=...
+  std::string_view body;     // not owned; must outlive Call
+  std::chrono::steady_clock::time_point deadline;
+  // Set for a streaming /llm: each piece of a 200 answer's event stream goes here as it arrives
+  // instead of into RunnerAnswer::body; returning false stops the call.
+  std::function<bool(std::string_view chunk)> on_stream;
+  // Set: polled while the call runs; true aborts it with CANCELLED (a stopping node).
+  std::function<bool()> cancelled;
+};
+
+// A runner's answer. Any HTTP status is an answer: 200's body is the runner's JSON (empty when
+// it was streamed), another status's body is its error document or text.
+struct RunnerAnswer {
+  int status = 0;
+  std::string body;
+  bool streamed = false;  // the 200 body went to RunnerCall::on_stream
+};
+
 // A runner held for one request. Destroying the lease gives the runner back.
 class RunnerLease {
  public:
   virtual ~RunnerLease() = default;
+  // Sends `call` to the runner and waits for its answer, at most until call.deadline.
+  // The default POSTs to base_url()/<pipeline> over HTTP/1.1 with the bearer token; a remote AI
+  // worker's lease sends the job over its registration stream instead (doc/wire.md 5.2).
+  // Errors: UNAVAILABLE for a runner that could not be reached (http::NeverSent() says whether
+  // the request surely never got there, so another runner may take it), DEADLINE_EXCEEDED,
+  // CANCELLED, RESOURCE_EXHAUSTED for an oversized answer.
+  virtual absl::StatusOr<RunnerAnswer> Call(const RunnerCall& call);
   virtual const std::string& base_url() const = 0;  // e.g. "http://127.0.0.1:8800"
   virtual const std::string& token() const = 0;     // bearer token to send; may be empty
   // The request failed in a way that says the runner is broken (connection refused, timeout):

@@ -252,4 +252,10 @@ bool NeverSent(const absl::Status& status) {
   return status.GetPayload(kNeverSentPayload).has_value();
 }
 
+absl::Status NeverSentError(std::string_view message) {
+  absl::Status status = absl::UnavailableError(std::string(message));
+  status.SetPayload(kNeverSentPayload, absl::Cord("1"));
+  return status;
+}
+
 }  // namespace baton::http

@@ -109,4 +109,8 @@ class HttpClient {
 // cannot do anything twice (the connection was refused, the host did not resolve).
 bool NeverSent(const absl::Status& status);
 
+// An UNAVAILABLE error that NeverSent() recognises, for other transports that know a request
+// never left (e.g. a remote AI worker's stream that is already closed).
+absl::Status NeverSentError(std::string_view message);
+
 }  // namespace baton::http

@@ -18,7 +18,6 @@ using nlohmann::json;
 // Uploads (images, audio) are bounded like the runner's 50 MB audio limit, with room for the
 // form around them.
 constexpr size_t kMaxAiBody = 64u << 20;
-constexpr size_t kMaxRunnerAnswer = 256u << 20;
 constexpr char kWorkerMarker[] = "Livepeer-AI-Worker-1.0";
 
 std::string RandomHex(size_t bytes) {
@@ -172,34 +171,20 @@ void AiHandler::Prepare(const std::shared_ptr<Job>& job) {
 void AiHandler::Run(const std::shared_ptr<Job>& job) {
   const ai::Pipeline& p = *job->pipeline;
   const std::string pipeline(p.name);
-  auto now = std::chrono::steady_clock::now();
-  if (now >= job->deadline) return Fail(job, 500, pipeline + " request timed out", "Timeout");
-  http::ClientRequest call;
-  call.method = "POST";
-  call.url = job->lease->base_url() + "/" + pipeline;
-  call.version = http::ClientHttpVersion::kHttp1;
+  if (std::chrono::steady_clock::now() >= job->deadline)
+    return Fail(job, 500, pipeline + " request timed out", "Timeout");
+  ai::RunnerCall call;
+  call.pipeline = pipeline;
+  call.content_type = job->request.headers.Get("content-type")
+                          .value_or(p.multipart ? "multipart/form-data" : "application/json");
   call.body = job->request.body;
-  call.has_body = true;
-  call.headers.Add("content-type",
-                   job->request.headers.Get("content-type")
-                       .value_or(p.multipart ? "multipart/form-data" : "application/json"));
-  if (!job->lease->token().empty())
-    call.headers.Add("authorization", "Bearer " + job->lease->token());
-  call.total_timeout =
-      std::max(std::chrono::milliseconds(1),
-               std::chrono::duration_cast<std::chrono::milliseconds>(job->deadline - now));
-  call.max_response_bytes = kMaxRunnerAnswer;
+  call.deadline = job->deadline;
   // A stopping node does not wait for runners to finish (or a hung one to time out).
   call.cancelled = [stop = deps_.executor->stop_token()] { return stop.stop_requested(); };
   // A streaming /llm relays the runner's events as they come (doc/ai.md 2.4).
   bool streaming = false;
-  std::string error_body;
   if (job->facts.stream) {
-    call.on_body = [&](int status, std::string_view chunk) {
-      if (status != 200) {
-        if (error_body.size() < 64 * 1024) error_body.append(chunk);
-        return true;
-      }
+    call.on_stream = [&](std::string_view chunk) {
       if (!streaming) {
         streaming = true;
         job->response->SendHeaders(
@@ -209,27 +194,22 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
       return !job->response->IsClosed();
     };
   }
-  // One client per executor thread keeps its connections to the runners open between requests.
-  thread_local http::HttpClient client;
-  auto answer = client.Send(call);
+  auto answer = job->lease->Call(call);
   const std::string model_name = job->facts.model_id;
   if (!answer.ok() && http::NeverSent(answer.status()) &&
       std::chrono::steady_clock::now() < job->deadline) {
     // The runner is gone (a container that died since its last health check): the request
     // never reached it, so it is safe to send to another runner, once.
+    const std::string failed_runner = job->lease->base_url();
     job->lease->MarkSuspect();
     job->lease.reset();
     auto again = deps_.runners->Borrow(p.name, model_name, job->deadline);
     if (!again.ok()) return Fail(job, 503, "insufficient capacity", "InsufficientCapacity");
-    spdlog::warn("AI request {} ({} {}): runner at {} unreachable ({}); sent to {}",
-                 job->request_id, pipeline, model_name, call.url,
-                 std::string(answer.status().message()), (*again)->base_url());
+    spdlog::warn("AI request {} ({} {}): runner {} unreachable ({}); sent to {}", job->request_id,
+                 pipeline, model_name, failed_runner, std::string(answer.status().message()),
+                 (*again)->base_url());
     job->lease = *std::move(again);
-    call.url = job->lease->base_url() + "/" + pipeline;
-    call.headers.Remove("authorization");
-    if (!job->lease->token().empty())
-      call.headers.Add("authorization", "Bearer " + job->lease->token());
-    answer = client.Send(call);
+    answer = job->lease->Call(call);
   }
   if (!answer.ok()) {
     job->lease->MarkSuspect();
@@ -248,10 +228,9 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
                 absl::IsDeadlineExceeded(answer.status()) ? "Timeout" : "RunnerError");
   }
   if (answer->status != 200) {
-    std::string body = job->facts.stream ? error_body : answer->body;
     return Fail(job, 500,
                 pipeline + " container returned " + std::to_string(answer->status) + ": " +
-                    RunnerErrorText(body),
+                    RunnerErrorText(answer->body),
                 "RunnerError");
   }
   // 10. Debit before answering (the balance may go negative).
@@ -306,8 +285,9 @@ std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const st
     deps_.store->Put(path, *std::move(bytes));
     *url = service_uri + "/stream/" + path;
   };
-  // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4).
-  if (pipeline == "image-to-video" && doc.is_object()) {
+  // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4). A
+  // remote AI worker encodes them itself and answers the image answer (doc/wire.md 5.2).
+  if (pipeline == "image-to-video" && doc.is_object() && doc.contains("frames")) {
     auto frames = doc.find("frames");
     std::vector<std::string> pngs;
     json first = json::object();
