@@ -59,7 +59,8 @@ std::string Hostname() {
 }
 
 // How many sessions the in-process transcoder takes when the transcoder pool balances it with
-// remote ones: -maxSessions, or with auto the provisional capacity until measured.
+// remote ones, as first reported: -maxSessions, or with auto the provisional capacity. The pool
+// then reads the CapacityModel's live figure (CreateTranscoderPool).
 int LocalCapacity(const NodeConfig& config) {
   if (!config.transcoder) return 0;
   return config.max_sessions_auto ? worker::CapacityModel::Options{}.provisional
@@ -355,10 +356,16 @@ void NodeImpl::CreateTranscoderPool() {
   options.store = &store_;
   options.local = transcoder_.get();
   options.local_capacity = LocalCapacity(config_);
+  if (capacity_) {  // the local share follows the measured (or /setMaxSessions) capacity
+    options.local_capacity_source = [this] { return capacity_->Current().sessions; };
+    options.local_check = [this] { return capacity_->CheckNewSession(); };
+  }
   options.local_capabilities = capabilities_;
   options.version = kCapabilityVersion;
   options.on_change = [this] { UpdateCapacity(); };
   pool_ = std::make_unique<TranscoderPool>(std::move(options));
+  // A local transcoder behind real time refuses new sessions; remote room still takes them.
+  sessions_.set_remote_room([this] { return pool_->remote_room() > 0; });
   spdlog::info("Accepting remote transcoders (-orchSecret set){}",
                transcoder_ ? ", balanced with the local transcoder" : "");
   UpdateCapacity();

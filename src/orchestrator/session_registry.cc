@@ -20,8 +20,10 @@ int SessionRegistry::MaxLocked() const {
 
 absl::Status SessionRegistry::RoomLocked(Clock::time_point now) const {
   if (LiveLocked(now) >= MaxLocked()) return absl::ResourceExhaustedError("OrchestratorCapped");
-  if (check_) return check_();
-  return absl::OkStatus();
+  if (!check_) return absl::OkStatus();
+  absl::Status local = check_();
+  if (!local.ok() && remote_room_ && remote_room_()) return absl::OkStatus();
+  return local;
 }
 
 absl::Status SessionRegistry::CheckCapacity(const std::string& session_id) const {
@@ -79,6 +81,11 @@ void SessionRegistry::set_capacity_source(std::function<int()> capacity,
   std::lock_guard lock(mu_);
   capacity_ = std::move(capacity);
   check_ = std::move(check);
+}
+
+void SessionRegistry::set_remote_room(std::function<bool()> has_room) {
+  std::lock_guard lock(mu_);
+  remote_room_ = std::move(has_room);
 }
 
 void SessionRegistry::set_remote_capacity(int capacity) {

@@ -15,7 +15,9 @@
 // what that source says (the CapacityModel, worker/capacity_model.h), plus the capacity of the
 // remote transcoders (set_remote_capacity). A new session is refused
 // with "OrchestratorCapped" when the live sessions fill the capacity, and with the new-session
-// check's error (e.g. "OrchestratorBusy") when that check fails.
+// check's error (e.g. "OrchestratorBusy": the local sessions are behind real time) when that
+// check fails and no remote transcoder has room (set_remote_room); with room there, the session
+// passes and the transcoder pool sends it there.
 // Thread-safe. The time source is injectable for tests.
 #pragma once
 
@@ -59,6 +61,10 @@ class SessionRegistry {
   // What remote transcoders add on top of the local capacity (orchestrator/transcoder_pool.h);
   // the node updates it as they come and go.
   void set_remote_capacity(int capacity);
+  // Whether a remote transcoder can take a new session now: the new-session check concerns the
+  // local transcoder only, so a session it refuses still passes while this says yes. Called
+  // under the registry's mutex: it must not call back into the registry.
+  void set_remote_room(std::function<bool()> has_room);
 
  private:
   struct Entry {
@@ -75,6 +81,7 @@ class SessionRegistry {
   int remote_ = 0;
   std::function<int()> capacity_;
   std::function<absl::Status()> check_;
+  std::function<bool()> remote_room_;
   std::function<Clock::time_point()> now_;
 };
 

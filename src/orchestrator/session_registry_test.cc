@@ -73,5 +73,26 @@ TEST(SessionRegistry, CapacitySourceAndNewSessionCheck) {
   EXPECT_TRUE(*r.Acquire("b"));
 }
 
+// Issue 11: the busy check is the local transcoder's; remote room lets a new session in.
+TEST(SessionRegistry, BusyLocalTranscoderStillTakesSessionsWhileRemoteOnesHaveRoom) {
+  FakeClock clock;
+  SessionRegistry r(10, clock.fn());
+  const absl::Status busy = absl::ResourceExhaustedError("OrchestratorBusy");
+  r.set_capacity_source([] { return 1; }, [&] { return busy; });
+  r.set_remote_capacity(2);
+  int remote_free = 2;
+  r.set_remote_room([&] { return remote_free > 0; });
+  EXPECT_TRUE(r.CheckCapacity("").ok());
+  ASSERT_TRUE(*r.Acquire("a"));
+  remote_free = 1;
+  ASSERT_TRUE(*r.Acquire("b"));
+  remote_free = 0;  // the remote transcoders are full: the local check decides again
+  EXPECT_EQ(r.CheckCapacity("").message(), "OrchestratorBusy");
+  EXPECT_EQ(r.Acquire("c").status().message(), "OrchestratorBusy");
+  remote_free = 5;  // room there, but the node's capacity (1 + 2) is what caps
+  ASSERT_TRUE(*r.Acquire("c"));
+  EXPECT_EQ(r.Acquire("d").status().message(), "OrchestratorCapped");
+}
+
 }  // namespace
 }  // namespace baton::orchestrator

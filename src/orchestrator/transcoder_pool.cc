@@ -46,7 +46,8 @@ struct TranscoderPool::Task {
 };
 
 TranscoderPool::TranscoderPool(TranscoderPoolOptions options) : options_(std::move(options)) {
-  if (options_.local != nullptr && options_.local_capacity > 0) {
+  if (options_.local != nullptr &&
+      (options_.local_capacity > 0 || options_.local_capacity_source)) {
     auto w = std::make_shared<Worker>();
     w->info.id = next_worker_id_++;
     w->info.address = "local";
@@ -145,6 +146,7 @@ std::vector<TranscoderPool::WorkerInfo> TranscoderPool::Workers() const {
   const auto now = Clock::now();
   for (const auto& [id, w] : workers_) {
     out.push_back(w->info);
+    out.back().capacity = CapacityLocked(*w);
     out.back().load = LoadLocked(id, now);
   }
   return out;
@@ -153,7 +155,7 @@ std::vector<TranscoderPool::WorkerInfo> TranscoderPool::Workers() const {
 int TranscoderPool::capacity() const {
   std::lock_guard lock(mu_);
   int n = 0;
-  for (const auto& [id, w] : workers_) n += w->info.capacity;
+  for (const auto& [id, w] : workers_) n += CapacityLocked(*w);
   return n;
 }
 
@@ -172,6 +174,21 @@ int TranscoderPool::remote_count() const {
   return n;
 }
 
+int TranscoderPool::remote_room() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  const auto now = Clock::now();
+  for (const auto& [id, w] : workers_)
+    if (!w->info.local) n += std::max(0, w->info.capacity - LoadLocked(id, now));
+  return n;
+}
+
+int TranscoderPool::CapacityLocked(const Worker& worker) const {
+  if (worker.info.local && options_.local_capacity_source)
+    return std::max(0, options_.local_capacity_source());
+  return worker.info.capacity;
+}
+
 std::set<int> TranscoderPool::capabilities() const {
   std::lock_guard lock(mu_);
   std::set<int> all;
@@ -183,7 +200,7 @@ std::set<int> TranscoderPool::capabilities() const {
 bool TranscoderPool::HasOtherCandidateLocked(const net::Capabilities& required,
                                              int64_t exclude) const {
   for (const auto& [id, w] : workers_) {
-    if (id == exclude || LoadLocked(id, Clock::now()) >= w->info.capacity) continue;
+    if (id == exclude || LoadLocked(id, Clock::now()) >= CapacityLocked(*w)) continue;
     if (CompatibleWith(required, w->capabilities)) return true;
   }
   return false;
@@ -209,28 +226,41 @@ absl::StatusOr<std::shared_ptr<TranscoderPool::Worker>> TranscoderPool::Assign(
     UnassignLocked(session);
   }
   const auto now = Clock::now();
-  std::shared_ptr<Worker> best;
-  int best_load = 0;
+  // The local worker refuses new sessions while its sessions are behind real time: it is then
+  // chosen only when no remote worker has room (go-livepeer's rule among the rest).
+  const bool local_busy = options_.local_check && !options_.local_check().ok();
+  struct Pick {
+    std::shared_ptr<Worker> worker;
+    int load = 0;
+    int capacity = 0;
+  };
+  // Least loaded by load/capacity, compared without division; a worker of capacity 0 is the
+  // most loaded; ties go to the earlier worker.
+  auto less = [](const Pick& a, const Pick& b) {
+    if (b.capacity <= 0) return a.capacity > 0;
+    if (a.capacity <= 0) return false;
+    return static_cast<int64_t>(a.load) * b.capacity < static_cast<int64_t>(b.load) * a.capacity;
+  };
+  Pick best, best_free;  // among all; among those with room, the busy local worker left out
   for (const auto& [id, w] : workers_) {
     if (id == exclude || !CompatibleWith(required, w->capabilities)) continue;
-    const int load = LoadLocked(id, now);
-    // Least loaded by load/capacity, compared without division; ties go to the earlier worker.
-    if (!best || static_cast<int64_t>(load) * best->info.capacity <
-                     static_cast<int64_t>(best_load) * w->info.capacity) {
-      best = w;
-      best_load = load;
-    }
+    const Pick p{w, LoadLocked(id, now), CapacityLocked(*w)};
+    if (!best.worker || less(p, best)) best = p;
+    if (p.load < p.capacity && !(w->info.local && local_busy) &&
+        (!best_free.worker || less(p, best_free)))
+      best_free = p;
   }
+  if (best_free.worker) best = best_free;
+  const int best_load = best.load;
   // go-livepeer's texts, which gateways see in the TranscodeResult's error.
-  if (!best) {
+  if (!best.worker) {
     if (workers_.empty() || (workers_.size() == 1 && workers_.begin()->first == exclude))
       return absl::UnavailableError("no transcoders available");
     return absl::FailedPreconditionError("no transcoders can provide requested capabilities");
   }
-  if (best_load >= best->info.capacity)
-    return absl::ResourceExhaustedError("no transcoders available");
-  sessions_[session] = Assignment{best->info.id, 1, now};
-  return best;
+  if (best_load >= best.capacity) return absl::ResourceExhaustedError("no transcoders available");
+  sessions_[session] = Assignment{best.worker->info.id, 1, now};
+  return best.worker;
 }
 
 void TranscoderPool::DoneLocked(const std::string& session, Clock::duration lapse) {

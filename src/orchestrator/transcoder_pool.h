@@ -6,10 +6,15 @@
 // Selection is go-livepeer's: a session sticks to its worker; a new session goes to the
 // compatible worker with the lowest load/capacity (load counts sessions), and fails with "no
 // transcoders available" when that worker is full, "no transcoders can provide requested
-// capabilities" when none is compatible. A session counts while it is busy and for two segment
-// durations after (a gateway may abandon it without ending it). A remote segment is stored in the
-// media store, announced with a NotifySegment carrying its URL and a fresh task id, and awaited
-// until its /transcodeResults post arrives (Deliver) or max(8 s, 4·duration) passes.
+// capabilities" when none is compatible. The in-process worker's capacity is read live from
+// its capacity source (with -maxSessions auto, the CapacityModel's figure, which calibration
+// and the running sessions revise), so the local and remote shares follow it; while its
+// new-session check refuses (the local sessions are behind real time) a new session goes to a
+// remote worker with room, and to the local one only when no remote worker has any. A session
+// counts while it is busy and for two segment durations after (a gateway may abandon it without
+// ending it). A remote segment is stored in the media store, announced with a NotifySegment
+// carrying its URL and a fresh task id, and awaited until its /transcodeResults post arrives
+// (Deliver) or max(8 s, 4·duration) passes.
 //
 // Failover, beyond go-livepeer: when the worker disconnects (its stream ends, a send fails) or
 // is late with the segment, the segment is retried once on another worker within the gateway's
@@ -50,6 +55,12 @@ struct TranscoderPoolOptions {
   // The in-process worker, if any, with its session capacity and capabilities.
   worker::SegmentTranscoder* local = nullptr;
   int local_capacity = 0;
+  // The local capacity now, read at every choice and report in place of local_capacity (null:
+  // local_capacity, fixed). Called under the pool's mutex: it must not call back into the pool.
+  std::function<int()> local_capacity_source;
+  // Whether the local worker takes a new session now (null: whenever it has room). Called
+  // under the pool's mutex, like local_capacity_source.
+  std::function<absl::Status()> local_check;
   std::set<int> local_capabilities;
   std::string version;  // the local worker's capability version
   // Runs after a worker came or went (capacity changed).
@@ -97,6 +108,7 @@ class TranscoderPool : public worker::SegmentTranscoder {
   int capacity() const;                // all workers' capacity
   int load() const;                    // sessions assigned
   int remote_count() const;            // remote transcoders attached
+  int remote_room() const;             // sessions the remote transcoders can still take
   std::set<int> capabilities() const;  // the union of the workers'
 
   absl::StatusOr<std::vector<Rendition>> Transcode(const std::string& session,
@@ -116,6 +128,8 @@ class TranscoderPool : public worker::SegmentTranscoder {
                                                  int64_t exclude);
   void UnassignLocked(const std::string& session);
   bool HasOtherCandidateLocked(const net::Capabilities& required, int64_t exclude) const;
+  // The worker's capacity now: the local one's from its source.
+  int CapacityLocked(const Worker& worker) const;
   // Announces the segment to `worker` as a new task registered as `task`; UNAVAILABLE (the
   // worker detached) when the send fails.
   absl::StatusOr<int64_t> Send(const std::shared_ptr<Worker>& worker, const std::string& session,
