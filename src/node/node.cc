@@ -279,6 +279,10 @@ absl::Status NodeImpl::Init() {
   deps.end_session = [this](const std::string& session) { loops_->End(session); };
   if (config_.ai.worker) {
     if (auto s = InitAi(); !s.ok()) return s;
+    // AI results stay downloadable 10 minutes, as go-livepeer keeps a request's store
+    // (aiWorkerResultsTimeout), within -aiResultsMaxMB.
+    store_.SetKeptLimits(static_cast<size_t>(config_.ai.results_max_mb) << 20,
+                         std::chrono::minutes(10));
     deps.ai_price = [this](const std::string& sender, const net::Capabilities& requested) {
       return ai_->prices.PriceFor(sender, requested);
     };

@@ -134,6 +134,10 @@ absl::Status LoadAi(const FlagSet& f, NodeConfig& c) {
   if (timeout <= 0 || timeout > 3600)
     return FlagError("aiRequestTimeout", "must be between 1ms and 1h");
   ai.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
+  const int64_t results_mb = f.GetInt("aiResultsMaxMB");
+  if (results_mb < 1 || results_mb > (1 << 20))
+    return FlagError("aiResultsMaxMB", "must be between 1 and 1048576");
+  ai.results_max_mb = static_cast<int>(results_mb);
   if (ai.worker && ai.models.empty())
     return FlagError("aiModels",
                      "is required with -aiWorker (a JSON file or "
@@ -243,6 +247,8 @@ void DefineNodeFlags(FlagSet& f) {
             "JSON {\"default\": image, \"batch\": {pipeline: image}, \"live\": {...}}"});
   f.Define({"aiRequestTimeout", K::kDuration, "5m",
             "Deadline of one AI request, arrival to answer (a runner that hangs gets 500)"});
+  f.Define({"aiResultsMaxMB", K::kInt, "256",
+            "Memory (MiB) for AI results, downloadable 10 minutes; the oldest go first beyond it"});
   f.Define({"v", K::kInt, "3", "Log verbosity 0..6"});
   f.Define({"version", K::kBool, "false", "Print the version and exit"});
 }

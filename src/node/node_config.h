@@ -87,6 +87,7 @@ struct NodeConfig {
     std::string runner_image = "livepeer/ai-runner:latest";  // -aiRunnerImage
     std::string runner_image_overrides;                      // -aiRunnerImageOverrides (JSON)
     std::chrono::milliseconds request_timeout{300'000};      // -aiRequestTimeout (Baton's)
+    int results_max_mb = 256;  // -aiResultsMaxMB (Baton's): memory for results kept 10 min
   } ai;
 
   std::vector<std::pair<std::string, std::string>> non_default_flags;  // secrets masked

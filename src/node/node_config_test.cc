@@ -72,5 +72,16 @@ TEST(NodeConfig, AiWorkerFlags) {
   EXPECT_NE(std::string(c.status().message()).find("without -aiWorker"), std::string::npos);
 }
 
+TEST(NodeConfig, AiResultsMemory) {
+  auto c = LoadNodeConfig({}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->ai.results_max_mb, 256);
+  c = LoadNodeConfig({"-aiResultsMaxMB=64"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->ai.results_max_mb, 64);
+  c = LoadNodeConfig({"-aiResultsMaxMB=0"}, {});
+  EXPECT_NE(std::string(c.status().message()).find("-aiResultsMaxMB"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace baton::node

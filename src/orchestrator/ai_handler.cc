@@ -282,7 +282,7 @@ std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const st
     }
     std::string name = RandomHex(4) + ExtensionFor(std::string_view(text).substr(5, semi - 5));
     std::string path = job.request_id + "/" + name;
-    deps_.store->Put(path, *std::move(bytes));
+    deps_.store->PutKept(path, *std::move(bytes));
     *url = service_uri + "/stream/" + path;
   };
   // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4). A
@@ -316,7 +316,7 @@ std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const st
       return "";
     }
     std::string path = job.request_id + "/" + RandomHex(4) + ".mp4";
-    deps_.store->Put(path, *std::move(mp4));
+    deps_.store->PutKept(path, *std::move(mp4));
     json media = {{"url", service_uri + "/stream/" + path},
                   {"seed", first.contains("seed") ? first["seed"] : json(0)},
                   {"nsfw", first.contains("nsfw") ? first["nsfw"] : json(false)}};
