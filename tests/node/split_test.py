@@ -419,6 +419,37 @@ class SplitTest(unittest.TestCase):
                 t.stop()
 
 
+
+class LiveLocalCapacityTest(unittest.TestCase):
+    """Issue 11: a combined node balances its local transcoder with remote ones by the local
+    capacity it measured (-maxSessions auto), not by the provisional 10 it starts with."""
+
+    def test_local_share_follows_the_measured_capacity(self):
+        with BatonProcess(ARGS.baton, ["-orchSecret", SECRET, "-monitor", "-maxSessions", "auto"],
+                          service_host="localhost") as node:
+            t = TranscoderProcess(node.port, capacity=2).start()
+            try:
+                t.wait_registered()
+                wait_for(lambda: orch_status(node)["Capacity"]["Reason"] != "provisional",
+                         timeout=120, what="the calibration")
+                local = orch_status(node)["Capacity"]["Sessions"]
+                if local > 5:
+                    self.skipTest(f"measured {local} local sessions: too many for this check")
+                wait_for(lambda: orch_status(node)["MaxSessions"] == local + 2,
+                         what="local + remote capacity")
+                # local + 2 sessions fill both: 2 of them remote. With the provisional 10 the
+                # remote transcoder got one (1/2 is fuller than anything up to 5/10 local).
+                summary = run_gateway(node, sessions=local + 2, seconds=2)
+                self.assertEqual(summary["segments"], 2 * (local + 2), summary)
+                self.assertEqual(summary["ok"], summary["segments"], summary)
+                print(f"measured local capacity {local}; remote transcoder (capacity 2) did "
+                      f"{t.status()['SegmentsDone']} of {summary['segments']} segments",
+                      file=sys.stderr)
+                self.assertEqual(t.status()["SegmentsDone"], 4)
+            finally:
+                t.stop()
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--baton", required=True)
