@@ -450,6 +450,54 @@ class LiveLocalCapacityTest(unittest.TestCase):
                 t.stop()
 
 
+    def test_busy_local_transcoder_leaves_new_sessions_to_remote_room(self):
+        # A heavy session falls behind real time on the local transcoder (its refusal of new
+        # sessions, OrchestratorBusy, used to refuse them for the whole node); a new session
+        # then goes to the remote transcoder, which has room. Where this machine keeps up
+        # with the heavy session, nothing is behind and the test is skipped.
+        with BatonProcess(ARGS.baton, ["-orchSecret", SECRET, "-monitor", "-maxSessions", "auto"],
+                          service_host="localhost") as node:
+            t = TranscoderProcess(node.port, capacity=2).start()
+            heavy = None
+            try:
+                t.wait_registered()
+                wait_for(lambda: orch_status(node)["Capacity"]["Reason"] != "provisional",
+                         timeout=120, what="the calibration")
+                if orch_status(node)["Capacity"]["Sessions"] < 1:
+                    self.skipTest("measured no local capacity: the heavy session would go remote")
+                heavy = subprocess.Popen(
+                    [ARGS.gateway, "-orchAddr", f"127.0.0.1:{node.port}", "-testPattern",
+                     "-duration", "16", "-segmentDuration", "2", "-testPatternSize", "1280x720",
+                     "-transcodingOptions",
+                     "P720p30fps16x9,P360p30fps16x9,P240p30fps16x9,P144p30fps16x9",
+                     "-sessions", "1", "-json"],
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                deadline = time.monotonic() + 30
+                behind = False
+                while time.monotonic() < deadline and heavy.poll() is None and not behind:
+                    capacity = orch_status(node)["Capacity"]
+                    behind = capacity["RealtimeRatio"] > 0.8 and capacity["RecentSessions"] > 0
+                    time.sleep(0.2)
+                if not behind:
+                    heavy.kill()
+                    heavy.communicate()
+                    self.skipTest("the local transcoder kept up with the heavy session")
+                self.assertEqual(t.status()["SegmentsDone"], 0)  # the heavy session is local
+                summary = run_gateway(node, sessions=1, seconds=2)
+                print(f"local at {capacity['RealtimeRatio']:.2f} of real time; new session: "
+                      f"{summary['ok']} of {summary['segments']} segments, remote did "
+                      f"{t.status()['SegmentsDone']}", file=sys.stderr)
+                self.assertEqual((summary["segments"], summary["ok"]), (2, 2), summary)
+                self.assertEqual(t.status()["SegmentsDone"], 2)
+                heavy.kill()
+                heavy.communicate()
+            finally:
+                if heavy and heavy.poll() is None:
+                    heavy.kill()
+                    heavy.communicate()
+                t.stop()
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--baton", required=True)
