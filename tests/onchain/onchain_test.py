@@ -35,9 +35,11 @@ class OnChainTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.stop_node()
-        cls.devnet.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        try:
+            cls.stop_node()
+        finally:
+            cls.devnet.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
     def chain(cls, *args):

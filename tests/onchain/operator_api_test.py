@@ -90,11 +90,13 @@ class OperatorApiTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for node in ("node", "newcomer"):
-            if getattr(cls, node, None):
-                getattr(cls, node).stop()
-        cls.devnet.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        try:
+            for node in ("node", "newcomer"):
+                if getattr(cls, node, None):
+                    getattr(cls, node).stop()
+        finally:
+            cls.devnet.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
     def chain(cls, *args):

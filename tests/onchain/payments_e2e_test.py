@@ -63,9 +63,11 @@ class PaymentsOnDevnet(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
-        cls.node.stop(timeout=20, must_exit=True)
-        cls.devnet.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        try:
+            cls.node.stop(timeout=20, must_exit=True)
+        finally:
+            cls.devnet.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def metric(self, name):
         return self.node.metric(name)

@@ -11,15 +11,13 @@ import sys
 import tempfile
 import time
 import unittest
-import urllib.request
-import json
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "node"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from baton_process import free_port, parse_args  # noqa: E402
+from baton_process import free_port, parse_args, poll  # noqa: E402
 from podman_service import containers_conf_env  # noqa: E402
-from runner_process import data_url_bytes, post_json  # noqa: E402
+from runner_process import data_url_bytes, health, post_json  # noqa: E402
 
 ARGS = None
 
@@ -55,17 +53,11 @@ class RunnerImage(unittest.TestCase):
                     self.tag)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/health", timeout=1) as r:
-                        self.assertEqual(json.loads(r.read()), {"status": "OK"})
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        self.fail("no /health from the container: " +
-                                  self.podman("logs", name, check=False).stdout)
-                    time.sleep(0.2)
+            answer = poll(lambda: health(url), 30, interval=0.2, ignore=OSError)
+            if answer is None:
+                self.fail("no /health from the container: " +
+                          self.podman("logs", name, check=False).stdout)
+            self.assertEqual(answer, {"status": "OK"})
             status, body, _ = post_json(url + "/text-to-speech", {"text": "Hello from podman."})
             self.assertEqual(status, 200, body)
             self.assertEqual(data_url_bytes(body["audio"]["url"], "audio/wav")[:4], b"RIFF")
