@@ -312,6 +312,21 @@ def start_devnet(test_cls, source, prefix):
     return test_cls.devnet
 
 
+def stop_devnet(test_cls, *stops):
+    """Calls each of `stops` (a node's stop, say), then stops the class's devnet and removes its
+    temp dir. Each runs even when one before it raises; the first failure is raised after."""
+    error = None
+    for stop in stops:
+        try:
+            stop()
+        except Exception as e:  # noqa: BLE001 (raised below, once everything is stopped)
+            error = error or e
+    test_cls.devnet.stop()
+    shutil.rmtree(test_cls.tmp, ignore_errors=True)
+    if error is not None:
+        raise error
+
+
 class Tmux:
     """A command in a detached tmux terminal that a test reads and types into, as a person."""
 

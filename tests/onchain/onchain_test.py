@@ -8,7 +8,6 @@ and redemption), and redemption waiting while gas is above -maxGasPrice.
 """
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import urllib.request
 
 ARGS = None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
-from baton_process import BatonProcess, parse_args, poll, start_devnet  # noqa: E402
+from baton_process import BatonProcess, parse_args, poll, start_devnet, stop_devnet  # noqa: E402
 
 
 class OnChainTest(unittest.TestCase):
@@ -35,11 +34,7 @@ class OnChainTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.stop_node()
-        finally:
-            cls.devnet.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        stop_devnet(cls, cls.stop_node)
 
     @classmethod
     def chain(cls, *args):

@@ -11,7 +11,6 @@ offchain node answers the chain endpoints 500 "missing ETH client", as go-livepe
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import urllib.request
 
 ARGS = None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
-from baton_process import BatonProcess, parse_args, start_devnet  # noqa: E402
+from baton_process import BatonProcess, parse_args, start_devnet, stop_devnet  # noqa: E402
 
 LPT = 10**18
 # anvil's account #3: no role on the devnet, so not an orchestrator until the test makes it one.
@@ -90,13 +89,8 @@ class OperatorApiTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            for node in ("node", "newcomer"):
-                if getattr(cls, node, None):
-                    getattr(cls, node).stop()
-        finally:
-            cls.devnet.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        stop_devnet(cls, *[getattr(cls, name).stop for name in ("node", "newcomer")
+                           if getattr(cls, name, None)])
 
     @classmethod
     def chain(cls, *args):

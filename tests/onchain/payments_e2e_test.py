@@ -15,7 +15,6 @@ ethers signatures and curl:
 import base64
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import unittest
 ARGS = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "node"))
-from baton_process import BatonProcess, parse_args, start_devnet, unary  # noqa: E402
+from baton_process import BatonProcess, parse_args, start_devnet, stop_devnet, unary  # noqa: E402
 
 # The price and ticket EV: a 2 s segment of the default ladder (240p + 360p at 30 fps,
 # ~2.0e7 pixels) costs ~6e14 wei, under a third of one ticket's EV (2e15). Face value = EV,
@@ -63,11 +62,7 @@ class PaymentsOnDevnet(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
-        try:
-            cls.node.stop(timeout=20, must_exit=True)
-        finally:
-            cls.devnet.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        stop_devnet(cls, lambda: cls.node.stop(timeout=20, must_exit=True))
 
     def metric(self, name):
         return self.node.metric(name)
