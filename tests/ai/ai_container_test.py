@@ -11,7 +11,6 @@ answers a real WAV; the next request reuses that container; a container killed b
 node's back is replaced and the request that found it dead still succeeds; shutdown removes
 every container the node started.
 """
-import argparse
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "node"))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 import ai_test  # noqa: E402  (the gateway-style client)
 import payment_test  # noqa: E402
+from baton_process import BatonProcess, parse_args  # noqa: E402
 from podman_service import PodmanService  # noqa: E402
 
 ARGS = None
@@ -36,17 +36,11 @@ IMAGE = "localhost/baton-runner:test"
 class ManagedRunnerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, ARGS.pydir)
-        import lp_rpc_pb2
-        from baton_process import BatonProcess
-        cls.pb = lp_rpc_pb2
-        cls.pt = payment_test
-        cls.pt_case = payment_test.PaymentTest()
-        cls.pt_case.pb = lp_rpc_pb2
+        ai_test.use_gateway_helpers(cls)
         cls.engine = PodmanService().start()
         out = subprocess.run([os.path.join(ARGS.source, "scripts", "runner-image"), "--binary",
                               ARGS.runner, "--tag", IMAGE], capture_output=True, text=True,
-                             env=dict(os.environ, CONTAINERS_CONF=cls.engine.env["CONTAINERS_CONF"]))
+                             env=cls.engine.env)
         if out.returncode != 0:
             cls.engine.stop()
             raise RuntimeError("runner-image: " + out.stdout[-2000:] + out.stderr[-2000:])
@@ -130,14 +124,9 @@ def main():
     if shutil.which("podman") is None or os.geteuid() != 0:
         print("podman or root missing: skipped")
         sys.exit(77)
-    p = argparse.ArgumentParser()
-    p.add_argument("--baton", required=True)
-    p.add_argument("--runner", required=True)
-    p.add_argument("--pydir", required=True)
-    p.add_argument("--source", required=True)
-    ARGS, rest = p.parse_known_args()
+    ARGS, argv = parse_args("baton", "runner", "pydir", "source")
     ai_test.ARGS = payment_test.ARGS = ARGS
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    unittest.main(argv=argv, verbosity=2)
 
 
 if __name__ == "__main__":

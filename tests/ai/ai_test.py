@@ -13,7 +13,6 @@ priced node refused, the balance really debited, a model nobody serves, a runner
 SSE streaming for /llm, capabilities and capabilities_prices, metrics, and a dual workload
 (video segments and AI requests at once on one node).
 """
-import argparse
 import base64
 import concurrent.futures
 import http.client
@@ -35,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "node"))
 import payment_test  # noqa: E402  (the gateway-side ticket helpers)
 import segment_test  # noqa: E402  (segments and their client)
+from baton_process import BatonProcess, free_port, parse_args, poll, unary  # noqa: E402
 
 ARGS = None
 MARKER = "Livepeer-AI-Worker-1.0"
@@ -97,6 +97,17 @@ def start_stand_in(port, *extra):
     return proc
 
 
+def use_gateway_helpers(cls):
+    """Gives a test class what Gateway needs of it: lp_rpc_pb2 (cls.pb), payment_test's ticket
+    helpers (cls.pt) and a PaymentTest to build payments with (cls.pt_case)."""
+    sys.path.insert(0, ARGS.pydir)
+    import lp_rpc_pb2
+    cls.pb = lp_rpc_pb2
+    cls.pt = payment_test
+    cls.pt_case = payment_test.PaymentTest()
+    cls.pt_case.pb = lp_rpc_pb2
+
+
 class Gateway:
     """What a gateway does per AI request: discovery with the model, tickets, SegData."""
 
@@ -115,9 +126,7 @@ class Gateway:
         return caps
 
     def get_orchestrator(self, pipeline=None, model=None):
-        fn = self.channel.unary_unary("/net.Orchestrator/GetOrchestrator",
-                                      request_serializer=lambda m: m.SerializeToString(),
-                                      response_deserializer=self.t.pb.OrchestratorInfo.FromString)
+        fn = unary(self.channel, "/net.Orchestrator/GetOrchestrator", self.t.pb.OrchestratorInfo)
         sig = self.pt.personal_sign(self.pt.GATEWAY_KEY, self.pt.GATEWAY_CHECKSUM.encode())[0]
         req = self.t.pb.OrchestratorRequest(address=self.pt.GATEWAY, sig=sig)
         if pipeline:
@@ -169,14 +178,7 @@ def get(url):
 class AiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, os.path.join(ARGS.source, "tests", "node"))
-        sys.path.insert(0, ARGS.pydir)
-        from baton_process import BatonProcess, free_port
-        import lp_rpc_pb2
-        cls.pb = lp_rpc_pb2
-        cls.pt = payment_test
-        cls.pt_case = payment_test.PaymentTest()
-        cls.pt_case.pb = lp_rpc_pb2
+        use_gateway_helpers(cls)
         cls.runners = []
         ports = {name: free_port() for name in ("main", "hang", "slow", "fail")}
         cls.runners.append(start_stand_in(ports["main"], "--token", "runner-secret"))
@@ -217,11 +219,9 @@ class AiTest(unittest.TestCase):
 
     def debit_line(self, pipeline, model="stand-in"):
         pattern = re.compile(rf"AI request \w+ {pipeline} {model}: (\d+) units at (\S+) wei")
-        for _ in range(50):
-            found = pattern.findall(self.node.read_log())
-            if found:
-                return found[-1]
-            time.sleep(0.1)
+        found = poll(lambda: pattern.findall(self.node.read_log()), 5)
+        if found:
+            return found[-1]
         self.fail(f"no debit logged for {pipeline}:\n{self.node.read_log()[-3000:]}")
 
     def request(self, pipeline, body, content_type="application/json", model="stand-in",
@@ -400,7 +400,6 @@ class DualWorkloadTest(segment_test.NodeClient, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        from baton_process import free_port
         port = free_port()
         cls.runner = start_stand_in(port, "--delay", "0.3")
         cls.models = tempfile.mktemp(prefix="baton-ai-models-", suffix=".json")
@@ -447,13 +446,9 @@ class DualWorkloadTest(segment_test.NodeClient, unittest.TestCase):
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--baton", required=True)
-    p.add_argument("--pydir", required=True)
-    p.add_argument("--source", required=True)
-    ARGS, rest = p.parse_known_args()
+    ARGS, argv = parse_args("baton", "pydir", "source")
     payment_test.ARGS = segment_test.ARGS = ARGS
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    unittest.main(argv=argv, verbosity=2)
 
 
 if __name__ == "__main__":

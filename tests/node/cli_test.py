@@ -2,15 +2,17 @@
 with --json (what a script reads), errors that say what to do next with their exit codes, the
 operator token read from the node's data dir, and the interactive menu driven in a real
 terminal (tmux) as an operator would: livepeer_cli's item numbers, prompts, Exit."""
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, Tmux, parse_args  # noqa: E402
+from paid_node import start_paid_node, stream  # noqa: E402
 
 ARGS = None
 
@@ -43,7 +45,7 @@ class CliSubcommandTest(unittest.TestCase):
         cls.node = start_paid_node(ARGS.baton)
         cls.summary = stream(ARGS.gateway, cls.node)
         cls.cli = Cli(cls.node, cls.home)
-        cls.tickets = json.loads(cls.node.cli_get("/tickets")[1])
+        cls.tickets = cls.node.tickets()
 
     @classmethod
     def tearDownClass(cls):
@@ -82,7 +84,7 @@ class CliSubcommandTest(unittest.TestCase):
         rc, out = self.cli.json("set-max-sessions", "--max", "4")
         self.assertEqual(rc, 0, out)
         self.assertIn("4", out["answer"])
-        self.assertEqual(json.loads(self.node.cli_get("/status")[1])["MaxSessions"], 4)
+        self.assertEqual(self.node.status()["MaxSessions"], 4)
         rc, out = self.cli.json("set-max-sessions", "--max", "0")
         self.assertEqual(rc, 1, out)
         self.assertEqual(out["status"], 400)
@@ -94,7 +96,7 @@ class CliSubcommandTest(unittest.TestCase):
         if rc == 1 and out["status"] == 404:
             self.skipTest("this node does not serve /setPriceForBroadcaster yet")
         self.assertEqual(rc, 0, out)
-        prices = json.loads(self.node.cli_get("/status")[1])["BroadcasterPrices"]
+        prices = self.node.status()["BroadcasterPrices"]
         self.assertEqual(prices["default"], "1000")
 
     def test_chain_action_offchain_says_what_to_do(self):
@@ -132,15 +134,10 @@ class CliSubcommandTest(unittest.TestCase):
 class CliTokenTest(unittest.TestCase):
     def test_token_from_the_data_dir(self):
         home = tempfile.mkdtemp(prefix="baton-cli-home-")
-        node = BatonProcess(ARGS.baton, ["-cliAuth"])
-        # BatonProcess.start polls /status without a token: wait for the port instead.
-        node.log = open(node.log_path, "w")
-        node.proc = subprocess.Popen(node.args, stdout=node.log, stderr=subprocess.STDOUT)
+        # BatonProcess.start polls /status without a token: wait for the token file instead.
+        node = BatonProcess(ARGS.baton, ["-cliAuth"]).launch()
         try:
-            cookie = os.path.join(node.data_dir, "operator.cookie")
-            deadline = time.monotonic() + 30
-            while not os.path.exists(cookie) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            node.wait_cookie()
             cli = Cli(node, home)
             rc, out = cli.json("status")
             self.assertEqual(rc, 1, out)
@@ -161,34 +158,23 @@ class CliMenuTest(unittest.TestCase):
     def setUpClass(cls):
         cls.node = start_paid_node(ARGS.baton)
         stream(ARGS.gateway, cls.node)
-        cls.session = f"baton-cli-test-{os.getpid()}"
         cls.home = tempfile.mkdtemp(prefix="baton-cli-home-")
-        cmd = (f"HOME={cls.home} {ARGS.cli} --cli-addr 127.0.0.1:{cls.node.cli_port}; "
-               "echo MENU-EXITED $?; sleep 30")
-        subprocess.run(["tmux", "new-session", "-d", "-s", cls.session, "-x", "200", "-y", "60",
-                        cmd], check=True)
+        cls.menu = Tmux(f"baton-cli-test-{os.getpid()}",
+                        f"HOME={cls.home} {ARGS.cli} --cli-addr 127.0.0.1:{cls.node.cli_port}; "
+                        "echo MENU-EXITED $?; sleep 30")
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["tmux", "kill-session", "-t", cls.session], capture_output=True)
+        cls.menu.kill()
         cls.node.stop()
         shutil.rmtree(cls.home, ignore_errors=True)
 
-    def screen(self):
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session, "-S", "-2000"],
-                              capture_output=True, text=True).stdout
-
     def type(self, keys):
-        subprocess.run(["tmux", "send-keys", "-t", self.session, keys, "Enter"], check=True)
+        self.menu.type(keys)
 
-    def wait_for(self, text, count=1, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            s = self.screen()
-            if s.count(text) >= count:
-                return s
-            time.sleep(0.1)
-        self.fail(f"{text!r} (x{count}) never appeared; screen:\n{self.screen()[-3000:]}")
+    def wait_for(self, text, count=1):
+        """The screen, once `text` is on it `count` times."""
+        return self.menu.wait_for(text, count=count)[1]
 
     def test_menu(self):
         s = self.wait_for("What would you like to do?")
@@ -203,7 +189,7 @@ class CliMenuTest(unittest.TestCase):
         self.wait_for("max (a number from 1")
         self.type("6")
         self.wait_for("Max sessions set to 6")
-        self.assertEqual(json.loads(self.node.cli_get("/status")[1])["MaxSessions"], 6)
+        self.assertEqual(self.node.status()["MaxSessions"], 6)
         self.type("t")
         self.wait_for("state (")
         self.type("queued")
@@ -212,7 +198,7 @@ class CliMenuTest(unittest.TestCase):
         self.wait_for("limit (")
         self.type("")
         s = self.wait_for("Tickets by state")
-        counts = json.loads(self.node.cli_get("/tickets")[1])["counts"]
+        counts = self.node.tickets()["counts"]
         self.assertRegex(s, rf"queued\s+{counts['queued']}\s")
         self.type("99")
         self.wait_for("That's not something I can do")
@@ -223,12 +209,5 @@ class CliMenuTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--cli", required=True)
-    ARGS, rest = parser.parse_known_args()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from baton_process import BatonProcess  # noqa: E402
-    from paid_node import start_paid_node, stream  # noqa: E402
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, argv = parse_args("baton", "gateway", "cli")
+    unittest.main(argv=argv)

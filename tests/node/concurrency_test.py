@@ -5,7 +5,6 @@ The bitstreams themselves differ between the two runs by design: the thread budg
 of 8 concurrent sessions one encoder thread where a lone session gets both cores, and x264's
 output depends on its thread count. What a gateway verifies (pixels) must not.
 """
-import argparse
 import json
 import os
 import shutil
@@ -13,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args  # noqa: E402
 
 ARGS = None
 
@@ -46,8 +48,6 @@ class ConcurrencyTest(unittest.TestCase):
         return sorted(found)
 
     def test_eight_parallel_sessions_match_a_sequential_run(self):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import BatonProcess
         tmp = tempfile.mkdtemp(prefix="baton-conc-")
         self.addCleanup(shutil.rmtree, tmp, True)
         with BatonProcess(ARGS.baton, ["-maxSessions=10"], service_host="127.0.0.1") as node:
@@ -72,8 +72,5 @@ class ConcurrencyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "gateway")
+    unittest.main(argv=argv, verbosity=2)

@@ -5,7 +5,6 @@ EndTranscodingSession over TLS, trusting whatever certificate the node presents 
 skip certificate checks); curl speaks HTTP/2 and HTTP/1.1 to the same port; raw sockets send
 bad input. After each bad input a normal call must still succeed.
 """
-import argparse
 import json
 import os
 import re
@@ -17,6 +16,9 @@ import time
 import unittest
 
 import grpc
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args, unary  # noqa: E402
 
 ARGS = None
 GATEWAY_A = bytes.fromhex("70997970c51812dc3a010c7d01b50e0d17dc79c8")
@@ -32,8 +34,6 @@ def pb():
 class NodeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import BatonProcess
         price_per_gateway = json.dumps({"gateways": [
             {"ethaddress": "0x" + GATEWAY_PRICED.hex(), "priceperunit": 5, "pixelsperunit": 2}]})
         cls.node = BatonProcess(ARGS.baton, [
@@ -41,8 +41,7 @@ class NodeTest(unittest.TestCase):
             "-maxSessions=4", "-monitor", "-nodes=https://a.example:8935,https://b.example:8935"])
         cls.node.start()
         cls.pb = pb()
-        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
-        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+        cls.channel = cls.node.grpc_channel()
         grpc.channel_ready_future(cls.channel).result(timeout=10)
 
     @classmethod
@@ -264,16 +263,11 @@ class WorkerCapacityTest(unittest.TestCase):
 
     def get_orchestrator(self, node):
         lp = pb()
-        creds = grpc.ssl_channel_credentials(root_certificates=node.server_cert())
-        with grpc.secure_channel(f"localhost:{node.port}", creds) as ch:
-            fn = ch.unary_unary("/net.Orchestrator/GetOrchestrator",
-                                request_serializer=lambda m: m.SerializeToString(),
-                                response_deserializer=lp.OrchestratorInfo.FromString)
+        with node.grpc_channel() as ch:
+            fn = unary(ch, "/net.Orchestrator/GetOrchestrator", lp.OrchestratorInfo)
             return fn(lp.OrchestratorRequest(address=GATEWAY_A), timeout=5)
 
     def test_without_transcoder_no_capacity_and_it_says_so(self):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import BatonProcess
         with BatonProcess(ARGS.baton, transcoder=False) as node:
             status = json.loads(node.cli_get("/status")[1])
             self.assertEqual(status["Role"], "orchestrator")
@@ -285,8 +279,6 @@ class WorkerCapacityTest(unittest.TestCase):
             self.assertIn("OrchestratorCapped", err.exception.details())
 
     def test_max_sessions_auto_is_the_local_transcoders_capacity(self):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import BatonProcess
         with BatonProcess(ARGS.baton, ["-maxSessions=auto"]) as node:
             # Provisional (go-livepeer's 10) until the start-up calibration ends, then measured.
             status = json.loads(node.cli_get("/status")[1])
@@ -307,8 +299,6 @@ class WorkerCapacityTest(unittest.TestCase):
 
 class CleartextTest(unittest.TestCase):
     def test_h2c_grpc_and_http1(self):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import BatonProcess
         lp = pb()
         with BatonProcess(ARGS.baton, ["-pricePerUnit=1000", "-pixelsPerUnit=3",
                                        "-autoAdjustPrice=false"], cleartext=True) as node:
@@ -326,9 +316,5 @@ class CleartextTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "pydir", source=None)
+    unittest.main(argv=argv, verbosity=2)

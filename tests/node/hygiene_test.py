@@ -7,7 +7,6 @@ The version check is done the way go-livepeer's gateway does it (Masterminds sem
 pre-release dropped; core/capabilities.go LivepeerVersionCompatibleWith), re-implemented here
 in a few lines of Python; GetOrchestrator goes over python3-grpcio.
 """
-import argparse
 import json
 import os
 import re
@@ -18,7 +17,8 @@ import sys
 import tempfile
 import unittest
 
-import grpc
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args  # noqa: E402
 
 ARGS = None
 CURRENT_GO_LIVEPEER_RELEASE = "0.9.2"
@@ -42,9 +42,7 @@ def gateway_accepts(orch_version, min_version):
 class HygieneTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, os.path.dirname(__file__))
         sys.path.insert(0, ARGS.pydir)
-        from baton_process import BatonProcess
         import lp_rpc_pb2
         cls.pb = lp_rpc_pb2
         cls.parent = tempfile.mkdtemp(prefix="baton-hygiene-")
@@ -59,8 +57,7 @@ class HygieneTest(unittest.TestCase):
             cls.node.start()
         finally:
             os.umask(old)
-        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
-        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+        cls.channel = cls.node.grpc_channel()
 
     @classmethod
     def tearDownClass(cls):
@@ -109,9 +106,5 @@ class HygieneTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "pydir", source=None)
+    unittest.main(argv=argv, verbosity=2)

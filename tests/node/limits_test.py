@@ -7,7 +7,6 @@ to a route that takes none, an HTTP/2 client that never reads its answers, and 1
 sockets while a gateway's GetOrchestrator must still be answered within 3 s. Prints the
 figures it measures (FIGURE lines).
 """
-import argparse
 import base64
 import os
 import resource
@@ -22,6 +21,9 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args  # noqa: E402
 
 ARGS = None
 HANDSHAKE_S = 2.0  # -tlsHandshakeTimeout of the deadline node (a loaded CI box is slow)
@@ -81,16 +83,13 @@ def raise_fd_limit():
 
 def start_node(flags, prefix=()):
     """A started node; `prefix` runs before the binary (e.g. prlimit)."""
-    sys.path.insert(0, os.path.dirname(__file__))
-    from baton_process import BatonProcess
     node = BatonProcess(ARGS.baton, flags)
     node.args = list(prefix) + node.args
     return node.start()
 
 
 def grpc_channel(node):
-    creds = grpc.ssl_channel_credentials(root_certificates=node.server_cert())
-    return grpc.secure_channel(f"localhost:{node.port}", creds)
+    return node.grpc_channel()
 
 
 def pb():
@@ -283,15 +282,8 @@ class DeadlineTest(unittest.TestCase):
         figure(f"HTTP/2 body at 2 kB/s: 408 and RST_STREAM after {reset[0]:.2f} s")
 
     def test_slow_body_is_cut(self):
-        info = get_orchestrator(self.channel)
-        m = pb()
-        sd = m.SegData(manifestId=b"manifest-" + info.auth_token.session_id.encode(), seq=0,
-                       hash=b"\x00" * 32, duration=2000, auth_token=info.auth_token)
-        sd.fullProfiles.add(name="P240p30fps16x9", width=426, height=240, bitrate=600000, fps=30,
-                            fpsDen=1)
-        sd.capabilities.bitstring.append(3)
         head = (f"POST /segment HTTP/1.1\r\nHost: localhost\r\n"
-                f"Livepeer-Segment: {base64.b64encode(sd.SerializeToString()).decode()}\r\n"
+                f"Livepeer-Segment: {self.segment_header()}\r\n"
                 f"Content-Type: video/MP2T\r\nContent-Length: 1000000\r\n\r\n").encode()
         with tls_context().wrap_socket(connect(self.node.port), server_hostname="localhost") as s:
             s.sendall(head)
@@ -527,9 +519,5 @@ class HeldSocketsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "pydir", source=None)
+    unittest.main(argv=argv, verbosity=2)

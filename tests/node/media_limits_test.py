@@ -9,10 +9,10 @@ read either is shown with inotify in src/transcode/source_limits_test.cc).
 import os
 import socket
 import subprocess
-import sys
 import unittest
 
 import segment_test
+from baton_process import parse_args
 from segment_test import NodeClient
 
 
@@ -79,10 +79,5 @@ class MediaLimitsTest(NodeClient, unittest.TestCase):
 
 
 if __name__ == "__main__":
-    import argparse
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source")
-    segment_test.ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    segment_test.ARGS, argv = parse_args("baton", "pydir", source=None)
+    unittest.main(argv=argv, verbosity=2)

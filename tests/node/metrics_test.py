@@ -2,15 +2,17 @@
 node that transcoded and was paid: go-livepeer's names, types, labels and histogram buckets
 (doc/ops.md 4), so dashboards built for go-livepeer read Baton, plus Baton's ticket-ledger
 series, which must agree with the ledger itself (GET /tickets)."""
-import argparse
 import json
 import os
 import re
 import sys
 import unittest
-import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import parse_args  # noqa: E402
+from paid_node import start_paid_node, stream  # noqa: E402
 
 ARGS = None
 
@@ -44,8 +46,7 @@ DEFINED_ONLY = {"livepeer_payment_recv_errors": "counter",
 
 
 def get(node, path):
-    with urllib.request.urlopen(f"http://127.0.0.1:{node.cli_port}{path}", timeout=10) as r:
-        return r.read().decode()
+    return node.cli_get(path, timeout=10)[1]
 
 
 class MetricsTest(unittest.TestCase):
@@ -153,11 +154,6 @@ class MetricsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--source", default=os.path.join(os.path.dirname(__file__), "../.."))
-    ARGS, rest = parser.parse_known_args()
-    sys.path.insert(0, __import__("os").path.dirname(__file__))
-    from paid_node import start_paid_node, stream  # noqa: E402
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, argv = parse_args("baton", "gateway",
+                            source=os.path.join(os.path.dirname(__file__), "../.."))
+    unittest.main(argv=argv)

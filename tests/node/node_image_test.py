@@ -2,15 +2,20 @@
 with podman (runc, cgroupfs: doc of the host's podman set-up in scripts/node-image): it starts
 with go-livepeer's flags, answers GET /status on its operator port, and transcodes a stream a
 real baton-gateway sends it (FFmpeg's libraries made it into the image)."""
-import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from baton_process import free_port, http_get, parse_args, poll  # noqa: E402
+from podman_service import containers_conf_env  # noqa: E402
 
 ARGS = None
 
@@ -18,10 +23,8 @@ ARGS = None
 class NodeImageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.conf = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
-        cls.conf.write('[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\n')
-        cls.conf.close()
-        cls.env = dict(os.environ, CONTAINERS_CONF=cls.conf.name)
+        cls.tmp = tempfile.mkdtemp(prefix="baton-node-image-")
+        cls.env = containers_conf_env(cls.tmp)
         cls.tag = f"localhost/baton-test:{os.getpid()}"
         cls.name = f"baton-test-{os.getpid()}"
         started = time.monotonic()
@@ -37,7 +40,7 @@ class NodeImageTest(unittest.TestCase):
     def tearDownClass(cls):
         subprocess.run(["podman", "rm", "-f", cls.name], capture_output=True, env=cls.env)
         subprocess.run(["podman", "rmi", "-f", cls.tag], capture_output=True, env=cls.env)
-        os.unlink(cls.conf.name)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def podman(self, *args, **kw):
         return subprocess.run(["podman", "--runtime", "runc", *args], capture_output=True,
@@ -50,14 +53,8 @@ class NodeImageTest(unittest.TestCase):
                         f"-serviceAddr=127.0.0.1:{port}", f"-cliAddr=127.0.0.1:{cli_port}",
                         timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and status is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{cli_port}/status", timeout=2) as s:
-                    status = json.loads(s.read())
-            except OSError:
-                time.sleep(0.2)
+        status = poll(lambda: json.loads(http_get(f"http://127.0.0.1:{cli_port}/status", 2)[1]),
+                      60, interval=0.2, ignore=OSError)
         logs = self.podman("logs", self.name).stderr
         self.assertIsNotNone(status, "no /status from the container:\n" + logs)
         self.assertEqual(status["Network"], "offchain")
@@ -77,11 +74,5 @@ class NodeImageTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from baton_process import free_port  # noqa: E402
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, argv = parse_args("baton", "gateway", "source")
+    unittest.main(argv=argv)

@@ -7,7 +7,6 @@ sends them. A non-loopback bind (or -cliAuth) needs the token from <dataDir>/ope
 401 without it, 200 with it; the file is 0600, the log names it without the token, and it is
 replaced at each start and removed at stop.
 """
-import argparse
 import base64
 import http.client
 import json
@@ -16,11 +15,13 @@ import socket
 import stat
 import subprocess
 import sys
-import time
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args, poll  # noqa: E402
 
 ARGS = None
 FORM = "application/x-www-form-urlencoded"
@@ -60,35 +61,18 @@ def request(port, method, path, body=None, headers=None, connect="127.0.0.1"):
 def wait_for(path):
     """The node writes its cookie just after its operator port listens (so that a failed
     second start on the same dataDir never replaces a running node's cookie)."""
-    for _ in range(100):
-        if os.path.exists(path):
-            return
-        time.sleep(0.05)
+    poll(lambda: os.path.exists(path), 5, interval=0.05)
+
+
+class Node(BatonProcess):
+    """Ready once the operator port answers at all (a 401 counts: it needs a token)."""
+
+    def ready(self):
+        request(self.cli_port, "GET", "/status",
+                headers={"Host": f"{self.cli_host}:{self.cli_port}"}, connect=self.connect)
 
 
 def make_node(cli_host=None, extra=()):
-    sys.path.insert(0, os.path.dirname(__file__))
-    from baton_process import BatonProcess
-
-    class Node(BatonProcess):
-        """Ready once the operator port answers at all (a 401 counts: it needs a token)."""
-
-        def start(self, timeout=20):
-            self.log = open(self.log_path, "w")
-            self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"baton exited:\n{self.read_log()}")
-                try:
-                    request(self.cli_port, "GET", "/status",
-                            headers={"Host": f"{self.cli_host}:{self.cli_port}"},
-                            connect=self.connect)
-                    return self
-                except OSError:
-                    time.sleep(0.05)
-            raise RuntimeError("baton did not start in time:\n" + self.read_log())
-
     node = Node(ARGS.baton, extra_args=list(extra), cleartext=True)
     node.cli_host = cli_host or "127.0.0.1"
     node.connect = "127.0.0.1" if node.cli_host == "0.0.0.0" else node.cli_host
@@ -244,7 +228,5 @@ class TokenTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, argv = parse_args("baton")
+    unittest.main(argv=argv)

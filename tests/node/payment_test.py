@@ -5,7 +5,6 @@ pycryptodome's keccak over the packed layout of doc/pm.md 1.2, signatures by eth
 Payment protobuf with python-protobuf. The node must accept them on POST /payment, and refuse
 a tampered, a replayed and a wrongly signed one with go-livepeer's error texts.
 """
-import argparse
 import base64
 import json
 import os
@@ -15,6 +14,9 @@ import unittest
 
 import grpc
 from Cryptodome.Hash import keccak
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args, unary  # noqa: E402
 
 ARGS = None
 GATEWAY_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
@@ -55,16 +57,13 @@ def ticket_hash(recipient, sender, face_value, win_prob, nonce, rand_hash, creat
 class PaymentTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, os.path.dirname(__file__))
         sys.path.insert(0, ARGS.pydir)
-        from baton_process import BatonProcess
         import lp_rpc_pb2
         cls.pb = lp_rpc_pb2
         cls.node = BatonProcess(ARGS.baton, ["-ethPassword=test-password", "-pricePerUnit=1000",
                                              "-autoAdjustPrice=false"]).start()
-        cls.address = bytes.fromhex(json.loads(cls.node.cli_get("/status")[1])["Address"][2:])
-        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
-        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+        cls.address = bytes.fromhex(cls.node.status()["Address"][2:])
+        cls.channel = cls.node.grpc_channel()
 
     @classmethod
     def tearDownClass(cls):
@@ -72,9 +71,7 @@ class PaymentTest(unittest.TestCase):
         cls.node.stop()
 
     def get_orchestrator(self, sig=None):
-        fn = self.channel.unary_unary("/net.Orchestrator/GetOrchestrator",
-                                      request_serializer=lambda m: m.SerializeToString(),
-                                      response_deserializer=self.pb.OrchestratorInfo.FromString)
+        fn = unary(self.channel, "/net.Orchestrator/GetOrchestrator", self.pb.OrchestratorInfo)
         if sig is None:
             sig = personal_sign(GATEWAY_KEY, GATEWAY_CHECKSUM.encode())[0]
         return fn(self.pb.OrchestratorRequest(address=GATEWAY, sig=sig), timeout=5)
@@ -260,9 +257,5 @@ class PaymentTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "pydir", "source")
+    unittest.main(argv=argv, verbosity=2)

@@ -5,7 +5,6 @@ to reach it; a good segment comes back as a TranscodeResult whose URLs download 
 and whose pixel counts equal ffprobe's recount. Keccak comes from pycryptodome, segments from
 the ffmpeg CLI, the HTTP/2 client is curl: none of it is Baton's code.
 """
-import argparse
 import base64
 import concurrent.futures
 import json
@@ -17,6 +16,9 @@ import unittest
 
 import grpc
 from Cryptodome.Hash import keccak
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args, unary  # noqa: E402
 
 ARGS = None
 
@@ -49,16 +51,13 @@ class NodeClient:
 
     @classmethod
     def setUpClass(cls):
-        sys.path.insert(0, os.path.dirname(__file__))
         sys.path.insert(0, ARGS.pydir)
-        from baton_process import BatonProcess
         import lp_rpc_pb2
         cls.pb = lp_rpc_pb2
         cls.tmp = tempfile.mkdtemp(prefix="baton-seg-")
         cls.segment = make_segment(os.path.join(cls.tmp, "in.ts"))
         cls.node = BatonProcess(ARGS.baton, cls.NODE_FLAGS).start()
-        creds = grpc.ssl_channel_credentials(root_certificates=cls.node.server_cert())
-        cls.channel = grpc.secure_channel(f"localhost:{cls.node.port}", creds)
+        cls.channel = cls.node.grpc_channel()
 
     @classmethod
     def tearDownClass(cls):
@@ -66,13 +65,11 @@ class NodeClient:
         cls.node.stop()
 
     def unary(self, method, response_type):
-        return self.channel.unary_unary(method, request_serializer=lambda m: m.SerializeToString(),
-                                        response_deserializer=response_type.FromString)
+        return unary(self.channel, method, response_type)
 
     def get_orchestrator(self, channel=None):
-        fn = (channel or self.channel).unary_unary("/net.Orchestrator/GetOrchestrator",
-                                      request_serializer=lambda m: m.SerializeToString(),
-                                      response_deserializer=self.pb.OrchestratorInfo.FromString)
+        fn = unary(channel or self.channel, "/net.Orchestrator/GetOrchestrator",
+                   self.pb.OrchestratorInfo)
         return fn(self.pb.OrchestratorRequest(address=b"\x01" * 20), timeout=5)
 
     def seg_data(self, info, data, seq=0, profiles=("P240p30fps16x9",), **overrides):
@@ -353,9 +350,5 @@ class EarlyRejectionTest(NodeClient, unittest.TestCase):
         self.assertIsNotNone(self.get_orchestrator())
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "pydir", source=None)
+    unittest.main(argv=argv, verbosity=2)

@@ -22,7 +22,7 @@ import urllib.request
 import grpc
 
 sys.path.insert(0, os.path.dirname(__file__))
-from baton_process import BatonProcess, free_port  # noqa: E402
+from baton_process import BatonProcess, LoggedProcess, free_port, poll, wait_for  # noqa: E402
 
 ARGS = None
 SECRET = "split-test-secret"
@@ -34,73 +34,35 @@ def pb():
     return lp_rpc_pb2
 
 
-class TranscoderProcess:
+class TranscoderProcess(LoggedProcess):
     """A standalone `baton -transcoder` registered with `orch_port`."""
 
     def __init__(self, orch_port, secret=SECRET, capacity=4, extra=()):
+        super().__init__(prefix="baton-t-", log_name="t.log")
         self.cli_port = free_port()
-        self.data_dir = tempfile.mkdtemp(prefix="baton-t-")
-        self.log_path = os.path.join(self.data_dir, "t.log")
         self.args = [ARGS.baton, "-transcoder", "-orchAddr", f"127.0.0.1:{orch_port}",
                      "-orchSecret", secret, "-maxSessions", str(capacity), "-monitor",
                      f"-cliAddr=127.0.0.1:{self.cli_port}", f"-dataDir={self.data_dir}",
                      *extra]
-        self.proc = None
 
     def start(self):
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT)
-        return self
+        return self.launch()
 
     def status(self):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.cli_port}/status", timeout=5) as r:
             return json.loads(r.read())
 
     def wait_registered(self, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.status()["Registered"]:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("transcoder did not register:\n" + self.read_log())
-
-    def read_log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.log.close()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not poll(lambda: self.status()["Registered"], timeout, ignore=OSError):
+            raise AssertionError("transcoder did not register:\n" + self.read_log())
 
 
 def orch_status(node):
-    return json.loads(node.cli_get("/status")[1])
+    return node.status()
 
 
 def metric(node, name):
-    text = node.cli_get("/metrics")[1]
-    m = re.search(r"^" + name + r"\{[^}]*\} (\S+)$", text, re.M)
-    return float(m.group(1)) if m else None
-
-
-def wait_for(predicate, timeout=20, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+    return node.metric(name)
 
 
 def run_gateway(node, sessions, seconds, segment=1, timeout=600, wait=True):

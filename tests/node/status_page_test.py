@@ -3,20 +3,21 @@ chromium) against a node that holds winning tickets: the DOM the page's script b
 node's own figures (sessions, tickets by state, earnings per round), and a screenshot is taken
 and checked not to be blank. The page stays behind the operator port's guard: a cross-site
 request is refused, and with -cliAuth a browser is asked for the token (HTTP Basic)."""
-import argparse
 import base64
-import json
 import os
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baton_process import BatonProcess, parse_args  # noqa: E402
+from paid_node import start_paid_node, stream  # noqa: E402
 
 ARGS = None
 
@@ -81,8 +82,8 @@ class StatusPageTest(unittest.TestCase):
         cls.node = start_paid_node(ARGS.baton)
         stream(ARGS.gateway, cls.node)
         cls.url = f"http://127.0.0.1:{cls.node.cli_port}/"
-        cls.tickets = json.loads(cls.node.cli_get("/tickets")[1])
-        cls.status = json.loads(cls.node.cli_get("/status")[1])
+        cls.tickets = cls.node.tickets()
+        cls.status = cls.node.status()
 
     @classmethod
     def tearDownClass(cls):
@@ -138,14 +139,9 @@ class StatusPageTest(unittest.TestCase):
 
 class StatusPageTokenTest(unittest.TestCase):
     def test_browser_is_asked_for_the_token(self):
-        node = BatonProcess(ARGS.baton, ["-cliAuth"])
-        node.log = open(node.log_path, "w")
-        node.proc = subprocess.Popen(node.args, stdout=node.log, stderr=subprocess.STDOUT)
+        node = BatonProcess(ARGS.baton, ["-cliAuth"]).launch()
         try:
-            cookie = os.path.join(node.data_dir, "operator.cookie")
-            deadline = time.monotonic() + 30
-            while not os.path.exists(cookie) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            cookie = node.wait_cookie()
             url = f"http://127.0.0.1:{node.cli_port}/status.html"
             with self.assertRaises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(url, timeout=5)
@@ -163,13 +159,6 @@ class StatusPageTokenTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--out", default=tempfile.gettempdir(), help="where the screenshot goes")
-    ARGS, rest = parser.parse_known_args()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from baton_process import BatonProcess  # noqa: E402
-    from paid_node import start_paid_node, stream  # noqa: E402
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, argv = parse_args("baton", "gateway", chromium="/usr/bin/chromium",
+                            out=tempfile.gettempdir())  # --out: where the screenshot goes
+    unittest.main(argv=argv)

@@ -6,14 +6,11 @@ Scenarios run in order on one devnet: winners redeemed with fees equal to their 
 no second redemption, a sender without funds refused, crash safety (kill -9 between acceptance
 and redemption), and redemption waiting while gas is above -maxGasPrice.
 """
-import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
@@ -21,75 +18,43 @@ import urllib.request
 
 ARGS = None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
-from baton_process import free_port  # noqa: E402
+from baton_process import BatonProcess, parse_args, poll, start_devnet, stop_devnet  # noqa: E402
 
 
 class OnChainTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="baton-onchain-")
-        cls.env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
-        cls.devnet_dir = os.path.join(cls.tmp, "devnet")
-        # --port 0: anvil binds a free port itself, so parallel devnets cannot collide.
-        out = subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "start", "--port",
-                              "0", "--state-dir", cls.devnet_dir, "--round-length", "200"],
-                             capture_output=True, text=True, env=cls.env, timeout=120)
-        if out.returncode != 0:
-            raise RuntimeError("devnet: " + out.stderr)
-        cls.controller = out.stdout.strip().splitlines()[-1]
-        with open(os.path.join(cls.devnet_dir, "devnet.json")) as f:
-            cls.rpc_url = json.load(f)["rpcUrl"]
+        start_devnet(cls, ARGS.source, "baton-onchain-")
         info = cls.chain("info")
         cls.orch = info["accounts"]["orchestrator"]
         cls.gateway_key = info["accounts"]["gateway"]["privateKey"]
         cls.node_dir = os.path.join(cls.tmp, "node")
-        subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/keystore.js"),
-                        cls.orch["privateKey"], "pw", os.path.join(cls.node_dir, "keystore")],
-                       check=True, env=cls.env, capture_output=True)
-        cls.proc = None
+        cls.node_flags = cls.devnet.write_keystore(cls.orch["privateKey"], cls.node_dir)
+        cls.node = None
 
     @classmethod
     def tearDownClass(cls):
-        cls.stop_node()
-        subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "stop", "--state-dir",
-                        cls.devnet_dir], capture_output=True, env=cls.env)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        stop_devnet(cls, cls.stop_node)
 
     @classmethod
     def chain(cls, *args):
-        out = subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/chain.js"),
-                              "--state-dir", cls.devnet_dir, *args],
-                             capture_output=True, text=True, env=cls.env, check=True)
-        return json.loads(out.stdout) if out.stdout.strip().startswith(("{", "[")) else out.stdout
+        return cls.devnet.chain(*args)
 
     @classmethod
     def start_node(cls, *extra):
-        cls.port, cls.cli = free_port(), free_port()
-        cls.log = open(os.path.join(cls.tmp, "node.log"), "a")  # noqa: SIM115 (closed by the OS at exit)
-        cls.proc = subprocess.Popen(
-            [ARGS.baton, "-orchestrator", "-transcoder", "-network", "devnet",
-             "-ethUrl", cls.rpc_url, "-ethController", cls.controller,
-             "-ethKeystorePath", os.path.join(cls.node_dir, "keystore"), "-ethPassword", "pw",
-             f"-serviceAddr=127.0.0.1:{cls.port}", f"-cliAddr=127.0.0.1:{cls.cli}",
-             f"-dataDir={cls.node_dir}", "-pricePerUnit=1000", "-ticketEV=2000000000000000",
-             "-maxFaceValue=2000000000000000", "-blockPollingInterval=1", "-initializeRound",
-             *extra], stdout=cls.log, stderr=subprocess.STDOUT)
-        for _ in range(200):
-            try:
-                cls.cli_get("/status")
-                return
-            except OSError:
-                if cls.proc.poll() is not None:
-                    raise RuntimeError("baton exited: " + open(cls.log.name).read()[-2000:])
-                time.sleep(0.1)
-        raise RuntimeError("baton did not start")
+        cls.node = BatonProcess(
+            ARGS.baton, [*cls.node_flags, "-pricePerUnit=1000", "-ticketEV=2000000000000000",
+                         "-maxFaceValue=2000000000000000", "-blockPollingInterval=1",
+                         "-initializeRound", *extra],
+            service_host="127.0.0.1", data_dir=cls.node_dir,
+            log_path=os.path.join(cls.tmp, "node.log")).start(timeout=30)
+        cls.port, cls.cli = cls.node.port, cls.node.cli_port
 
     @classmethod
     def stop_node(cls, sig=signal.SIGTERM):
-        if cls.proc and cls.proc.poll() is None:
-            cls.proc.send_signal(sig)
-            cls.proc.wait(timeout=20)
-        cls.proc = None
+        if cls.node:
+            cls.node.stop(sig, timeout=20, must_exit=True)
+        cls.node = None
 
     @classmethod
     def cli_get(cls, path, method="GET", form=None):
@@ -110,14 +75,9 @@ class OnChainTest(unittest.TestCase):
         return out.returncode, json.loads(out.stdout.strip().splitlines()[-1]), out
 
     def wait_for(self, predicate, timeout=90, mine=True):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
-            if mine:
-                self.chain("mine", "1")
-            time.sleep(1)
-        return False
+        """Whether `predicate` came true within `timeout` s, a block mined each second."""
+        return bool(poll(predicate, timeout, interval=1,
+                         between=(lambda: self.chain("mine", "1")) if mine else None))
 
     def fees(self):
         return int(self.chain("fees")["cumulativeFees"])
@@ -230,9 +190,5 @@ class OnChainTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "gateway", "source")
+    unittest.main(argv=argv, verbosity=2)

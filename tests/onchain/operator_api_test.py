@@ -9,13 +9,10 @@ ethers) where it matters, not only through Baton's answers. A second node, with 
 funded through /transferTokens, becomes an orchestrator through /activateOrchestrator. An
 offchain node answers the chain endpoints 500 "missing ETH client", as go-livepeer does.
 """
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -24,7 +21,7 @@ import urllib.request
 
 ARGS = None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
-from baton_process import free_port  # noqa: E402
+from baton_process import BatonProcess, parse_args, start_devnet, stop_devnet  # noqa: E402
 
 LPT = 10**18
 # anvil's account #3: no role on the devnet, so not an orchestrator until the test makes it one.
@@ -33,38 +30,21 @@ NEWCOMER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 GATEWAY = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 
-class Node:
+class Node(BatonProcess):
     """A baton process on the devnet with its own account, data dir and ports."""
 
     def __init__(self, test, name, key, *extra):
-        self.dir = os.path.join(test.tmp, name)
-        subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/keystore.js"), key,
-                        "pw", os.path.join(self.dir, "keystore")],
-                       check=True, env=test.env, capture_output=True)
-        self.port, self.cli = free_port(), free_port()
-        self.log = open(os.path.join(test.tmp, name + ".log"), "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [ARGS.baton, "-orchestrator", "-transcoder", "-network", "devnet",
-             "-ethUrl", test.rpc_url, "-ethController", test.controller,
-             "-ethKeystorePath", os.path.join(self.dir, "keystore"), "-ethPassword", "pw",
-             f"-serviceAddr=127.0.0.1:{self.port}", f"-cliAddr=127.0.0.1:{self.cli}",
-             f"-dataDir={self.dir}", "-pricePerUnit=1000", "-blockPollingInterval=1",
-             "-reward=false", *extra], stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            try:
-                self.get("/status")
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("baton exited: " + open(self.log.name).read()[-3000:])
-                time.sleep(0.1)
-        raise RuntimeError("baton did not start")
+        node_dir = os.path.join(test.tmp, name)
+        flags = test.devnet.write_keystore(key, node_dir)
+        super().__init__(ARGS.baton, [*flags, "-pricePerUnit=1000", "-blockPollingInterval=1",
+                                      "-reward=false", *extra],
+                         service_host="127.0.0.1", data_dir=node_dir,
+                         log_path=os.path.join(test.tmp, name + ".log"))
+        self.cli = self.cli_port
+        self.start(timeout=30)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
-        self.log.close()
+        super().stop(timeout=20, must_exit=True)
 
     def call(self, path, form=None, headers=None, method=None):
         """GET, or with `form` a POST of that urlencoded body (livepeer_cli's httpPostWithParams).
@@ -100,17 +80,8 @@ class Node:
 class OperatorApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="baton-opapi-")
-        cls.env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
-        cls.devnet_dir = os.path.join(cls.tmp, "devnet")
-        out = subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "start", "--port",
-                              "0", "--state-dir", cls.devnet_dir, "--round-length", "200"],
-                             capture_output=True, text=True, env=cls.env, timeout=120)
-        if out.returncode != 0:
-            raise RuntimeError("devnet: " + out.stderr)
-        cls.controller = out.stdout.strip().splitlines()[-1]
+        start_devnet(cls, ARGS.source, "baton-opapi-")
         cls.info = cls.chain("info")
-        cls.rpc_url = cls.info["rpcUrl"]
         cls.orch = cls.info["accounts"]["orchestrator"]
         cls.chain("next-round")  # start in a fresh round, far from its lock
         cls.node = Node(cls, "orch", cls.orch["privateKey"])
@@ -118,19 +89,12 @@ class OperatorApiTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for node in ("node", "newcomer"):
-            if getattr(cls, node, None):
-                getattr(cls, node).stop()
-        subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "stop", "--state-dir",
-                        cls.devnet_dir], capture_output=True, env=cls.env)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        stop_devnet(cls, *[getattr(cls, name).stop for name in ("node", "newcomer")
+                           if getattr(cls, name, None)])
 
     @classmethod
     def chain(cls, *args):
-        out = subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/chain.js"),
-                              "--state-dir", cls.devnet_dir, *args],
-                             capture_output=True, text=True, env=cls.env, check=True)
-        return json.loads(out.stdout) if out.stdout.strip().startswith(("{", "[")) else out.stdout
+        return cls.devnet.chain(*args)
 
     def wait_round(self):
         """Until the node's watcher has seen the chain's current round."""
@@ -355,28 +319,15 @@ class OperatorApiTest(unittest.TestCase):
 
 class OffchainTest(unittest.TestCase):
     def test_chain_endpoints_answer_missing_eth_client(self):
-        tmp = tempfile.mkdtemp(prefix="baton-opapi-off-")
-        cli = free_port()
-        log = open(os.path.join(tmp, "log"), "w")  # noqa: SIM115
-        proc = subprocess.Popen([ARGS.baton, "-orchestrator", "-transcoder",
-                                 f"-serviceAddr=127.0.0.1:{free_port()}",
-                                 f"-cliAddr=127.0.0.1:{cli}", f"-dataDir={tmp}"],
-                                stdout=log, stderr=subprocess.STDOUT)
-        try:
+        with BatonProcess(ARGS.baton, service_host="127.0.0.1") as node:
             def call(path, form=None):
                 data = urllib.parse.urlencode(form).encode() if form is not None else None
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{cli}{path}", data=data,
-                                                timeout=10) as r:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{node.cli_port}{path}",
+                                                data=data, timeout=10) as r:
                         return r.status, r.read().decode()
                 except urllib.error.HTTPError as e:
                     return e.code, e.read().decode()
-            for _ in range(200):
-                try:
-                    call("/status")
-                    break
-                except OSError:
-                    time.sleep(0.05)
             self.assertEqual(call("/EthChainID"), (200, "0"))
             self.assertEqual(call("/IsOrchestrator"), (200, "true"))
             for path in ("/orchestratorInfo", "/currentRound", "/protocolParameters",
@@ -385,16 +336,8 @@ class OffchainTest(unittest.TestCase):
             self.assertEqual(call("/reward", {}), (500, "missing ETH client\n"))
             self.assertEqual(call("/setMaxSessions", {"maxSessions": "3"}),
                              (200, "Max sessions set to 3\n"))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-            log.close()
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "source")
+    unittest.main(argv=argv, verbosity=2)

@@ -3,7 +3,6 @@ orchestrator): baton-cli's status shows the chain's view, a winning ticket is re
 `baton-cli redeem`, and /metrics (read by python3-prometheus-client) reports what happened:
 the gas price gauges, the redemption's value and the gas it cost, the ledger by state.
 The devnet set-up is onchain_test.py's (shared, not copied)."""
-import argparse
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onchain_test  # noqa: E402
+from baton_process import Tmux, parse_args  # noqa: E402  (onchain_test put it on the path)
 
 ARGS = None
 MIN_GAS_PRICE = 1_000_000_000  # 1 gwei
@@ -101,27 +101,14 @@ class OperatorToolsOnChainTest(unittest.TestCase):
 
     def test_4_menu_on_chain(self):
         """livepeer_cli's items 13 (set orchestrator config) and 11 (reward), typed in tmux."""
-        session = f"baton-cli-chain-{os.getpid()}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "60",
-                        f"HOME={self.tmp} {ARGS.cli} --cli-addr 127.0.0.1:{self.cli}; "
-                        "echo MENU-EXITED $?; sleep 30"], check=True)
-        screen = lambda: subprocess.run(  # noqa: E731
-            ["tmux", "capture-pane", "-p", "-t", session, "-S", "-3000"], capture_output=True,
-            text=True).stdout
+        menu = Tmux(f"baton-cli-chain-{os.getpid()}",
+                    f"HOME={self.tmp} {ARGS.cli} --cli-addr 127.0.0.1:{self.cli}; "
+                    "echo MENU-EXITED $?; sleep 30")
 
-        def wait_for(*texts, timeout=120):
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                s = screen()
-                for t in texts:
-                    if t in s:
-                        return t
-                time.sleep(0.2)
-            self.fail(f"none of {texts} appeared:\n{screen()[-3000:]}")
+        def wait_for(*texts):
+            return menu.wait_for(*texts, timeout=120, interval=0.2)[0]
 
-        def type_line(keys):
-            subprocess.run(["tmux", "send-keys", "-t", session, keys, "Enter"], check=True)
-
+        type_line = menu.type
         try:
             wait_for("What would you like to do?")
             type_line("13")
@@ -141,7 +128,7 @@ class OperatorToolsOnChainTest(unittest.TestCase):
             type_line("23")
             wait_for("MENU-EXITED 0")
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+            menu.kill()
 
 # The devnet, the node and their helpers are onchain_test.py's.
 for name in ("setUpClass", "tearDownClass", "chain", "start_node", "stop_node", "cli_get",
@@ -150,11 +137,6 @@ for name in ("setUpClass", "tearDownClass", "chain", "start_node", "stop_node", 
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--cli", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
+    ARGS, argv = parse_args("baton", "gateway", "cli", "source")
     onchain_test.ARGS = ARGS
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    unittest.main(argv=argv, verbosity=2)

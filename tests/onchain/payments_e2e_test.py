@@ -12,34 +12,25 @@ ethers signatures and curl:
 
     payments_e2e_test.py --baton B --gateway G --pydir P --source S [--seconds 30]
 """
-import argparse
 import base64
-import glob
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
-import urllib.request
-
-import grpc
 
 ARGS = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "node"))
-from baton_process import free_port  # noqa: E402
+from baton_process import BatonProcess, parse_args, start_devnet, stop_devnet, unary  # noqa: E402
 
 # The price and ticket EV: a 2 s segment of the default ladder (240p + 360p at 30 fps,
 # ~2.0e7 pixels) costs ~6e14 wei, under a third of one ticket's EV (2e15). Face value = EV,
 # so every ticket wins and goes to the ledger.
 PRICE = 30000000
 TICKET_EV = 2000000000000000
-
-
 
 
 class PaymentsOnDevnet(unittest.TestCase):
@@ -51,80 +42,33 @@ class PaymentsOnDevnet(unittest.TestCase):
         import payment_test  # ticket hashing and ethers signing, shared with the offchain test
         payment_test.ARGS = ARGS
         cls.pb, cls.pt = lp_rpc_pb2, payment_test
-        cls.tmp = tempfile.mkdtemp(prefix="baton-payments-")
-        cls.env = dict(os.environ, NODE_PATH=os.path.join(ARGS.source, "tools", "node_modules"))
-        cls.devnet_dir = os.path.join(cls.tmp, "devnet")
-        out = subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "start", "--port",
-                              "0", "--state-dir", cls.devnet_dir, "--round-length", "200"],
-                             capture_output=True, text=True, env=cls.env, timeout=120)
-        if out.returncode != 0:
-            raise RuntimeError("devnet: " + out.stderr)
-        controller = out.stdout.strip().splitlines()[-1]
-        with open(os.path.join(cls.devnet_dir, "devnet.json")) as f:
-            rpc_url = json.load(f)["rpcUrl"]
-        info = json.loads(subprocess.run(
-            ["node", os.path.join(ARGS.source, "scripts/devnet-lib/chain.js"), "--state-dir",
-             cls.devnet_dir, "info"], capture_output=True, text=True, env=cls.env,
-            check=True).stdout)
+        start_devnet(cls, ARGS.source, "baton-payments-")
+        info = cls.devnet.chain("info")
         orch = info["accounts"]["orchestrator"]
         cls.gateway_key = info["accounts"]["gateway"]["privateKey"]
         cls.gateway = bytes.fromhex(info["accounts"]["gateway"]["address"][2:])
-        cls.node_dir = os.path.join(cls.tmp, "node")
-        subprocess.run(["node", os.path.join(ARGS.source, "scripts/devnet-lib/keystore.js"),
-                        orch["privateKey"], "pw", os.path.join(cls.node_dir, "keystore")],
-                       check=True, env=cls.env, capture_output=True)
-        cls.port, cls.cli = free_port(), free_port()
-        cls.log = open(os.path.join(cls.tmp, "node.log"), "w")  # noqa: SIM115
-        cls.proc = subprocess.Popen(
-            [ARGS.baton, "-orchestrator", "-transcoder", "-network", "devnet",
-             "-ethUrl", rpc_url, "-ethController", controller,
-             "-ethKeystorePath", os.path.join(cls.node_dir, "keystore"), "-ethPassword", "pw",
-             # The certificate names the service host; python-grpc checks it.
-             f"-serviceAddr=localhost:{cls.port}", f"-httpAddr=127.0.0.1:{cls.port}",
-             f"-cliAddr=127.0.0.1:{cls.cli}",
-             f"-dataDir={cls.node_dir}", f"-pricePerUnit={PRICE}", "-autoAdjustPrice=false",
-             f"-ticketEV={TICKET_EV}", f"-maxFaceValue={TICKET_EV}", "-blockPollingInterval=1",
-             "-initializeRound", "-monitor"], stdout=cls.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            try:
-                cls.cli_get("/status")
-                break
-            except OSError:
-                if cls.proc.poll() is not None:
-                    raise RuntimeError("baton exited: " + open(cls.log.name).read()[-3000:])
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("baton did not start")
-        cls.ledger = glob.glob(os.path.join(cls.node_dir, "**", "lpdb.sqlite3"), recursive=True)[0]
-        import ssl
-        cert = ssl.get_server_certificate(("127.0.0.1", cls.port)).encode()
-        cls.channel = grpc.secure_channel(f"localhost:{cls.port}",
-                                          grpc.ssl_channel_credentials(root_certificates=cert))
+        node_dir = os.path.join(cls.tmp, "node")
+        # The certificate names the service host (localhost); python-grpc checks it.
+        cls.node = BatonProcess(
+            ARGS.baton, [*cls.devnet.write_keystore(orch["privateKey"], node_dir),
+                         f"-pricePerUnit={PRICE}", "-autoAdjustPrice=false",
+                         f"-ticketEV={TICKET_EV}", f"-maxFaceValue={TICKET_EV}",
+                         "-blockPollingInterval=1", "-initializeRound", "-monitor"],
+            data_dir=node_dir, log_path=os.path.join(cls.tmp, "node.log")).start(timeout=30)
+        cls.port, cls.cli = cls.node.port, cls.node.cli_port
+        cls.ledger = cls.node.ledger_path()
+        cls.channel = cls.node.grpc_channel()
 
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
-        if cls.proc.poll() is None:
-            cls.proc.terminate()
-            cls.proc.wait(timeout=20)
-        subprocess.run([os.path.join(ARGS.source, "scripts", "devnet"), "stop", "--state-dir",
-                        cls.devnet_dir], capture_output=True, env=cls.env)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    @classmethod
-    def cli_get(cls, path):
-        with urllib.request.urlopen(f"http://127.0.0.1:{cls.cli}{path}", timeout=30) as r:
-            return r.read().decode()
+        stop_devnet(cls, lambda: cls.node.stop(timeout=20, must_exit=True))
 
     def metric(self, name):
-        total = 0.0
-        for line in self.cli_get("/metrics").splitlines():
-            if line.startswith(name + "{") or line.startswith(name + " "):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
+        return self.node.metric(name)
 
     def winners_stored(self):
-        return json.loads(self.cli_get("/tickets"))["counts"]["total"]
+        return self.node.tickets()["counts"]["total"]
 
     # --- a gateway's requests by hand -----------------------------------------------------
 
@@ -134,9 +78,7 @@ class PaymentsOnDevnet(unittest.TestCase):
                               for i, c in enumerate(self.gateway.hex()))
 
     def get_orchestrator(self):
-        fn = self.channel.unary_unary("/net.Orchestrator/GetOrchestrator",
-                                      request_serializer=lambda m: m.SerializeToString(),
-                                      response_deserializer=self.pb.OrchestratorInfo.FromString)
+        fn = unary(self.channel, "/net.Orchestrator/GetOrchestrator", self.pb.OrchestratorInfo)
         sig = self.pt.personal_sign(self.gateway_key, self.checksum().encode())[0]
         return fn(self.pb.OrchestratorRequest(address=self.gateway, sig=sig), timeout=10)
 
@@ -244,11 +186,5 @@ class PaymentsOnDevnet(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--baton", required=True)
-    parser.add_argument("--gateway", required=True)
-    parser.add_argument("--pydir", required=True)
-    parser.add_argument("--source", required=True)
-    parser.add_argument("--seconds", type=int, default=30)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("baton", "gateway", "pydir", "source", seconds=30)
+    unittest.main(argv=argv, verbosity=2)

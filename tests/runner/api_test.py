@@ -5,7 +5,6 @@ OCR of an image with rendered text, upscale output size, the shared routes (/hea
 bad audio 415, file over 50 MB 413, missing field 422, missing or wrong bearer token 401.
 Prints the per-request latency of text-to-speech and image-to-text on this machine.
 """
-import argparse
 import json
 import os
 import statistics
@@ -19,6 +18,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from runner_process import RunnerProcess, curl_form, data_url_bytes, post_json  # noqa: E402
+from baton_process import parse_args  # noqa: E402  (runner_process put it on the path)
 
 ARGS = None
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -232,7 +232,5 @@ class Configuration(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runner", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("runner")
+    unittest.main(argv=argv, verbosity=2)

@@ -4,7 +4,6 @@ describe: cgroupfs, no default ulimits) like the AI Runner image: PIPELINE and P
 container's environment, /health answers, text-to-speech returns a WAV. The image gets a tag of
 its own and is removed afterwards. Prints the image's size. Skipped (77) without podman or root.
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -12,13 +11,13 @@ import sys
 import tempfile
 import time
 import unittest
-import urllib.request
-import json
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "node"))
-from baton_process import free_port  # noqa: E402
-from runner_process import data_url_bytes, post_json  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from baton_process import free_port, parse_args, poll  # noqa: E402
+from podman_service import containers_conf_env  # noqa: E402
+from runner_process import data_url_bytes, health, post_json  # noqa: E402
 
 ARGS = None
 
@@ -27,10 +26,7 @@ class RunnerImage(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="runner-image-")
-        conf = os.path.join(cls.tmp, "containers.conf")
-        with open(conf, "w") as f:
-            f.write('[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\n')
-        cls.env = dict(os.environ, CONTAINERS_CONF=conf)
+        cls.env = containers_conf_env(cls.tmp)
         cls.tag = f"localhost/baton-runner:test-{os.getpid()}"
 
     @classmethod
@@ -57,17 +53,11 @@ class RunnerImage(unittest.TestCase):
                     self.tag)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/health", timeout=1) as r:
-                        self.assertEqual(json.loads(r.read()), {"status": "OK"})
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        self.fail("no /health from the container: " +
-                                  self.podman("logs", name, check=False).stdout)
-                    time.sleep(0.2)
+            answer = poll(lambda: health(url), 30, interval=0.2, ignore=OSError)
+            if answer is None:
+                self.fail("no /health from the container: " +
+                          self.podman("logs", name, check=False).stdout)
+            self.assertEqual(answer, {"status": "OK"})
             status, body, _ = post_json(url + "/text-to-speech", {"text": "Hello from podman."})
             self.assertEqual(status, 200, body)
             self.assertEqual(data_url_bytes(body["audio"]["url"], "audio/wav")[:4], b"RIFF")
@@ -76,11 +66,8 @@ class RunnerImage(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runner", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
+    ARGS, argv = parse_args("runner", "source")
     if shutil.which("podman") is None or os.geteuid() != 0:
         print("podman or root missing: skipped")
         sys.exit(77)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    unittest.main(argv=argv, verbosity=2)

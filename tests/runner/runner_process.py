@@ -3,12 +3,16 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "node"))
-from baton_process import free_port  # noqa: E402
+from baton_process import free_port, http_get, poll  # noqa: E402
+
+
+def health(url):
+    """The runner's /health answer at `url`, parsed; OSError while nothing listens there."""
+    return json.loads(http_get(url + "/health", 1)[1])
 
 
 class RunnerProcess:
@@ -22,18 +26,14 @@ class RunnerProcess:
         env.update(extra_env or {})
         self.proc = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"baton-runner exited: {self.stop()}")
-            try:
-                body = urllib.request.urlopen(self.url + "/health", timeout=1).read()
-                assert json.loads(body) == {"status": "OK"}, body
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("baton-runner did not answer /health within 30 s")
+        answer = poll(lambda: self.proc.poll() is not None or health(self.url), 30,
+                      ignore=OSError)
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"baton-runner exited: {self.stop()}")
+        if answer is None:
+            self.stop()
+            raise RuntimeError("baton-runner did not answer /health within 30 s")
+        assert answer == {"status": "OK"}, answer
 
     def stop(self):
         """Stops the runner (SIGTERM) and returns its log."""

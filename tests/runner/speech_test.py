@@ -5,7 +5,6 @@ Prints the word error rate of each sentence and of all of them together, and ass
 the same audio re-encoded by ffmpeg as FLAC in Matroska at 48 kHz stereo must be recognised too
 (any container and codec FFmpeg reads is accepted), with word timestamps.
 """
-import argparse
 import json
 import os
 import re
@@ -17,6 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from runner_process import RunnerProcess, curl_form, data_url_bytes, post_json  # noqa: E402
+from baton_process import parse_args  # noqa: E402  (runner_process put it on the path)
 
 ARGS = None
 SENTENCES = [
@@ -158,7 +158,5 @@ class SpeechRoundTrip(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runner", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, argv = parse_args("runner")
+    unittest.main(argv=argv, verbosity=2)

@@ -2,7 +2,7 @@
 """A real Docker-compatible container engine for tests: podman's API service in a temp folder.
 
 Configured as ../shared/docs/ENVIRONMENT.md says works on these machines (root, runc, cgroupfs,
-no default ulimits). Use it as a wrapper around a test command:
+no default ulimits: scripts/containers-conf). Use it as a wrapper around a test command:
 
     podman_service.py [--image NAME --binary PATH] -- COMMAND ARGS...
 
@@ -31,11 +31,16 @@ import tarfile
 import tempfile
 import time
 
-CONTAINERS_CONF = """[containers]
-default_ulimits = []
-[engine]
-cgroup_manager = "cgroupfs"
-"""
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts")
+
+
+def containers_conf_env(folder):
+    """os.environ with CONTAINERS_CONF naming the containers.conf that scripts/containers-conf
+    (the one writer of it, shared with the scripts) writes in `folder`."""
+    conf = subprocess.run([os.path.join(SCRIPTS, "containers-conf"),
+                           os.path.join(folder, "containers.conf")],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    return dict(os.environ, CONTAINERS_CONF=conf)
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -64,10 +69,7 @@ class PodmanService:
         if shutil.which("podman") is None:
             raise RuntimeError("podman is not installed (scripts/setup installs podman and runc)")
         self.dir = tempfile.mkdtemp(prefix="baton-podman-")
-        conf = os.path.join(self.dir, "containers.conf")
-        with open(conf, "w") as f:
-            f.write(CONTAINERS_CONF)
-        self.env = dict(os.environ, CONTAINERS_CONF=conf)
+        self.env = containers_conf_env(self.dir)
         self.socket_path = os.path.join(self.dir, "podman.sock")
         self.log = open(os.path.join(self.dir, "service.log"), "w")
         self.process = subprocess.Popen(
