@@ -8,8 +8,10 @@ A gateway-style client (tests/ai/ai_test.py's helpers: GetOrchestrator, tickets,
 paid requests. Checked: registration (wrong secret refused), the worker's models and hardware
 in GetOrchestrator and /status, the NotifyAIJob's requestData (go-livepeer's field types, the
 upload stored at input_url), a text-to-speech and an upscale answer downloaded from the node,
+a streamed llm answer,
 malformed /aiResults posts (statuses, nothing disturbed), a worker that disconnects mid-job
-(a clear error at once, not a hang), and one that never answers (timed out, disconnected).
+(a clear error at once, not a hang), one that never answers (timed out, disconnected), and a
+combined node (-aiWorker with a stand-in runner at a URL, plus a remote worker).
 """
 import argparse
 import base64
@@ -35,7 +37,7 @@ import segment_test  # noqa: E402
 
 ARGS = None
 SECRET = "ai-remote-secret"
-TTS, UPSCALE = 36, 30
+TTS, UPSCALE, LLM = 36, 30, 33
 
 
 def insecure():
@@ -85,10 +87,12 @@ class PythonAiWorker:
 
     def register(self):
         lp = ai_test.AiTest.pb
-        caps = lp.Capabilities(version="0.9.2", bitstring=[(1 << TTS) | (1 << UPSCALE)])
+        caps = lp.Capabilities(version="0.9.2",
+                               bitstring=[(1 << TTS) | (1 << UPSCALE) | (1 << LLM)])
         caps.constraints.PerCapability[TTS].models["remote-tts"].capacity = self.capacity
         caps.constraints.PerCapability[TTS].models["remote-tts"].warm = True
         caps.constraints.PerCapability[UPSCALE].models["remote-up"].capacity = self.capacity
+        caps.constraints.PerCapability[LLM].models["remote-llm"].capacity = self.capacity
         hw = lp.HardwareInformation(pipeline="text-to-speech", model_id="remote-tts")
         hw.gpu_info["0"].id = "0"
         hw.gpu_info["0"].name = "stand-in GPU"
@@ -127,7 +131,13 @@ class PythonAiWorker:
 
     def answer(self, notify, data, source):
         pipeline = notify.AIJobData.pipeline
-        if pipeline == "text-to-speech":
+        if pipeline == "llm":  # streamed: go-livepeer's worker relays data: lines, no [DONE]
+            chunks = [{"choices": [{"index": 0, "delta": {"content": w},
+                                    "finish_reason": ""}]} for w in ("remote ", "words")]
+            chunks.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+            body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+            ctype = "text/event-stream"
+        elif pipeline == "text-to-speech":
             name = os.urandom(4).hex() + ".wav"
             body, ctype = go_result([(name, "audio/wav", self.WAV)], {"audio": {"url": name}})
         else:  # upscale: the input back, as a stand-in
@@ -214,7 +224,8 @@ class AiRemoteWorkerTest(unittest.TestCase):
             self.attached(1)
             listed = self.status()["RegisteredAIWorkers"][0]
             self.assertEqual({(m["Pipeline"], m["ModelID"], m["Capacity"]) for m in listed["Models"]},
-                             {("text-to-speech", "remote-tts", 1), ("upscale", "remote-up", 1)})
+                             {("text-to-speech", "remote-tts", 1), ("upscale", "remote-up", 1),
+                              ("llm", "remote-llm", 1)})
             # The worker's models and hardware are the node's.
             info = self.gw.get_orchestrator()
             models = info.capabilities.constraints.PerCapability[TTS].models
@@ -264,6 +275,22 @@ class AiRemoteWorkerTest(unittest.TestCase):
             log = self.node.read_log()
             self.assertRegex(log, r"AI request \w+ text-to-speech remote-tts: 5000 units")
             self.assertRegex(log, r"AI request \w+ upscale remote-up: 24 units")
+
+            # llm with "stream": the worker's event stream reaches the gateway.
+            headers, _ = self.gw.headers("llm", "remote-llm")
+            body = json.dumps({"model": "remote-llm", "max_tokens": 4, "stream": True,
+                               "temperature": 0.5,
+                               "messages": [{"role": "user", "content": "hi"}]}).encode()
+            r, conn = ai_test.post(self.node.port, "/llm", body, "application/json", headers,
+                                   stream=True)
+            self.assertEqual((r.status, r.getheader("Content-Type")), (200, "text/event-stream"))
+            events = [json.loads(line[6:]) for line in r.read().split(b"\n")
+                      if line.startswith(b"data: {")]
+            conn.close()
+            self.assertEqual("".join(e["choices"][0]["delta"].get("content", "") for e in events),
+                             "remote words")
+            self.assertEqual(w.jobs[-1][1]["request"]["stream"], True)
+            self.assertEqual(w.jobs[-1][1]["request"]["temperature"], 0.5)
         finally:
             w.close()
         self.attached(0)
@@ -335,6 +362,49 @@ class AiRemoteWorkerTest(unittest.TestCase):
             self.attached(0)
         finally:
             w.close()
+
+
+class CombinedNodeTest(unittest.TestCase):
+    """-orchestrator -aiWorker -orchSecret: local runners (a stand-in runner at a URL) and
+    remote AI workers side by side; a model only a remote worker serves is unpriced (free)."""
+
+    def test_local_runner_and_remote_worker_both_serve(self):
+        from baton_process import BatonProcess, free_port
+        port = free_port()
+        runner = ai_test.start_stand_in(port)
+        tmp = tempfile.mkdtemp(prefix="baton-ai-combined-")
+        path = os.path.join(tmp, "models.json")
+        with open(path, "w") as f:
+            json.dump([{"pipeline": "text-to-speech", "model_id": "stand-in",
+                        "url": f"http://127.0.0.1:{port}", "price_per_unit": 0}], f)
+        node = BatonProcess(ARGS.baton, [
+            "-ethPassword=test-password", "-pricePerUnit=0", "-autoAdjustPrice=false",
+            "-orchSecret", SECRET, "-aiWorker", f"-aiModels={path}", "-aiRequestTimeout=6s"],
+            transcoder=True).start()
+        try:
+            gw = ai_test.Gateway(AiRemoteWorkerTest, node)
+            w = PythonAiWorker(node).start()
+            try:
+                wait_for(lambda: json.loads(node.cli_get("/status")[1]).get(
+                    "RegisteredAIWorkersNumber") == 1, what="the worker")
+                for model, expected in (("stand-in", None), ("remote-tts", PythonAiWorker.WAV)):
+                    headers, _ = gw.headers("text-to-speech", model)
+                    code, body = ai_test.post(node.port, "/text-to-speech", json.dumps(
+                        {"model_id": model, "text": "hi"}).encode(), "application/json", headers)
+                    self.assertEqual(code, 200, (model, body))
+                    status, _, audio = ai_test.get(json.loads(body)["audio"]["url"])
+                    self.assertEqual(status, 200)
+                    self.assertEqual(audio[:4], b"RIFF")
+                    if expected is not None:
+                        self.assertEqual(audio, expected)
+                self.assertEqual(len(w.jobs), 1)  # the local model never went to the worker
+            finally:
+                w.close()
+        finally:
+            node.stop()
+            runner.kill()
+            runner.wait()
+            runner.stdout.close()
 
 
 def main():
