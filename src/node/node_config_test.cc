@@ -70,6 +70,10 @@ TEST(NodeConfig, AiWorkerFlags) {
   EXPECT_NE(std::string(c.status().message()).find("-aiModels"), std::string::npos);
   c = LoadNodeConfig({"-aiModels=llm:m"}, {});
   EXPECT_NE(std::string(c.status().message()).find("without -aiWorker"), std::string::npos);
+  // Remote AI workers: the entries are prices only.
+  c = LoadNodeConfig({"-aiModels=llm:m", "-orchSecret=s"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->ai.worker);
 }
 
 TEST(NodeConfig, AiResultsMemory) {
