@@ -222,7 +222,7 @@ absl::StatusOr<ai::RunnerAnswer> RemoteAiWorkers::Run(const std::shared_ptr<Work
     // go-livepeer's name for a stored upload; the worker downloads it (doc/wire.md 5.2).
     const std::string request = call.request_id.empty() ? RandomHex(4) : call.request_id;
     const std::string path = request + "/" + RandomHex(4) + ".tempfile";
-    options_.store->Put(path, std::move(job->input));
+    options_.store->PutKept(path, std::move(job->input));
     input_url = options_.service_uri + "/stream/" + path;
   }
   net::NotifyAIJob notify;
