@@ -18,9 +18,16 @@ absl::StatusOr<net::OrchestratorInfo> OrchestratorService::GetOrchestrator(
   if (deps_.ai_price && req.has_capabilities())
     ai_price = deps_.ai_price(gateway.bytes(), req.capabilities());
   if (ai_price) return Info(gateway.bytes(), "", *ai_price);
-  // go-livepeer runs the capacity check even with ignoreCapacityCheck.
-  if (auto s = deps_.sessions->CheckCapacity(""); !s.ok())
-    return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
+  // go-livepeer runs the capacity check even with ignoreCapacityCheck. A node that serves AI
+  // still answers discovery that names no capabilities when it has no transcode room (an
+  // AI-only node has none at all): that answer carries its AI prices, and gateways that poll
+  // with it would otherwise drop the node; a video job is still refused at /segment.
+  if (auto s = deps_.sessions->CheckCapacity(""); !s.ok()) {
+    const bool ai_discovery = !req.has_capabilities() && deps_.ai_prices &&
+                              !deps_.ai_prices(gateway.bytes()).empty();
+    if (!ai_discovery)
+      return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
+  }
   auto info = Info(gateway.bytes(), "");
   // Discovery without capabilities also learns every AI model's price and hardware.
   if (info.ok() && !req.has_capabilities() && deps_.ai_prices) {

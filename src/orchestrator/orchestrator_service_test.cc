@@ -141,6 +141,47 @@ TEST(OrchestratorService, CapacityIsCheckedEvenWithIgnoreCapacityCheck) {
             "Invalid orchestrator request: OrchestratorCapped");
 }
 
+TEST(OrchestratorService, AnAiNodeWithoutTranscodeRoomStillAnswersDiscovery) {
+  OffchainIdentity id;
+  AuthTokenIssuer tokens;
+  SessionRegistry sessions(0);  // no transcoder: every video session is refused
+  FixedTerms terms;
+  OrchestratorServiceDeps deps;
+  deps.identity = &id;
+  deps.tokens = &tokens;
+  deps.sessions = &sessions;
+  deps.terms = &terms;
+  deps.capabilities = [] { return MakeCapabilities({0}, "0.1.0"); };
+  bool serves_ai = false;
+  deps.ai_prices = [&serves_ai](const std::string&) {
+    std::vector<net::PriceInfo> prices;
+    if (serves_ai) {
+      net::PriceInfo p;
+      p.set_priceperunit(5);
+      p.set_pixelsperunit(1);
+      p.set_capability(36);
+      p.set_constraint("espeak-ng");
+      prices.push_back(p);
+    }
+    return prices;
+  };
+  OrchestratorService service(std::move(deps));
+  net::OrchestratorRequest discovery;
+  discovery.set_address(std::string(20, '\x42'));
+  EXPECT_EQ(service.GetOrchestrator(discovery).status().message(),
+            "Invalid orchestrator request: OrchestratorCapped");
+  serves_ai = true;
+  auto info = service.GetOrchestrator(discovery);
+  ASSERT_TRUE(info.ok()) << info.status();
+  ASSERT_EQ(info->capabilities_prices_size(), 1);
+  EXPECT_EQ(info->capabilities_prices(0).constraint(), "espeak-ng");
+  // A video request (it names capabilities) is still refused.
+  net::OrchestratorRequest video = discovery;
+  *video.mutable_capabilities() = MakeCapabilities({0}, "0.1.0");
+  EXPECT_EQ(service.GetOrchestrator(video).status().message(),
+            "Invalid orchestrator request: OrchestratorCapped");
+}
+
 TEST(OrchestratorService, PingSignsWithAccountAndIsEmptyOffchain) {
   OffchainIdentity off;
   Fixture f(&off);
