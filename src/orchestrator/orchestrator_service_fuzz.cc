@@ -1,5 +1,5 @@
 // libFuzzer target: gRPC requests to net.Orchestrator as a gateway (or anyone) sends them,
-// through the node's real binding (node/grpc_services.cc) on a GrpcService: message framing,
+// through the node's real binding (orchestrator/grpc_services.cc) on a GrpcService: message framing,
 // request decoding (OrchestratorRequest, PingPong, EndTranscodingSessionRequest), the service
 // logic with real prices (pm::PriceBook), ticket parameters (pm::Recipient), auth tokens and
 // session capacity, and the reply encoding.
