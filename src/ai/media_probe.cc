@@ -10,10 +10,6 @@
 namespace baton::ai {
 namespace {
 
-int RefuseOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
-  return AVERROR(EPERM);
-}
-
 struct FormatClose {
   void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
 };
@@ -27,7 +23,7 @@ absl::StatusOr<FormatPtr> Open(transcode::MemoryInput& input, std::string_view d
   if (raw == nullptr) return absl::ResourceExhaustedError("cannot allocate demuxer");
   raw->pb = input.avio();
   raw->flags |= AVFMT_FLAG_CUSTOM_IO;
-  raw->io_open = &RefuseOpen;
+  raw->io_open = &transcode::RefuseNestedOpen;
   raw->protocol_whitelist = av_strdup("");
   const AVInputFormat* container = nullptr;
   int rc = av_probe_input_buffer2(raw->pb, &container, "", raw, 0, 0);

@@ -44,7 +44,7 @@ class MemoryDemuxer {
     format_->flags |= AVFMT_FLAG_CUSTOM_IO;
     // Only the bytes in memory may be read: no protocol, no nested file (a playlist naming
     // file:///etc/passwd opens nothing).
-    format_->io_open = &RefuseOpen;
+    format_->io_open = &transcode::RefuseNestedOpen;
     format_->protocol_whitelist = av_strdup("");
     format_->format_whitelist = av_strdup(demuxers);
     if (format_->protocol_whitelist == nullptr || format_->format_whitelist == nullptr)
@@ -115,10 +115,6 @@ class MemoryDemuxer {
   AVCodecContext* decoder() const { return decoder_; }
 
  private:
-  static int RefuseOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
-    return AVERROR(EPERM);
-  }
-
   transcode::MemoryInput input_;
   AVFormatContext* format_ = nullptr;
   AVCodecContext* decoder_ = nullptr;
