@@ -126,8 +126,12 @@ double BareRecoveryRate(const std::vector<net::Payment>& payments) {
     secp256k1_ecdsa_recoverable_signature rs;
     secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &rs, sig, sig[64] - 27);
     secp256k1_pubkey pub;
-    secp256k1_ecdsa_recover(ctx, &pub, &rs,
-                            reinterpret_cast<const unsigned char*>(digests[i].data()));
+    // Every signature here is valid; a failure would make the figure meaningless.
+    if (!secp256k1_ecdsa_recover(ctx, &pub, &rs,
+                                 reinterpret_cast<const unsigned char*>(digests[i].data()))) {
+      std::fprintf(stderr, "signature %zu did not recover\n", i);
+      std::abort();
+    }
     unsigned char ser[65];
     size_t len = sizeof ser;
     secp256k1_ec_pubkey_serialize(ctx, ser, &len, &pub, SECP256K1_EC_UNCOMPRESSED);

@@ -167,16 +167,23 @@ TEST(ContainerPool, NamesAndRunnerReplies) {
   EXPECT_EQ(ParseRunnerVersion(R"({"pipeline":"p","model_id":"m","version":"0.14.1"})"), "0.14.1");
 }
 
+ModelSpec LlmSpec() {
+  ModelSpec spec;
+  spec.pipeline = "llm";
+  spec.model_id = "m";
+  return spec;
+}
+
 TEST(ContainerPool, CreateChecksModelsAndOptions) {
   ContainerPoolOptions options;
   options.docker_host = "unix:///nonexistent.sock";
-  ModelSpec external{"llm", "m"};
+  ModelSpec external = LlmSpec();
   external.url = "http://127.0.0.1:9";
   EXPECT_EQ(ContainerPool::Create({external}, options).status().code(),
             absl::StatusCode::kInvalidArgument);
-  ModelSpec warm{"llm", "m"};
+  ModelSpec warm = LlmSpec();
   warm.warm = true;
-  ModelSpec cold{"llm", "m"};
+  ModelSpec cold = LlmSpec();
   EXPECT_FALSE(ContainerPool::Create({warm, cold}, options).ok());  // warm and cold: refused
   absl::StatusOr<std::unique_ptr<ContainerPool>> pool =
       ContainerPool::Create({cold, cold}, options);

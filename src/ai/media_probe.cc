@@ -5,41 +5,15 @@
 
 #include "transcode/av_util.h"
 #include "transcode/memory_io.h"
+#include "transcode/source_limits.h"
 
 namespace baton::ai {
 namespace {
-
-constexpr char kImageDemuxers[] = "png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,gif,image2pipe";
-constexpr char kAudioDemuxers[] = "wav,mp3,flac,ogg,mov,mp4,m4a,matroska,webm,aac";
-
-int RefuseOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
-  return AVERROR(EPERM);
-}
 
 struct FormatClose {
   void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
 };
 using FormatPtr = std::unique_ptr<AVFormatContext, FormatClose>;
-
-bool Allowed(const char* name, std::string_view list) {
-  // A demuxer name may itself be a comma list ("mov,mp4,m4a,3gp,3g2,mj2").
-  std::string_view names(name);
-  size_t pos = 0;
-  while (pos <= names.size()) {
-    size_t end = names.find(',', pos);
-    std::string_view one = names.substr(pos, end == names.npos ? names.npos : end - pos);
-    size_t at = 0;
-    while ((at = list.find(one, at)) != list.npos) {
-      bool starts = at == 0 || list[at - 1] == ',';
-      bool ends = at + one.size() == list.size() || list[at + one.size()] == ',';
-      if (starts && ends && !one.empty()) return true;
-      at += 1;
-    }
-    if (end == names.npos) break;
-    pos = end + 1;
-  }
-  return false;
-}
 
 // Opens `bytes` with one of `demuxers` and reads its stream info.
 absl::StatusOr<FormatPtr> Open(transcode::MemoryInput& input, std::string_view demuxers,
@@ -49,11 +23,11 @@ absl::StatusOr<FormatPtr> Open(transcode::MemoryInput& input, std::string_view d
   if (raw == nullptr) return absl::ResourceExhaustedError("cannot allocate demuxer");
   raw->pb = input.avio();
   raw->flags |= AVFMT_FLAG_CUSTOM_IO;
-  raw->io_open = &RefuseOpen;
+  raw->io_open = &transcode::RefuseNestedOpen;
   raw->protocol_whitelist = av_strdup("");
   const AVInputFormat* container = nullptr;
   int rc = av_probe_input_buffer2(raw->pb, &container, "", raw, 0, 0);
-  if (rc < 0 || container == nullptr || !Allowed(container->name, demuxers)) {
+  if (rc < 0 || container == nullptr || !transcode::DemuxerAllowed(container->name, demuxers)) {
     avformat_free_context(raw);
     return absl::InvalidArgumentError(std::string("unsupported ") + what + " format");
   }
@@ -72,7 +46,7 @@ absl::StatusOr<FormatPtr> Open(transcode::MemoryInput& input, std::string_view d
 
 absl::StatusOr<ImageSize> ProbeImageSize(std::string_view bytes) {
   transcode::MemoryInput input(bytes);
-  auto format = Open(input, kImageDemuxers, "image");
+  auto format = Open(input, transcode::kImageUploadDemuxers, "image");
   if (!format.ok()) return format.status();
   for (unsigned i = 0; i < (*format)->nb_streams; ++i) {
     const AVCodecParameters* par = (*format)->streams[i]->codecpar;
@@ -87,7 +61,7 @@ absl::StatusOr<ImageSize> ProbeImageSize(std::string_view bytes) {
 
 absl::StatusOr<double> ProbeAudioSeconds(std::string_view bytes) {
   transcode::MemoryInput input(bytes);
-  auto format = Open(input, kAudioDemuxers, "audio");
+  auto format = Open(input, transcode::kAudioUploadDemuxers, "audio");
   if (!format.ok()) return format.status();
   if ((*format)->duration == AV_NOPTS_VALUE || (*format)->duration < 0)
     return absl::InvalidArgumentError("Unable to calculate duration");

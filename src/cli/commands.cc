@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/answer_text.h"
+#include "common/flags.h"
 #include "common/hex.h"
 #include "nlohmann/json.hpp"
 
@@ -835,35 +836,29 @@ int RunMenu(Session& s) {
 
 std::optional<std::string> ParseOptions(const Command& command,
                                         const std::vector<std::string>& args, Values* values) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    if (a.rfind("--", 0) == 0)
-      a = a.substr(2);
-    else if (a.rfind("-", 0) == 0)
-      a = a.substr(1);
-    else
-      return "unexpected argument '" + args[i] + "' (options are --name value)";
-    std::string value;
-    bool has_value = false;
-    if (auto eq = a.find('='); eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-      has_value = true;
+  // The one flag parser (common/flags.h), from the command line only. --force is a switch;
+  // every other option takes a value.
+  FlagSet flags;
+  for (const auto& o : command.options) {
+    const bool is_switch = o.flag == "force";
+    flags.Define({o.flag, is_switch ? FlagKind::kBool : FlagKind::kString, is_switch ? "false" : "",
+                  o.help});
+  }
+  if (absl::Status s = flags.Parse(args, {}); !s.ok()) {
+    // In the action's words: its options are --name.
+    constexpr std::string_view kUndefined = "flag provided but not defined: -";
+    const std::string message(s.message());
+    if (message.rfind(kUndefined, 0) == 0)
+      return "unknown option --" + message.substr(kUndefined.size()) + " for " + command.name;
+    return std::string(message);
+  }
+  for (const auto& o : command.options) {
+    if (!flags.IsSet(o.flag)) continue;
+    if (o.flag == "force") {
+      if (flags.GetBool("force")) (*values)["force"] = "yes";
+    } else {
+      (*values)[o.flag] = flags.GetString(o.flag);
     }
-    const CliOption* option = nullptr;
-    for (const auto& o : command.options)
-      if (o.flag == a) option = &o;
-    if (option == nullptr) return "unknown option --" + a + " for " + command.name;
-    if (!has_value) {
-      if (a == "force") {
-        value = "yes";
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return "--" + a + " needs a value (" + option->help + ")";
-      }
-    }
-    (*values)[a] = value;
   }
   return std::nullopt;
 }

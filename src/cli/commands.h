@@ -31,7 +31,7 @@ inline constexpr int kExitUnreachable = 3;
 struct CliOption {
   std::string flag;  // --flag on the command line
   std::string help;
-  std::string default_value;  // offered by the menu's prompt; "" none
+  std::string default_value{};  // offered by the menu's prompt; "" none
   bool required = false;
 };
 

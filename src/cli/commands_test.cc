@@ -62,8 +62,17 @@ TEST(CliOptions, ParsesBothFormsAndNamesTheProblem) {
   EXPECT_EQ(v["per-unit"], "1000");
   EXPECT_EQ(v["pixels-per-unit"], "2");
   EXPECT_EQ(*ParseOptions(*c, {"--nope", "1"}, &v), "unknown option --nope for set-price");
-  EXPECT_NE(ParseOptions(*c, {"--per-unit"}, &v)->find("needs a value"), std::string::npos);
+  EXPECT_NE(ParseOptions(*c, {"--per-unit"}, &v)->find("needs an argument"), std::string::npos);
   EXPECT_NE(ParseOptions(*c, {"1000"}, &v)->find("unexpected argument"), std::string::npos);
+  // --force is a switch.
+  const Command* reward = FindCommand("reward");
+  ASSERT_NE(reward, nullptr);
+  Values forced;
+  EXPECT_FALSE(ParseOptions(*reward, {"--force"}, &forced));
+  EXPECT_EQ(forced["force"], "yes");
+  Values not_forced;
+  EXPECT_FALSE(ParseOptions(*reward, {"--force=false"}, &not_forced));
+  EXPECT_EQ(not_forced.count("force"), 0u);
 }
 
 TEST(CliOptions, EveryCommandHasHelpAndARun) {

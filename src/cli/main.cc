@@ -11,41 +11,11 @@
 #include "absl/strings/numbers.h"
 #include "cli/commands.h"
 #include "cli/operator_client.h"
+#include "common/flags.h"
 
 namespace {
 
 using namespace baton::cli;
-
-bool IsFlag(const std::string& arg, std::initializer_list<const char*> names, std::string* value,
-            const std::vector<std::string>& args, size_t* i, bool takes_value) {
-  std::string a = arg;
-  if (a.rfind("--", 0) == 0)
-    a = a.substr(2);
-  else if (a.rfind("-", 0) == 0)
-    a = a.substr(1);
-  else
-    return false;
-  std::string v;
-  bool inline_value = false;
-  if (auto eq = a.find('='); eq != std::string::npos) {
-    v = a.substr(eq + 1);
-    a = a.substr(0, eq);
-    inline_value = true;
-  }
-  for (const char* n : names) {
-    if (a != n) continue;
-    if (takes_value && !inline_value) {
-      if (*i + 1 >= args.size()) {
-        std::cerr << "baton-cli: " << arg << " needs a value\n";
-        std::exit(kExitUsage);
-      }
-      v = args[++*i];
-    }
-    *value = v;
-    return true;
-  }
-  return false;
-}
 
 // The first ~/.lpData/<network>/operator.cookie found: the node's default -dataDir.
 std::string DefaultDataDirWithCookie() {
@@ -61,46 +31,50 @@ std::string DefaultDataDirWithCookie() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  OperatorEndpoint endpoint;
-  std::string data_dir, token;
-  bool json = false, yes = false, token_given = false;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string v;
-    if (IsFlag(args[i], {"cli-addr", "cliAddr"}, &v, args, &i, true)) {
-      auto colon = v.rfind(':');
-      int port = 0;
-      if (colon == std::string::npos || !absl::SimpleAtoi(v.substr(colon + 1), &port)) {
-        std::cerr << "baton-cli: --cli-addr wants HOST:PORT, got '" << v << "'\n";
-        return kExitUsage;
-      }
-      endpoint.host = v.substr(0, colon);
-      if (endpoint.host.size() > 1 && endpoint.host.front() == '[')
-        endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
-      endpoint.port = port;
-    } else if (IsFlag(args[i], {"host"}, &v, args, &i, true)) {
-      endpoint.host = v;
-    } else if (IsFlag(args[i], {"http"}, &v, args, &i, true)) {
-      if (!absl::SimpleAtoi(v, &endpoint.port)) {
-        std::cerr << "baton-cli: -http wants a port number, got '" << v << "'\n";
-        return kExitUsage;
-      }
-    } else if (IsFlag(args[i], {"datadir", "dataDir"}, &v, args, &i, true)) {
-      data_dir = v;
-    } else if (IsFlag(args[i], {"token"}, &v, args, &i, true)) {
-      token = v;
-      token_given = true;
-    } else if (IsFlag(args[i], {"json"}, &v, args, &i, false)) {
-      json = true;
-    } else if (IsFlag(args[i], {"yes", "y"}, &v, args, &i, false)) {
-      yes = true;
-    } else if (IsFlag(args[i], {"h", "help"}, &v, args, &i, false)) {
-      rest.insert(rest.begin(), "help");
-    } else {
-      rest.push_back(args[i]);
-    }
+  // The global flags, wherever they stand; the rest is the action and its options.
+  baton::FlagSet flags;
+  flags.Define({"cli-addr", baton::FlagKind::kString, "", "the node's -cliAddr, HOST:PORT"});
+  flags.DefineAlias("cliAddr", "cli-addr");
+  flags.Define({"host", baton::FlagKind::kString, "", "the node's operator host"});
+  flags.Define({"http", baton::FlagKind::kString, "", "the node's operator port"});
+  flags.Define({"datadir", baton::FlagKind::kString, "", "the node's -dataDir (its cookie)"});
+  flags.DefineAlias("dataDir", "datadir");
+  flags.Define({"token", baton::FlagKind::kString, "", "the operator token", true});
+  flags.Define({"json", baton::FlagKind::kBool, "false", "one JSON object per action"});
+  flags.Define({"yes", baton::FlagKind::kBool, "false", "no confirmation questions"});
+  flags.DefineAlias("y", "yes");
+  flags.Define({"help", baton::FlagKind::kBool, "false", "the actions"});
+  flags.DefineAlias("h", "help");
+  auto others = flags.ParseInterleaved({argv + 1, argv + argc});
+  if (!others.ok()) {
+    std::cerr << "baton-cli: " << others.status().message() << "\n";
+    return kExitUsage;
   }
+  std::vector<std::string> rest = *std::move(others);
+  OperatorEndpoint endpoint;
+  if (flags.IsSet("cli-addr")) {
+    const std::string v = flags.GetString("cli-addr");
+    auto colon = v.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos || !absl::SimpleAtoi(v.substr(colon + 1), &port)) {
+      std::cerr << "baton-cli: --cli-addr wants HOST:PORT, got '" << v << "'\n";
+      return kExitUsage;
+    }
+    endpoint.host = v.substr(0, colon);
+    if (endpoint.host.size() > 1 && endpoint.host.front() == '[')
+      endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
+    endpoint.port = port;
+  }
+  if (flags.IsSet("host")) endpoint.host = flags.GetString("host");
+  if (flags.IsSet("http") && !absl::SimpleAtoi(flags.GetString("http"), &endpoint.port)) {
+    std::cerr << "baton-cli: -http wants a port number, got '" << flags.GetString("http") << "'\n";
+    return kExitUsage;
+  }
+  std::string data_dir = flags.GetString("datadir");
+  const std::string token = flags.GetString("token");
+  const bool token_given = flags.IsSet("token");
+  const bool json = flags.GetBool("json"), yes = flags.GetBool("yes");
+  if (flags.GetBool("help")) rest.insert(rest.begin(), "help");
   if (token_given) {
     endpoint.token = token;
   } else {

@@ -90,18 +90,28 @@ absl::Status FlagSet::Set(const std::string& name, const std::string& value, Fla
   return absl::OkStatus();
 }
 
-absl::Status FlagSet::ParseCommandLine(const std::vector<std::string>& args) {
+absl::Status FlagSet::ParseCommandLine(const std::vector<std::string>& args,
+                                       std::vector<std::string>* others) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.size() < 2 || arg[0] != '-')
+    if (arg.size() < 2 || arg[0] != '-') {
+      if (others != nullptr) {
+        others->push_back(arg);
+        continue;
+      }
       return absl::InvalidArgumentError("unexpected argument \"" + arg +
                                         "\": flags look like -name=value");
+    }
     std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
     if (body.empty() || body[0] == '-' || body[0] == '=')
       return absl::InvalidArgumentError("bad flag syntax: " + arg);
     size_t eq = body.find('=');
     std::string name = body.substr(0, eq);
     Entry* e = Find(name);
+    if (e == nullptr && others != nullptr) {
+      others->push_back(arg);  // another parser's flag; a value after it follows as a word
+      continue;
+    }
     if (e == nullptr) return absl::InvalidArgumentError("flag provided but not defined: -" + name);
     if (eq != std::string::npos) {
       if (auto s = Set(name, body.substr(eq + 1), FlagSource::kCommandLine); !s.ok()) return s;
@@ -162,9 +172,16 @@ absl::Status FlagSet::ApplyConfigFile(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> FlagSet::ParseInterleaved(
+    const std::vector<std::string>& args) {
+  std::vector<std::string> others;
+  if (auto s = ParseCommandLine(args, &others); !s.ok()) return s;
+  return others;
+}
+
 absl::Status FlagSet::Parse(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env) {
-  if (auto s = ParseCommandLine(args); !s.ok()) return s;
+  if (auto s = ParseCommandLine(args, nullptr); !s.ok()) return s;
   if (auto s = ApplyEnvironment(env); !s.ok()) return s;
   if (Find("config") != nullptr) {
     std::string path = GetString("config");

@@ -1,4 +1,5 @@
-// Command-line flags with go-livepeer's syntax and precedence.
+// Command-line flags with go-livepeer's syntax and precedence: the one flag parser of every
+// Baton program (baton, baton-gateway, baton-runner, baton-cli and its actions' options).
 //
 // A FlagSet holds the declared flags (name, kind, default, help). Parse() reads, in
 // go-livepeer's order of precedence (ff v3): the command line, then `LP_<NAME>` environment
@@ -41,6 +42,11 @@ class FlagSet {
   // args excludes argv[0]. env maps variable names to values (pass the process environment).
   absl::Status Parse(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env);
+  // For a command line that mixes these flags with words and another parser's flags (baton-cli:
+  // global flags anywhere around an action and its options): sets the declared flags wherever
+  // they stand, from the command line only, and returns every other argument in order. An
+  // undeclared flag is returned as it is; a value after it is returned as the next word.
+  absl::StatusOr<std::vector<std::string>> ParseInterleaved(const std::vector<std::string>& args);
 
   std::string GetString(const std::string& name) const;
   bool GetBool(const std::string& name) const;
@@ -67,7 +73,9 @@ class FlagSet {
     FlagSource source = FlagSource::kDefault;
   };
   absl::Status Set(const std::string& name, const std::string& value, FlagSource source);
-  absl::Status ParseCommandLine(const std::vector<std::string>& args);
+  // `others` null: every argument must be a declared flag (or its value).
+  absl::Status ParseCommandLine(const std::vector<std::string>& args,
+                                std::vector<std::string>* others);
   absl::Status ApplyEnvironment(const std::map<std::string, std::string>& env);
   absl::Status ApplyConfigFile(const std::string& path);
   Entry* Find(const std::string& name);

@@ -102,6 +102,22 @@ TEST(Flags, AliasesShareTheValue) {
   EXPECT_EQ(FlagSet::EnvName("a-b.c/d"), "LP_A_B_C_D");
 }
 
+TEST(Flags, InterleavedLeavesWordsAndOtherFlagsInOrder) {
+  FlagSet f;
+  f.Define({"json", FlagKind::kBool, "false", ""});
+  f.Define({"cli-addr", FlagKind::kString, "", ""});
+  auto rest = f.ParseInterleaved(
+      {"bond", "--amount", "5", "--json", "--cli-addr", "h:1", "--to=0xab", "x"});
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, (std::vector<std::string>{"bond", "--amount", "5", "--to=0xab", "x"}));
+  EXPECT_TRUE(f.GetBool("json"));
+  EXPECT_EQ(f.GetString("cli-addr"), "h:1");
+  // The command line only, and a declared flag still needs its value.
+  FlagSet g;
+  g.Define({"cli-addr", FlagKind::kString, "", ""});
+  EXPECT_FALSE(g.ParseInterleaved({"status", "--cli-addr"}).ok());
+}
+
 TEST(Flags, GoDurations) {
   EXPECT_DOUBLE_EQ(*FlagSet::ParseGoDuration("5m"), 300);
   EXPECT_DOUBLE_EQ(*FlagSet::ParseGoDuration("1h30m"), 5400);

@@ -15,6 +15,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstring>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -41,12 +42,13 @@ absl::StatusOr<HostPort> SplitHostPort(const std::string& address) {
   if (colon == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("address ", address, ": missing port"));
   }
-  HostPort result{address.substr(0, colon), address.substr(colon + 1)};
-  if (result.host.size() >= 2 && result.host.front() == '[' && result.host.back() == ']') {
-    result.host = result.host.substr(1, result.host.size() - 2);
+  std::string_view host = std::string_view(address).substr(0, colon);
+  std::string_view port = std::string_view(address).substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
-  if (result.port.empty()) result.port = "0";
-  return result;
+  // Built, not assigned: GCC 12 warns (-Wrestrict, a false positive) on `port = "0"`.
+  return HostPort{std::string(host), std::string(port.empty() ? "0" : port)};
 }
 
 std::string FormatPeer(const sockaddr* address) {

@@ -18,6 +18,7 @@
 #include "node/onchain.h"
 #include "node/version.h"
 #include "operator/access_guard.h"
+#include "operator/form_params.h"
 #include "operator/operator_api.h"
 #include "operator/operator_chain_api.h"
 #include "operator/settings_api.h"
@@ -614,6 +615,7 @@ absl::Status NodeImpl::Start() {
   cli_options.bind_address = config_.cli_bind.ToString();
   cli_options.tls = false;
   cli_options.worker_threads = 1;
+  cli_options.max_body_bytes = ops::kMaxFormBodyBytes;
   cli_ = std::make_unique<http::Server>(cli_options);
   auto access = ops::InstallOperatorAccess(config_.cli_bind.host, config_.cli_bind.port,
                                            config_.cli_auth, config_.data_dir, cli_->router());

@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 
 #include "common/metrics.h"
 #include "net/server.h"
 #include "node/version.h"
+#include "operator/access_guard.h"
+#include "operator/form_params.h"
 #include "orchestrator/capabilities.h"
 #include "transcode/calibration.h"
 #include "transcode/capabilities.h"
@@ -101,7 +104,17 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
   cli_options.bind_address = config.cli_bind.ToString();
   cli_options.tls = false;
   cli_options.worker_threads = 1;
+  cli_options.max_body_bytes = ops::kMaxFormBodyBytes;
   http::Server cli(cli_options);
+  // The orchestrator's operator port rules (operator/access_guard.h): /status names the
+  // orchestrator this transcoder works for.
+  auto access = ops::InstallOperatorAccess(config.cli_bind.host, config.cli_bind.port,
+                                           config.cli_auth, config.data_dir, cli.router());
+  if (!access.ok()) return access.status();
+  if (!access->token.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);  // the cookie's folder
+  }
   const std::string orch_addr = options.orch_addr;
   cli.router().Handle(
       "/status", {"GET"}, [&client, orch_addr, capacity](http::HttpRequest, auto response) {
@@ -130,6 +143,10 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
   if (!port.ok())
     return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
                                   std::string(port.status().message()));
+  if (auto s = access->Started(*port); !s.ok()) {
+    cli.Stop();
+    return s;
+  }
   spdlog::info("Standalone transcoder for {} (capacity {}); operator API on http://{}", orch_addr,
                capacity, cli_options.bind_address);
 
@@ -151,6 +168,7 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
   }
   runner.join();
   cli.Stop();
+  access->cookie.reset();  // removes the operator token's file
   return result;
 }
 

@@ -8,6 +8,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,11 @@
 #include "net/http_message.h"
 
 namespace baton::ops {
+
+// The largest body an operator route reads: a form of a few parameters (the longest, a message
+// to sign or typed data, is a few KiB). The operator ports set it as their servers'
+// max_body_bytes; GET-only routes take none (net/router.h).
+inline constexpr size_t kMaxFormBodyBytes = 64u << 10;
 
 // The parameter `name` of `request`, or nullopt when absent.
 std::optional<std::string> FormValue(const http::HttpRequest& request, std::string_view name);

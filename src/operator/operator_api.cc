@@ -172,9 +172,14 @@ void RegisterOperatorApi(const OperatorState& state, http::Router& router) {
   HandleRoute(router, "/tickets", [state](http::HttpRequest req, auto response) {
     if (state.ledger == nullptr)
       return response->RespondError(400, "no winning tickets: the node has no account");
-    auto r = TicketsHandler(*state.ledger,
-                            [&req](const std::string& name) { return FormParam(req, name); });
-    response->Respond(r.status, "application/json", r.body);
+    // A ledger query (SQLite, up to `limit` rows and the counts): off the loop thread, as
+    // /earnings.
+    auto queued = state.executor->Submit([state, response, req = std::move(req)] {
+      auto r = TicketsHandler(*state.ledger,
+                              [&req](const std::string& name) { return FormParam(req, name); });
+      response->Respond(r.status, "application/json", r.body);
+    });
+    if (!queued.ok()) response->RespondError(503, std::string(queued.message()));
   });
   HandleRoute(router, "/earnings", [state](http::HttpRequest req, auto response) {
     if (state.ledger == nullptr)

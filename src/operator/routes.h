@@ -1,10 +1,11 @@
 // The operator port's routes (-cliAddr, doc/ops.md 2 and 6), described once: path, methods,
 // parameters and the answer each gives. operator_api.cc and operator_chain_api.cc register
 // their handlers through OperatorRoute, so a route cannot be served with other methods than
-// described here; an operator CLI reads the same table to build its requests and to print
-// help. A GET's parameters come from the query string, a POST's only from its urlencoded form
-// body (livepeer_cli posts forms; operator/form_params.h). Who may call at all:
-// operator/access_guard.h.
+// described here. baton-cli (src/cli/commands.h) keeps its own table of actions, as
+// livepeer_cli's menu words them (some name paths the node does not serve), and does not link
+// this one: a path or parameter renamed here must be renamed there too. A GET's parameters
+// come from the query string, a POST's only from its urlencoded form body (livepeer_cli posts
+// forms; operator/form_params.h). Who may call at all: operator/access_guard.h.
 //
 // Plain constant data; thread-safe.
 #pragma once

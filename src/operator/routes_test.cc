@@ -5,6 +5,8 @@
 #include <set>
 
 #include "net/router.h"
+#include "operator/access_guard.h"
+#include "operator/form_params.h"
 #include "operator/operator_api.h"
 #include "operator/operator_chain_api.h"
 #include "operator/settings_api.h"
@@ -67,6 +69,43 @@ TEST(OperatorRoutes, EveryDescribedRouteIsRegistered) {
       auto rejection = router.CheckHead(head);
       EXPECT_FALSE(rejection.has_value())
           << route.path << (onchain ? " on chain: " : " offchain: ") << rejection->status;
+    }
+  }
+}
+
+// The access guard covers every route, whoever registered it: a foreign Origin is refused
+// before routing, a matching Host without one passes, and a POST's form is bounded.
+TEST(OperatorRoutes, TheAccessGuardCoversEveryRoute) {
+  for (bool onchain : {true, false}) {
+    http::Router router;
+    auto access = InstallOperatorAccess("127.0.0.1", 7935, /*require_token=*/false, "", router);
+    ASSERT_TRUE(access.ok()) << access.status();
+    OperatorState state;
+    RegisterOperatorApi(state, router);
+    RegisterOperatorSettings({}, router);
+    if (onchain) {
+      RegisterOperatorChainApi({}, router);
+    } else {
+      RegisterOffchainChainStubs(router);
+    }
+    router.SetDefaultMaxBody(kMaxFormBodyBytes);  // as the operator server sets it
+    for (const auto& route : OperatorRoutes()) {
+      if (route.when == "monitor") continue;
+      const std::string method = route.methods.empty() ? "GET" : route.methods.front();
+      http::HttpRequest foreign;
+      foreign.method = method;
+      foreign.path = route.path;
+      foreign.headers.Add("host", "127.0.0.1:7935");
+      foreign.headers.Add("origin", "http://evil.example");
+      auto refused = router.CheckHead(foreign);
+      ASSERT_TRUE(refused.has_value()) << route.path;
+      EXPECT_EQ(refused->status, 403) << route.path;
+      http::HttpRequest own;
+      own.method = method;
+      own.path = route.path;
+      own.headers.Add("host", "127.0.0.1:7935");
+      EXPECT_FALSE(router.CheckHead(own).has_value()) << route.path;
+      EXPECT_LE(router.MaxBody(own), kMaxFormBodyBytes) << route.path;
     }
   }
 }

@@ -1,8 +1,8 @@
 // libFuzzer target: gRPC requests to net.Orchestrator as a gateway (or anyone) sends them,
-// through the node's real binding (node/grpc_services.cc) on a GrpcService: message framing,
-// request decoding (OrchestratorRequest, PingPong, EndTranscodingSessionRequest), the service
-// logic with real prices (pm::PriceBook), ticket parameters (pm::Recipient), auth tokens and
-// session capacity, and the reply encoding.
+// through the node's real binding (orchestrator/grpc_services.cc) on a GrpcService: message
+// framing, request decoding (OrchestratorRequest, PingPong, EndTranscodingSessionRequest), the
+// service logic with real prices (pm::PriceBook), ticket parameters (pm::Recipient), auth tokens
+// and session capacity, and the reply encoding.
 //
 // Input: byte 0 picks the method (bits 0-1), the identity (bit 2: an account, whose gateway
 // signature check runs, or offchain) and whether a grpc-timeout header is sent (bit 3); the

@@ -12,7 +12,6 @@ namespace {
 using crypto::Address;
 using crypto::U256;
 
-std::string Unhex(std::string_view h) { return HexDecode(h).value(); }
 std::string HashHex(const Ticket& t) { return HexEncode(t.Hash()); }
 
 TEST(TicketHash, GoLivepeerTestHashVectors) {

@@ -20,6 +20,7 @@
 
 #include "absl/strings/numbers.h"
 #include "common/absl_view.h"
+#include "common/flags.h"
 #include "common/log.h"
 #include "runner/pipeline.h"
 #include "runner/runner_server.h"
@@ -40,37 +41,24 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string port_text = Env("PORT", "8000");
-  std::string host = Env("HOST");
-  std::string verbosity_text = "3";
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0) arg.erase(0, 1);
-    std::string value;
-    if (size_t eq = arg.find('='); eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-    } else if (i + 1 < argc && (arg == "-port" || arg == "-host" || arg == "-v")) {
-      value = argv[++i];
-    }
-    if (arg == "-port") {
-      port_text = value;
-    } else if (arg == "-host") {
-      host = value;
-    } else if (arg == "-v") {
-      verbosity_text = value;
-    } else {
-      return Fail("unknown argument " + std::string(argv[i]) +
-                  " (configure with PIPELINE, MODEL_ID, AUTH_TOKEN, VERSION, PORT; flags: -port, "
-                  "-host, -v)");
-    }
+  // The flags go through the parser every Baton binary uses (common/flags.h); the environment
+  // is the AI Runner image's (PORT, HOST), not LP_ variables.
+  baton::FlagSet flags;
+  flags.Define({"port", baton::FlagKind::kString, "", "listening port (overrides PORT)"});
+  flags.Define({"host", baton::FlagKind::kString, "", "bind address (overrides HOST)"});
+  flags.Define({"v", baton::FlagKind::kInt, "3", "log verbosity, go-livepeer's scale"});
+  if (absl::Status parsed = flags.Parse({argv + 1, argv + argc}, {}); !parsed.ok()) {
+    return Fail(std::string(parsed.message()) +
+                " (configure with PIPELINE, MODEL_ID, AUTH_TOKEN, VERSION, PORT; flags: -port, "
+                "-host, -v)");
   }
-  int port = 0, verbosity = 3, threads = 2;
+  std::string port_text = Env("PORT", "8000");
+  if (flags.IsSet("port")) port_text = flags.GetString("port");
+  std::string host = flags.IsSet("host") ? flags.GetString("host") : Env("HOST");
+  const int verbosity = static_cast<int>(flags.GetInt("v"));
+  int port = 0, threads = 2;
   if (!absl::SimpleAtoi(baton::AsAbsl(port_text), &port) || port < 0 || port > 65535) {
     return Fail("bad port \"" + port_text + "\"");
-  }
-  if (!absl::SimpleAtoi(baton::AsAbsl(verbosity_text), &verbosity)) {
-    return Fail("bad -v \"" + verbosity_text + "\"");
   }
   std::string threads_text = Env("RUNNER_THREADS", "2");
   if (!absl::SimpleAtoi(baton::AsAbsl(threads_text), &threads) || threads < 1 || threads > 256) {

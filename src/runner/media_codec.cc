@@ -8,6 +8,7 @@
 #include "common/absl_view.h"
 #include "transcode/av_util.h"
 #include "transcode/memory_io.h"
+#include "transcode/source_limits.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -34,7 +35,8 @@ class MemoryDemuxer {
   }
 
   // Opens the container and the decoder of its best stream of `type`.
-  absl::Status Open(AVMediaType type, std::string_view what) {
+  // Only the demuxers in `demuxers` (FFmpeg's format_whitelist syntax) may read the bytes.
+  absl::Status Open(AVMediaType type, std::string_view what, const char* demuxers) {
     if (input_.avio() == nullptr) return absl::InternalError("cannot allocate input");
     format_ = avformat_alloc_context();
     if (format_ == nullptr) return absl::InternalError("cannot allocate demuxer");
@@ -42,9 +44,11 @@ class MemoryDemuxer {
     format_->flags |= AVFMT_FLAG_CUSTOM_IO;
     // Only the bytes in memory may be read: no protocol, no nested file (a playlist naming
     // file:///etc/passwd opens nothing).
-    format_->io_open = &RefuseOpen;
+    format_->io_open = &transcode::RefuseNestedOpen;
     format_->protocol_whitelist = av_strdup("");
-    if (format_->protocol_whitelist == nullptr) return absl::InternalError("out of memory");
+    format_->format_whitelist = av_strdup(demuxers);
+    if (format_->protocol_whitelist == nullptr || format_->format_whitelist == nullptr)
+      return absl::InternalError("out of memory");
     int rc = avformat_open_input(&format_, "", nullptr, nullptr);  // frees format_ on error
     if (rc < 0)
       return absl::InvalidArgumentError(absl::StrCat("not ", AsAbsl(what), ": ", AvErrorText(rc)));
@@ -111,10 +115,6 @@ class MemoryDemuxer {
   AVCodecContext* decoder() const { return decoder_; }
 
  private:
-  static int RefuseOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
-    return AVERROR(EPERM);
-  }
-
   transcode::MemoryInput input_;
   AVFormatContext* format_ = nullptr;
   AVCodecContext* decoder_ = nullptr;
@@ -142,7 +142,9 @@ absl::StatusOr<std::vector<int16_t>> DecodeAudioMono(std::string_view bytes, int
                                                      double max_seconds) {
   if (bytes.empty()) return absl::InvalidArgumentError("not audio: empty file");
   MemoryDemuxer demuxer(bytes);
-  if (absl::Status s = demuxer.Open(AVMEDIA_TYPE_AUDIO, "audio"); !s.ok()) return s;
+  if (absl::Status s = demuxer.Open(AVMEDIA_TYPE_AUDIO, "audio", transcode::kAudioUploadDemuxers);
+      !s.ok())
+    return s;
   const size_t max_samples = static_cast<size_t>(max_seconds * sample_rate);
   std::vector<int16_t> samples;
   std::unique_ptr<SwrContext, SwrFree> swr;
@@ -194,7 +196,10 @@ absl::StatusOr<std::vector<int16_t>> DecodeAudioMono(std::string_view bytes, int
 absl::StatusOr<RgbImage> DecodeImage(std::string_view bytes, size_t max_pixels) {
   if (bytes.empty()) return absl::InvalidArgumentError("not an image: empty file");
   MemoryDemuxer demuxer(bytes);
-  if (absl::Status s = demuxer.Open(AVMEDIA_TYPE_VIDEO, "an image"); !s.ok()) return s;
+  if (absl::Status s =
+          demuxer.Open(AVMEDIA_TYPE_VIDEO, "an image", transcode::kImageUploadDemuxers);
+      !s.ok())
+    return s;
   const AVCodecContext* decoder = demuxer.decoder();
   if (decoder->width <= 0 || decoder->height <= 0 ||
       static_cast<size_t>(decoder->width) * decoder->height > max_pixels) {

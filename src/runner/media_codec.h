@@ -3,8 +3,9 @@
 // (the runner API's media are PNG and WAV data URLs, doc/ai.md 1.1).
 //
 // Inputs are untrusted: they are demuxed from memory only (no file or network protocol may be
-// opened, so a playlist that names other files reads nothing), and sizes are bounded before
-// anything large is allocated. Errors are InvalidArgument for input that is not usable media,
+// opened, so a playlist that names other files reads nothing), by the demuxers the node accepts
+// for uploads only (transcode/source_limits.h), and sizes are bounded before anything large is
+// allocated. Errors are InvalidArgument for input that is not usable media,
 // Internal for FFmpeg failures on good input.
 //
 // Stateless functions; thread-safe.
@@ -20,8 +21,9 @@
 
 namespace baton::runner {
 
-// The first audio stream of any container FFmpeg reads, decoded, mixed down to mono and
-// resampled to `sample_rate` Hz, signed 16-bit. OutOfRange beyond `max_seconds` of audio.
+// The first audio stream of an upload's container (WAV, MP3, FLAC, Ogg, MP4/M4A, Matroska/WebM,
+// AAC), decoded, mixed down to mono and resampled to `sample_rate` Hz, signed 16-bit.
+// OutOfRange beyond `max_seconds` of audio.
 absl::StatusOr<std::vector<int16_t>> DecodeAudioMono(std::string_view bytes, int sample_rate,
                                                      double max_seconds);
 
@@ -32,8 +34,8 @@ struct RgbImage {
   std::vector<uint8_t> pixels;
 };
 
-// The first frame of an image (PNG, JPEG, WebP, BMP, TIFF, GIF, ... anything FFmpeg decodes),
-// as RGB. InvalidArgument when it is not one or has more than `max_pixels` pixels.
+// The first frame of an image (PNG, JPEG, WebP, BMP, GIF, or what image2pipe finds), as RGB.
+// InvalidArgument when it is not one or has more than `max_pixels` pixels.
 absl::StatusOr<RgbImage> DecodeImage(std::string_view bytes, size_t max_pixels);
 
 // `image` scaled to width x height with libswscale's Lanczos filter.

@@ -50,6 +50,30 @@ TEST(DecodeAudioMono, RefusesWhatIsNotAudioAndAudioOverTheLimit) {
   EXPECT_FALSE(DecodeAudioMono("#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n", 16000, 60).ok());
 }
 
+// A Sun AU file: audio FFmpeg reads, in a container that no upload may use.
+std::string SunAu(const std::vector<int16_t>& samples, uint32_t rate) {
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  std::string au = ".snd" + be32(24) + be32(samples.size() * 2) + be32(3) + be32(rate) + be32(1);
+  for (int16_t v : samples) {
+    au.push_back(static_cast<char>(static_cast<uint16_t>(v) >> 8));
+    au.push_back(static_cast<char>(v));
+  }
+  return au;
+}
+
+TEST(DecodeAudioMono, OnlyTheUploadContainersAreOpened) {
+  std::vector<int16_t> tone = Tone(16000, 1.0, 300);
+  auto pcm = DecodeAudioMono(SunAu(tone, 16000), 16000, 60);
+  ASSERT_FALSE(pcm.ok());
+  EXPECT_NE(std::string(pcm.status().message()).find("not audio"), std::string::npos)
+      << pcm.status();
+  // The same samples as WAV are fine.
+  EXPECT_TRUE(DecodeAudioMono(EncodeWav(tone.data(), tone.size(), 16000), 16000, 60).ok());
+}
+
 TEST(Png, RoundTripsThroughTheDecoderAndScalesWithLanczos) {
   RgbImage image{.width = 8, .height = 6, .pixels = {}};
   image.pixels.resize(8 * 6 * 3);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 extern "C" {
+#include <libavutil/log.h>
 #include <libavutil/mem.h>
 }
 
@@ -155,6 +156,13 @@ int MemoryOutput::CloseReadBack(AVFormatContext* fmt, AVIOContext* pb) {
   delete static_cast<ReadBackCursor*>(pb->opaque);
   FreeAvio(&pb);
   return 0;
+}
+
+int RefuseNestedOpen(AVFormatContext* fmt, AVIOContext** /*pb*/, const char* url, int /*flags*/,
+                     AVDictionary** /*options*/) {
+  av_log(fmt, AV_LOG_WARNING, "media refers to \"%s\": refused, nothing is opened\n",
+         url != nullptr ? url : "");
+  return AVERROR(EPERM);
 }
 
 }  // namespace baton::transcode

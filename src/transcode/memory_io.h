@@ -20,6 +20,12 @@ extern "C" {
 
 namespace baton::transcode {
 
+// io_open for a demuxer of untrusted bytes in memory: refuses every URL it is asked to open
+// (an HLS or concat playlist, an MP4 data reference), so nothing beyond the bytes is read; the
+// refused URL goes to FFmpeg's log. Set it with protocol_whitelist "" and a format_whitelist.
+int RefuseNestedOpen(AVFormatContext* fmt, AVIOContext** pb, const char* url, int flags,
+                     AVDictionary** options);
+
 class MemoryInput {
  public:
   explicit MemoryInput(std::string_view bytes);

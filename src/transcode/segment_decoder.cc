@@ -40,7 +40,7 @@ absl::Status SegmentDecoder::Probe() {
   format_->interrupt_callback = {&SegmentDecoder::Interrupted, this};
   // Nothing may be opened but the bytes in memory: io_open refuses every URL, and the
   // whitelists (copied into any nested demuxer) name no protocol and only our demuxers.
-  format_->io_open = &SegmentDecoder::RefuseOpen;
+  format_->io_open = &RefuseNestedOpen;
   format_->protocol_whitelist = av_strdup("");
   format_->format_whitelist = av_strdup(kDemuxerWhitelist);
   if (format_->protocol_whitelist == nullptr || format_->format_whitelist == nullptr) {
@@ -139,13 +139,6 @@ void SegmentDecoder::RepairTimestamp(AVFrame& frame) {
 
 int SegmentDecoder::Interrupted(void* opaque) {
   return static_cast<SegmentDecoder*>(opaque)->guard_.Expired() ? 1 : 0;
-}
-
-int SegmentDecoder::RefuseOpen(AVFormatContext* fmt, AVIOContext** /*pb*/, const char* url,
-                               int /*flags*/, AVDictionary** /*options*/) {
-  av_log(fmt, AV_LOG_WARNING, "segment refers to \"%s\": refused, nothing is opened\n",
-         url != nullptr ? url : "");
-  return AVERROR(EPERM);
 }
 
 absl::Status SegmentDecoder::DecodeError(int rc) const {

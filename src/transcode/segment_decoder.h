@@ -74,9 +74,6 @@ class SegmentDecoder {
   absl::Status Probe();
   // AVIOInterruptCB: FFmpeg's long loops (stream probing) stop once the deadline passes.
   static int Interrupted(void* opaque);
-  // io_open: demuxers must not open anything beyond the segment's own bytes.
-  static int RefuseOpen(AVFormatContext* fmt, AVIOContext** pb, const char* url, int flags,
-                        AVDictionary** options);
   absl::Status OpenVideoDecoder(int threads);
   absl::Status DecodePacket(const AVPacket* pkt, SegmentSink& sink);
   absl::Status DecodeError(int rc) const;

@@ -60,12 +60,12 @@ bool AnyItem(std::string_view list, F f) {
 
 }  // namespace
 
-bool DemuxerAllowed(std::string_view demuxer_name) {
+bool DemuxerAllowed(std::string_view demuxer_name, std::string_view whitelist) {
   // A demuxer's name lists its aliases; any one on the whitelist admits it, as in FFmpeg's
   // own format_whitelist check (av_match_list).
-  return AnyItem(demuxer_name, [](std::string_view name) {
+  return AnyItem(demuxer_name, [whitelist](std::string_view name) {
     return !name.empty() &&
-           AnyItem(kDemuxerWhitelist, [name](std::string_view allowed) { return name == allowed; });
+           AnyItem(whitelist, [name](std::string_view allowed) { return name == allowed; });
   });
 }
 

@@ -75,7 +75,14 @@ inline constexpr char kDemuxerWhitelist[] = "mpegts,mov,mp4,m4a,3gp,3g2,mj2,matr
 // What the error message calls them.
 inline constexpr char kAcceptedContainers[] = "MPEG-TS, MP4/MOV, Matroska/WebM, FLV";
 
-// True if a demuxer's name ("mov,mp4,m4a,3gp,3g2,mj2", "hls", ...) is on the whitelist.
-bool DemuxerAllowed(std::string_view demuxer_name);
+// Demuxers an uploaded image or audio file (AI requests, doc/ai.md 2.3) may be opened with: the
+// node's unit probes (ai/media_probe.h) and baton-runner's decoders (runner/media_codec.h).
+inline constexpr char kImageUploadDemuxers[] =
+    "png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,gif,image2pipe";
+inline constexpr char kAudioUploadDemuxers[] = "wav,mp3,flac,ogg,mov,mp4,m4a,matroska,webm,aac";
+
+// True if a demuxer's name ("mov,mp4,m4a,3gp,3g2,mj2", "hls", ...) is on `whitelist` (a comma
+// list, FFmpeg's format_whitelist syntax).
+bool DemuxerAllowed(std::string_view demuxer_name, std::string_view whitelist = kDemuxerWhitelist);
 
 }  // namespace baton::transcode

@@ -40,7 +40,7 @@ struct PacketInfo {
   int64_t pts = 0;
   int64_t dts = 0;
   bool keyframe = false;
-  std::string hash;  // MD5 of the payload (framemd5), only from PacketHashes
+  std::string hash;  // MD5 of the payload (framemd5), only from AudioPacketHashes
   int64_t size = 0;
 };
 // Packets of the first stream of the given type ("v" or "a"), in file order; pts/dts in the

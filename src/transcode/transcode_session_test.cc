@@ -154,7 +154,9 @@ TEST_F(TranscodeSessionTest, TimestampsContinueAcrossSegments) {
     EXPECT_EQ(pts.size(), 120u) << profiles[i].name;
     int64_t prev = *pts.begin();
     for (int64_t t : pts) {
-      if (t != prev) EXPECT_EQ(t - prev, 3000) << profiles[i].name << " gap at " << t;
+      if (t != prev) {
+        EXPECT_EQ(t - prev, 3000) << profiles[i].name << " gap at " << t;
+      }
       prev = t;
     }
   }

@@ -233,7 +233,9 @@ TEST_F(ContainerPoolEngineTest, LeftoversOfThisNodeAreRemovedAtStart) {
     spec.labels = {{"creator", "baton"}, {"creator_id", creator_id}};
     auto id = docker_->Create(spec);
     EXPECT_TRUE(id.ok()) << id.status();
-    if (id.ok()) EXPECT_TRUE(docker_->Start(*id).ok());
+    if (id.ok()) {
+      EXPECT_TRUE(docker_->Start(*id).ok());
+    }
     return id.ok() ? *id : "";
   };
   const std::string mine = make("baton-" + creator_id_ + "-leftover", creator_id_);

@@ -4,6 +4,7 @@ operator token read from the node's data dir, and the interactive menu driven in
 terminal (tmux) as an operator would: livepeer_cli's item numbers, prompts, Exit."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -206,6 +207,53 @@ class CliMenuTest(unittest.TestCase):
         self.wait_for("Local transcoding", count=2)
         self.type("23")
         self.wait_for("MENU-EXITED 0")
+
+
+class CliRoutesTest(unittest.TestCase):
+    """Every action reaches a route the node serves (baton-cli keeps its own table of paths,
+    operator/routes.h does not feed it): against an offchain node, no action may get a 404,
+    except the three livepeer_cli items the node does not serve (doc/ops.md 2)."""
+
+    NOT_SERVED = {"request-tokens", "vote", "vote-proposal"}
+    VALUES = {"gateway": "default", "to": "0x" + "11" * 20, "poll": "0x" + "22" * 20,
+              "message": "hi", "data": "{}", "set": "3"}
+    # Actions whose options are required together, not one by one.
+    EXTRA = {"activate": ["--reward-cut", "10", "--fee-cut", "10", "--per-unit", "1",
+                          "--service-uri", "https://127.0.0.1:1", "--amount", "1"],
+             "set-config": ["--reward-cut", "10", "--fee-cut", "10"]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.home = tempfile.mkdtemp(prefix="baton-cli-home-")
+        cls.node = BatonProcess(ARGS.baton, extra_args=["-monitor"], cleartext=True).start()
+        cls.cli = Cli(cls.node, cls.home)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.node.stop()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def test_every_action_reaches_a_route_the_node_serves(self):
+        usage = self.cli.run("help").stdout
+        actions = [line.split()[0] for line in usage.split("Actions:")[1].splitlines()
+                   if line.startswith("  ") and line.split()]
+        self.assertIn("status", actions)
+        for action in actions:
+            first = self.cli.run("help", action).stdout.splitlines()[0]
+            # Required options stand outside brackets: "--name V".
+            required = [t[2:] for t in re.sub(r"\[[^\]]*\]", "", first).split()
+                        if t.startswith("--")]
+            args = [action] + self.EXTRA.get(action, [])
+            for name in required:
+                args += [f"--{name}", self.VALUES.get(name, "1")]
+            rc, out = self.cli.json(*args, "--yes")
+            self.assertTrue(out.get("path", "").startswith("/"), f"{action}: no request: {out}")
+            status = out.get("status")
+            if action in self.NOT_SERVED:
+                self.assertEqual(status, 404, f"{action}: {out}")
+            else:
+                self.assertNotEqual(status, 404, f"{action}: {out}")
+                self.assertNotEqual(rc, 2, f"{action}: a usage error: {out}")
 
 
 if __name__ == "__main__":

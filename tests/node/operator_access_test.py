@@ -156,6 +156,17 @@ class LoopbackTest(unittest.TestCase):
             self.assertEqual(self.call("GET", "/status", Host=host)[0], 403)
         self.assertEqual(self.max_sessions(), before)
 
+    def test_a_form_body_is_bounded_at_header_time(self):
+        # Forms are small: a large declared body is refused before it is sent, even to a route
+        # that takes a form; a GET-only route takes no body at all.
+        for path, length in (("/setMaxSessions", 1_000_000), ("/", 10)):
+            with socket.create_connection(("127.0.0.1", self.node.cli_port), timeout=5) as s:
+                s.sendall((f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                           f"Content-Type: {FORM}\r\nContent-Length: {length}\r\n\r\n").encode())
+                answer = s.recv(4096).decode()
+            self.assertTrue(answer.startswith("HTTP/1.1 413" if path != "/" else "HTTP/1.1 405"),
+                            f"{path}: {answer}")
+
     def test_cross_site_fetch_is_refused(self):
         for site in ("cross-site", "same-site"):
             status, text = self.call("GET", "/status", **{"Sec-Fetch-Site": site})
@@ -225,6 +236,65 @@ class TokenTest(unittest.TestCase):
     def test_cli_auth_asks_for_it_on_loopback(self):
         node, _, _ = self.check_token_node("127.0.0.1", ["-cliAuth"])
         node.stop()
+
+
+class StandaloneTranscoderTest(unittest.TestCase):
+    """`baton -transcoder -orchAddr` has its own operator port (/status, /metrics): the same
+    rules. Its orchestrator need not exist: the port serves while the client retries."""
+
+    def start(self, cli_host, extra=()):
+        sys.path.insert(0, os.path.dirname(__file__))
+        from baton_process import free_port
+        import tempfile
+        data_dir = tempfile.mkdtemp(prefix="baton-test-")
+        port = free_port()
+        args = [ARGS.baton, "-transcoder", f"-orchAddr=127.0.0.1:{free_port()}",
+                "-orchSecret=s3cret", "-maxSessions=1", f"-cliAddr={cli_host}:{port}",
+                f"-dataDir={data_dir}", "-monitor"] + list(extra)
+        log = open(os.path.join(data_dir, "baton.log"), "w")
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(log.close)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        connect = "127.0.0.1" if cli_host == "0.0.0.0" else cli_host
+        host = f"{connect}:{port}"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            self.assertIsNone(proc.poll(), "the transcoder exited")
+            try:
+                request(port, "GET", "/status", headers={"Host": host}, connect=connect)
+                break
+            except OSError:
+                time.sleep(0.05)
+        return proc, data_dir, port, host, connect
+
+    def test_browser_rules_on_loopback(self):
+        proc, data_dir, port, host, _ = self.start("127.0.0.1")
+        status, text = request(port, "GET", "/status", headers={"Host": host})
+        self.assertEqual(status, 200, text)
+        self.assertEqual(json.loads(text)["Role"], "transcoder")
+        self.assertFalse(os.path.exists(os.path.join(data_dir, "operator.cookie")))
+        for headers in ({"Host": host, "Origin": "http://evil.example"},
+                        {"Host": f"evil.example:{port}"},
+                        {"Host": host, "Sec-Fetch-Site": "cross-site"}):
+            self.assertEqual(request(port, "GET", "/status", headers=headers)[0], 403, headers)
+            self.assertEqual(request(port, "GET", "/metrics", headers=headers)[0], 403, headers)
+        self.assertEqual(request(port, "GET", "/metrics", headers={"Host": host})[0], 200)
+
+    def test_non_loopback_bind_needs_the_cookie(self):
+        proc, data_dir, port, host, connect = self.start(non_loopback_address())
+        cookie = os.path.join(data_dir, "operator.cookie")
+        wait_for(cookie)
+        self.assertEqual(stat.S_IMODE(os.stat(cookie).st_mode), 0o600)
+        with open(cookie) as f:
+            token = f.read().strip()
+        status, text = request(port, "GET", "/status", headers={"Host": host}, connect=connect)
+        self.assertEqual(status, 401, text)
+        status, text = request(port, "GET", "/status", connect=connect,
+                               headers={"Host": host, "Authorization": "Bearer " + token})
+        self.assertEqual(status, 200, text)
+        proc.terminate()
+        proc.wait(timeout=10)
+        self.assertFalse(os.path.exists(cookie), "the cookie outlived the transcoder")
 
 
 if __name__ == "__main__":
