@@ -13,4 +13,5 @@ set(FUZZ_TARGETS
   json_rpc eth/json_rpc_fuzz.cc
   go_json operator/go_json_fuzz.cc
   multipart net/multipart_fuzz.cc
-  ai_request ai/ai_request_fuzz.cc)
+  ai_request ai/ai_request_fuzz.cc
+  worker_job ai/worker_job_fuzz.cc)

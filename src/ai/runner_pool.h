@@ -45,6 +45,8 @@ struct RunnerCall {
   std::string content_type;  // of `body`: application/json, or multipart/form-data; boundary=...
   std::string_view body;     // not owned; must outlive Call
   std::chrono::steady_clock::time_point deadline;
+  // The orchestrator's id of the request: a remote AI worker's input is stored under it.
+  std::string request_id;
   // Set for a streaming /llm: each piece of a 200 answer's event stream goes here as it arrives
   // instead of into RunnerAnswer::body; returning false stops the call.
   std::function<bool(std::string_view chunk)> on_stream;

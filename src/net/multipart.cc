@@ -225,6 +225,12 @@ absl::StatusOr<MultipartForm> Parse(std::string_view body, std::string_view boun
             part.filename = *filename;
             part.has_filename = true;
           }
+        } else if (!form_data_only) {
+          // multipart/mixed: "attachment; filename=..." (a remote AI worker's files).
+          if (std::optional<std::string> filename = disposition->Param("filename")) {
+            part.filename = *filename;
+            part.has_filename = true;
+          }
         }
       } else if (name == "content-type") {
         part.content_type = value;

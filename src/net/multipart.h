@@ -21,10 +21,11 @@
 //
 // multipart/mixed (a remote transcoder's /transcodeResults, doc/wire.md 5.1) uses the same
 // reader: ParseMultipartMixed keeps every part, with or without a Content-Disposition, and
-// each part's header fields (MultipartPart::headers) are kept for both kinds; MultipartBoundary
-// takes the multipart type it expects; MultipartWriter::AddPart writes a part with any header
-// fields. MediaTypeOf is the media type of a Content-Type value, or an error where Go's
-// mime.ParseMediaType fails for lack of one (an orchestrator answers 415 then).
+// each part's header fields (MultipartPart::headers) are kept for both kinds; there any
+// Content-Disposition's filename parameter sets `filename` (a remote AI worker's attachments);
+// MultipartBoundary takes the multipart type it expects; MultipartWriter::AddPart writes a part
+// with any header fields. MediaTypeOf is the media type of a Content-Type value, or an error where
+// Go's mime.ParseMediaType fails for lack of one (an orchestrator answers 415 then).
 //
 // Thread safety: free functions are pure; a MultipartWriter is a plain value (one thread).
 #pragma once

@@ -161,6 +161,20 @@ TEST(MultipartMixed, KeepsEveryPartWithItsHeaders) {
   EXPECT_FALSE(ParseMultipartMixed(body.substr(0, body.size() - 10), *boundary).ok());
 }
 
+TEST(MultipartMixed, AnAttachmentsFilenameIsKept) {
+  // A remote AI worker's result file (doc/wire.md 5.2).
+  std::string body =
+      "--b\r\nContent-Disposition: attachment; filename=0a1b2c3d.png\r\n\r\nPNG\r\n--b--\r\n";
+  auto form = ParseMultipartMixed(body, "b");
+  ASSERT_TRUE(form.ok()) << form.status();
+  ASSERT_EQ(form->parts.size(), 1u);
+  EXPECT_TRUE(form->parts[0].has_filename);
+  EXPECT_EQ(form->parts[0].filename, "0a1b2c3d.png");
+  EXPECT_EQ(form->parts[0].data, "PNG");
+  // ...but a form keeps only form-data parts.
+  EXPECT_TRUE(ParseMultipart(body, "b")->parts.empty());
+}
+
 TEST(MultipartMixed, MediaTypeOfFailsWhereGoDoes) {
   EXPECT_EQ(*MediaTypeOf("Multipart/Mixed; boundary=x"), "multipart/mixed");
   EXPECT_EQ(*MediaTypeOf("livepeer/transcoding-error"), "livepeer/transcoding-error");

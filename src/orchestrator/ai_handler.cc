@@ -179,6 +179,7 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
                           .value_or(p.multipart ? "multipart/form-data" : "application/json");
   call.body = job->request.body;
   call.deadline = job->deadline;
+  call.request_id = job->request_id;
   // A stopping node does not wait for runners to finish (or a hung one to time out).
   call.cancelled = [stop = deps_.executor->stop_token()] { return stop.stop_requested(); };
   // A streaming /llm relays the runner's events as they come (doc/ai.md 2.4).
