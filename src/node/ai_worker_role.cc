@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "ai/frames_to_mp4.h"
+#include "ai/worker_job.h"
 #include "common/metrics.h"
 #include "net/server.h"
 #include "node/ai_wiring.h"
@@ -27,18 +29,32 @@ std::string Hostname() {
   return buf;
 }
 
-// The payload conversions of doc/wire.md 5.2, the orchestrator's own (ai/worker_job.h).
+// The payload conversions of doc/wire.md 5.2, the orchestrator's own (ai/worker_job.h). Each step
+// reads the job's requestData again: it is small, and the steps stay free of shared state.
 class WorkerJobConversions : public worker::AiJobConversions {
  public:
-  absl::Status Read(worker::AiJob&) const override {
-    return absl::UnimplementedError("the AI job conversions (ai/worker_job.h) are not built in");
+  absl::Status Read(worker::AiJob& job) const override {
+    auto received = ai::ParseRequestData(job.pipeline, job.request_data);
+    if (!received.ok()) return received.status();
+    job.model_id = received->model_id;
+    job.input_url = received->input_url;
+    job.stream = received->stream;
+    return absl::OkStatus();
   }
-  absl::StatusOr<worker::AiPayload> RunnerRequest(const worker::AiJob&,
-                                                  std::string_view) const override {
-    return absl::UnimplementedError("the AI job conversions (ai/worker_job.h) are not built in");
+  absl::StatusOr<worker::AiPayload> RunnerRequest(const worker::AiJob& job,
+                                                  std::string_view input) const override {
+    auto received = ai::ParseRequestData(job.pipeline, job.request_data);
+    if (!received.ok()) return received.status();
+    ai::Body body = ai::MakeRunnerRequest(*received, input);
+    return worker::AiPayload{std::move(body.content_type), std::move(body.data)};
   }
-  absl::StatusOr<worker::AiPayload> Result(const worker::AiJob&, std::string_view) const override {
-    return absl::UnimplementedError("the AI job conversions (ai/worker_job.h) are not built in");
+  absl::StatusOr<worker::AiPayload> Result(const worker::AiJob& job,
+                                           std::string_view runner_answer) const override {
+    auto received = ai::ParseRequestData(job.pipeline, job.request_data);
+    if (!received.ok()) return received.status();
+    auto result = ai::MakeWorkerResult(*received, runner_answer, ai::FramesToMp4);
+    if (!result.ok()) return result.status();
+    return worker::AiPayload{std::move(result->content_type), std::move(result->data)};
   }
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "ai/worker_job.h"
 #include "net/grpc_client.h"
 #include "net/http_client.h"
 
@@ -13,8 +14,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr char kAiWorkerAuth[] = "Livepeer-AI-Worker-1.0";
-constexpr char kAiWorkerErrorType[] = "livepeer/ai-worker-error";
+const std::string kAiWorkerAuth(ai::kWorkerAuthorization);
+const std::string kAiWorkerErrorType(ai::kWorkerErrorType);
 // An input file is an upload the orchestrator accepted (its AI bodies are bounded at 64 MiB).
 constexpr size_t kMaxInputBytes = 64u << 20;
 
@@ -245,7 +246,7 @@ absl::StatusOr<AiPayload> AiWorkerClient::Process(AiJob& job) {
   if (answer->status != 200)
     return absl::InternalError(job.pipeline + " container returned " +
                                std::to_string(answer->status) + ": " + answer->body.substr(0, 512));
-  if (answer->streamed) return AiPayload{"text/event-stream", std::move(events)};
+  if (answer->streamed) return AiPayload{std::string(ai::kWorkerStreamType), std::move(events)};
   return options_.conversions->Result(job, answer->body);
 }
 
@@ -260,7 +261,7 @@ bool AiWorkerClient::Post(const AiJob& job, const AiPayload& payload,
                   {"taskid", std::to_string(job.task_id)},
                   {"pipeline", job.pipeline},
                   {"content-type", payload.content_type}};
-  if (payload.content_type == "text/event-stream") post.headers.Add("cache-control", "no-cache");
+  if (payload.content_type == ai::kWorkerStreamType) post.headers.Add("cache-control", "no-cache");
   post.body = payload.body;
   post.has_body = true;
   post.version = http::ClientHttpVersion::kHttp2OverTls;
