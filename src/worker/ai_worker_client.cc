@@ -109,7 +109,8 @@ absl::Status AiWorkerClient::RunOnce() {
       std::lock_guard lock(mu_);
       state_.in_flight++;
     }
-    if (auto s = pool_.Submit([this, notify] { Handle(notify); }); !s.ok()) {
+    auto task = [this, notify, arrived = Clock::now()] { Handle(notify, arrived); };
+    if (auto s = pool_.Submit(std::move(task)); !s.ok()) {
       // More jobs than the capacity advertised (or stopping): answered at once, on this thread
       // (it is rare and bounded), so the orchestrator's gateway can go on.
       spdlog::warn("AI task {} refused: {}", notify.taskid(), std::string(s.message()));
@@ -144,25 +145,28 @@ absl::Status AiWorkerClient::RunOnce() {
                                     on_message, should_stop);
 }
 
-void AiWorkerClient::Handle(const net::NotifyAIJob& notify) {
+void AiWorkerClient::Handle(const net::NotifyAIJob& notify, Clock::time_point arrived) {
   AiJob job;
   job.task_id = notify.taskid();
   job.pipeline = notify.aijobdata().pipeline();
   job.request_data = notify.aijobdata().requestdata();
   const auto start = Clock::now();
   auto result = Process(job);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  AiPayload payload;
-  if (result.ok()) {
-    payload = *std::move(result);
-    spdlog::info("AI task {} {} {} done in {:.2f} s", job.task_id, job.pipeline, job.model_id,
-                 seconds);
-  } else {
-    payload = {kAiWorkerErrorType, std::string(result.status().message())};
-    spdlog::warn("AI task {} {} {} failed after {:.2f} s: {}", job.task_id, job.pipeline,
-                 job.model_id, seconds, payload.body);
-  }
+  const auto processed = Clock::now();
+  AiPayload payload = result.ok()
+                          ? *std::move(result)
+                          : AiPayload{kAiWorkerErrorType, std::string(result.status().message())};
   const bool posted = Post(job, payload, std::chrono::seconds(60));
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  if (result.ok()) {
+    spdlog::info(
+        "AI task {} {} {} done in {:.1f} ms (queued {:.1f} ms), result posted in {:.1f} ms",
+        job.task_id, job.pipeline, job.model_id, ms(processed - start), ms(start - arrived),
+        ms(Clock::now() - processed));
+  } else {
+    spdlog::warn("AI task {} {} {} failed after {:.1f} ms: {}", job.task_id, job.pipeline,
+                 job.model_id, ms(processed - start), payload.body);
+  }
   std::lock_guard lock(mu_);
   state_.in_flight--;
   (result.ok() && posted ? state_.jobs_done : state_.jobs_failed)++;

@@ -106,7 +106,7 @@ class AiWorkerClient {
 
  private:
   absl::Status RunOnce();
-  void Handle(const net::NotifyAIJob& notify);
+  void Handle(const net::NotifyAIJob& notify, std::chrono::steady_clock::time_point arrived);
   // The job's result or its error, as posted to /aiResults.
   absl::StatusOr<AiPayload> Process(AiJob& job);
   bool Post(const AiJob& job, const AiPayload& payload, std::chrono::milliseconds timeout);
