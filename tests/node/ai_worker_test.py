@@ -178,10 +178,17 @@ class AiWorkerTest(unittest.TestCase):
             json.dump([{"pipeline": "text-to-speech", "model_id": "espeak-ng", "url": tts_url,
                         "capacity": 2},
                        {"pipeline": "upscale", "model_id": "lanczos", "url": up_url}], f)
-        # The orchestrator: an account (tickets verified), a price, remote AI workers by secret.
+        # The orchestrator: an account (tickets verified), remote AI workers by secret, and the
+        # models' prices (its -aiModels without -aiWorker: prices only, no runners).
+        prices = os.path.join(cls.tmp, "prices.json")
+        with open(prices, "w") as f:
+            json.dump([{"pipeline": "text-to-speech", "model_id": "espeak-ng",
+                        "price_per_unit": 1, "pixels_per_unit": 1000},
+                       {"pipeline": "upscale", "model_id": "lanczos", "price_per_unit": 1,
+                        "pixels_per_unit": 100}], f)
         cls.node = BatonProcess(ARGS.baton, [
             "-ethPassword=test-password", "-pricePerUnit=1000", "-autoAdjustPrice=false",
-            "-orchSecret", SECRET, "-monitor"], transcoder=False).start()
+            "-orchSecret", SECRET, "-aiModels", prices, "-monitor"], transcoder=False).start()
         cls.gw = ai_test.Gateway(cls, cls.node)
         cls.worker = AiWorkerProcess(cls.node.port, cls.models).start()
         cls.worker.wait_registered()
