@@ -99,7 +99,16 @@ absl::Status AiWorkerClient::RunOnce() {
   for (const auto& h : options_.hardware) *request.add_hardware() = h;
   http::GrpcClient client({options_.orch_addr, /*tls=*/true});
   spdlog::info("Registering AI worker to {}", options_.orch_addr);
+  auto mark_registered = [this] {
+    std::lock_guard lock(mu_);
+    if (!state_.registered) {
+      state_.registered = true;
+      state_.registered_since = std::chrono::system_clock::now();
+      state_.registrations++;
+    }
+  };
   auto on_message = [&](std::string bytes) {
+    mark_registered();  // a job proves the registration held
     net::NotifyAIJob notify;
     if (!notify.ParseFromString(bytes)) {
       spdlog::warn("Unreadable NotifyAIJob from {}", options_.orch_addr);
@@ -130,15 +139,8 @@ absl::Status AiWorkerClient::RunOnce() {
   // gRPC sends nothing before the first job, so a registration counts as held once the stream
   // stayed open for a moment (refusals such as "invalid secret" come at once).
   const auto started = Clock::now();
-  auto should_stop = [this, started] {
-    if (Clock::now() - started > std::chrono::milliseconds(500)) {
-      std::lock_guard lock(mu_);
-      if (!state_.registered) {
-        state_.registered = true;
-        state_.registered_since = std::chrono::system_clock::now();
-        state_.registrations++;
-      }
-    }
+  auto should_stop = [this, started, &mark_registered] {
+    if (Clock::now() - started > std::chrono::milliseconds(500)) mark_registered();
     return stop_.load();
   };
   return client.CallServerStreaming("/net.AIWorker/RegisterAIWorker", request.SerializeAsString(),
