@@ -11,6 +11,7 @@
 #include "ai/external_runner_pool.h"
 #include "ai/pipelines.h"
 #include "common/hex.h"
+#include "orchestrator/ai_workers.h"
 #include "pm/price_book.h"
 
 namespace baton::node {
@@ -69,7 +70,7 @@ absl::StatusOr<std::unique_ptr<ai::RunnerPool>> MakeManagedRunnerPool(
 std::vector<net::HardwareInformation> AiHardware(const AiWorker& worker) {
   std::vector<net::HardwareInformation> out;
   if (worker.gpus.empty()) return out;
-  for (const ai::ModelState& m : worker.runners->Models()) {
+  for (const ai::ModelState& m : (worker.local ? worker.local : worker.runners.get())->Models()) {
     net::HardwareInformation h;
     h.set_pipeline(m.pipeline);
     h.set_model_id(m.model_id);
@@ -87,7 +88,7 @@ std::vector<net::HardwareInformation> AiHardware(const AiWorker& worker) {
   return out;
 }
 
-absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config) {
+absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config, ai::RunnerPool* remote) {
   AiWorker worker;
   std::string why;
   for (ai::GpuInfo& g : ai::ReadGpus(&why)) {
@@ -104,14 +105,18 @@ absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config) {
       spdlog::info("AI hardware: GPU {} {} (compute {}.{}, {} MiB)", g.id, g.name, g.major, g.minor,
                    g.memory_total >> 20);
   }
-  auto models = ai::LoadAiModels(config.ai.models);
-  if (!models.ok()) return models.status();
-  worker.models = *std::move(models);
+  if (!config.ai.models.empty()) {
+    auto models = ai::LoadAiModels(config.ai.models);
+    if (!models.ok()) return models.status();
+    worker.models = *std::move(models);
+  }
   auto prices = Prices(worker.models, config);
   if (!prices.ok()) return prices.status();
   worker.prices = *std::move(prices);
   std::vector<ai::ModelSpec> external, managed;
-  for (ai::ModelSpec& spec : ai::MergeSpecs(worker.models)) {
+  // Without -aiWorker the entries only price what remote AI workers serve.
+  for (ai::ModelSpec& spec :
+       config.ai.worker ? ai::MergeSpecs(worker.models) : std::vector<ai::ModelSpec>{}) {
     worker.capacity += spec.capacity;
     (spec.url.empty() ? managed : external).push_back(std::move(spec));
   }
@@ -124,8 +129,13 @@ absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config) {
   auto managed_pool = MakeManagedRunnerPool(managed, config);
   if (!managed_pool.ok()) return managed_pool.status();
   if (*managed_pool) pools.push_back(*std::move(managed_pool));
-  worker.runners = std::make_unique<ai::CombinedRunnerPool>(std::move(pools));
-  for (const ai::ModelState& m : worker.runners->Models())
+  auto local = std::make_unique<ai::CombinedRunnerPool>(std::move(pools));
+  worker.local = local.get();
+  std::vector<std::unique_ptr<ai::RunnerPool>> all;
+  all.push_back(std::move(local));
+  if (remote != nullptr) all.push_back(std::make_unique<orchestrator::RunnerPoolRef>(remote));
+  worker.runners = std::make_unique<ai::CombinedRunnerPool>(std::move(all));
+  for (const ai::ModelState& m : worker.local->Models())
     spdlog::info("AI model {} {}: capacity {}{}", m.pipeline, m.model_id, m.capacity,
                  m.warm ? ", warm" : "");
   return worker;

@@ -22,7 +22,8 @@ namespace baton::node {
 struct AiWorker {
   std::vector<ai::AiModelConfig> models;
   std::vector<ai::GpuInfo> gpus;  // NVML's, limited to -nvidia's ids; empty without a driver
-  std::unique_ptr<ai::RunnerPool> runners;
+  std::unique_ptr<ai::RunnerPool> runners;  // local runners, then remote AI workers if any
+  ai::RunnerPool* local = nullptr;          // the local runners alone (inside `runners`)
   orchestrator::AiPrices prices;
   int capacity = 0;  // runners (or external slots) in all
 };
@@ -30,8 +31,10 @@ struct AiWorker {
 // GetOrchestrator's `hardware`: each served model with the worker's GPUs (doc/ai.md 5).
 std::vector<net::HardwareInformation> AiHardware(const AiWorker& worker);
 
-// Parses -aiModels, waits for the external runners' health, starts the managed pool.
-absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config);
+// Parses -aiModels, waits for the external runners' health, starts the managed pool. `remote`
+// (remote AI workers, not owned) joins the runners after the local ones. Without -aiWorker
+// -aiModels only prices the models (remote workers serve them) and no runner starts.
+absl::StatusOr<AiWorker> StartAiWorker(const NodeConfig& config, ai::RunnerPool* remote = nullptr);
 
 // The managed-container pool (ai/container_pool.h) for the entries without a url, on the
 // engine named by DOCKER_HOST; null when there are none.

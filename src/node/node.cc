@@ -25,6 +25,7 @@
 #include "orchestrator/account_identity.h"
 #include "orchestrator/admission.h"
 #include "orchestrator/ai_handler.h"
+#include "orchestrator/ai_workers.h"
 #include "orchestrator/capabilities.h"
 #include "orchestrator/grpc_services.h"
 #include "orchestrator/media_store.h"
@@ -142,6 +143,7 @@ class NodeImpl : public Node {
   void CreateTranscoderPool();
   void UpdateCapacity();
   std::string TranscodersJson() const;
+  std::string AiWorkersJson() const;
   absl::Status InitAi();
   nlohmann::json CapacityStatus() const;
   void RefreshCapacityMetrics();
@@ -177,7 +179,9 @@ class NodeImpl : public Node {
   std::thread calibration_;                      // -maxSessions auto, at start
   std::unique_ptr<worker::SessionLoops> loops_;
   std::unique_ptr<SegmentHandler> segments_;
-  std::optional<AiWorker> ai_;  // with -aiWorker
+  // With -orchSecret: remote AI workers (doc/wire.md 5.2); before ai_, whose runners use it.
+  std::unique_ptr<RemoteAiWorkers> remote_ai_;
+  std::optional<AiWorker> ai_;  // with -aiWorker or remote AI workers
   std::unique_ptr<AiHandler> ai_handler_;
   std::unique_ptr<worker::Executor> ai_executor_;  // runner calls; joined before ai_ goes
   std::unique_ptr<http::Server> service_;
@@ -276,13 +280,22 @@ absl::Status NodeImpl::Init() {
   deps.service_uri = config_.service_uri;
   deps.nodes = config_.nodes;
   deps.end_session = [this](const std::string& session) { loops_->End(session); };
-  if (config_.ai.worker) {
+  if (!config_.orch_secret.empty()) {
+    remote_ai_ = std::make_unique<RemoteAiWorkers>(RemoteAiWorkersOptions{
+        config_.service_uri, &store_, config_.orch_secret, kLivepeerCompatibleVersion, nullptr});
+  }
+  if (config_.ai.worker || remote_ai_) {
     if (auto s = InitAi(); !s.ok()) return s;
     deps.ai_price = [this](const std::string& sender, const net::Capabilities& requested) {
       return ai_->prices.PriceFor(sender, requested);
     };
     deps.ai_prices = [this](const std::string& sender) { return ai_->prices.All(sender); };
-    deps.ai_hardware = [hardware = AiHardware(*ai_)] { return hardware; };
+    deps.ai_hardware = [this, hardware = AiHardware(*ai_)] {
+      auto all = hardware;
+      if (remote_ai_)
+        for (net::HardwareInformation& h : remote_ai_->Hardware()) all.push_back(std::move(h));
+      return all;
+    };
   }
   orchestrator_ = std::make_unique<OrchestratorService>(std::move(deps));
 
@@ -336,13 +349,14 @@ absl::Status NodeImpl::Init() {
 }
 
 absl::Status NodeImpl::InitAi() {
-  auto worker = StartAiWorker(config_);
+  auto worker = StartAiWorker(config_, remote_ai_.get());
   if (!worker.ok()) return worker.status();
   ai_.emplace(*std::move(worker));
   for (const ai::ModelState& m : ai_->runners->Models())
     capabilities_.insert(PipelineToCapability(m.pipeline));
   // A thread per runner slot (runner calls block), and a queue for bursts beyond that.
-  const int threads = std::clamp(ai_->capacity + 2, 4, 64);
+  // Remote AI workers' capacity is not known in advance: room for 16 of their jobs at once.
+  const int threads = std::clamp(ai_->capacity + 2 + (remote_ai_ ? 16 : 0), 4, 64);
   ai_executor_ = std::make_unique<worker::Executor>(
       worker::Executor::Options{"ai executor", threads, 1024, /*drop_queued_on_stop=*/true});
   return absl::OkStatus();
@@ -373,6 +387,26 @@ void NodeImpl::UpdateCapacity() {
   if (!config_.transcoder && !config_.max_sessions_auto)
     remote = std::min(configured_max_sessions_.load(), remote);
   sessions_.set_remote_capacity(remote);
+}
+
+// /status's RegisteredAIWorkers: each remote AI worker's address, connection time and models.
+std::string NodeImpl::AiWorkersJson() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : remote_ai_->Workers()) {
+    nlohmann::json models = nlohmann::json::array();
+    for (const ai::ModelState& m : w.models)
+      models.push_back({{"Pipeline", m.pipeline},
+                        {"ModelID", m.model_id},
+                        {"Capacity", m.capacity},
+                        {"InUse", m.in_use},
+                        {"Warm", m.warm}});
+    out.push_back({{"Address", w.address},
+                   {"ConnectedSince", std::chrono::duration_cast<std::chrono::seconds>(
+                                          w.connected_since.time_since_epoch())
+                                          .count()},
+                   {"Models", std::move(models)}});
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string NodeImpl::TranscodersJson() const {
@@ -559,6 +593,7 @@ absl::Status NodeImpl::Start() {
                                 service_->grpc(), service_->router());
   }
   segments_->Register(service_->router(), chain_reads);
+  if (remote_ai_) remote_ai_->Register(service_->grpc(), service_->router());
   if (ai_handler_) ai_handler_->Register(service_->router());
   service_->router().Handle("/healthz", {"GET"}, [](http::HttpRequest, auto response) {
     response->Respond(200, "text/plain", "");
@@ -597,6 +632,15 @@ absl::Status NodeImpl::Start() {
       metrics_.Set("livepeer_transcoders_number", number);
       metrics_.Set("livepeer_transcoders_capacity", capacity);
       metrics_.Set("livepeer_transcoders_load", load);
+    };
+  }
+  if (remote_ai_) {
+    metrics_.DefineGauge("baton_ai_workers_number", "Remote AI workers attached");
+    metrics_.Set("baton_ai_workers_number", 0);
+    state.ai_workers_json = [this] { return AiWorkersJson(); };
+    state.refresh_metrics = [this, transcoders = state.refresh_metrics] {
+      metrics_.Set("baton_ai_workers_number", remote_ai_->count());
+      if (transcoders) transcoders();
     };
   }
   state.address_hex = [this] { return account_ ? account_->address().ChecksumHex() : ""; };
@@ -645,7 +689,8 @@ absl::Status NodeImpl::Start() {
 }
 
 void NodeImpl::Stop() {
-  if (pool_) pool_->Shutdown();  // remote transcoders' streams end; waiting segments fail
+  if (pool_) pool_->Shutdown();        // remote transcoders' streams end; waiting segments fail
+  if (remote_ai_) remote_ai_->Stop();  // remote AI workers' streams end; waiting jobs fail
   if (service_) service_->Stop();
   if (chain_reads_) chain_reads_->Stop();  // after the service: its calls are gone
   if (ai_) ai_->runners->Stop();           // new borrows fail; managed runners go away

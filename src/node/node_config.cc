@@ -143,8 +143,9 @@ absl::Status LoadAi(const FlagSet& f, NodeConfig& c) {
     return FlagError("aiModels",
                      "is required with -aiWorker (a JSON file or "
                      "pipeline:model_id[:warm],...)");
-  if (!ai.worker && !ai.models.empty())
-    return FlagError("aiModels", "has no effect without -aiWorker");
+  // With -orchSecret alone the entries price the models remote AI workers serve (doc/wire.md 5.2).
+  if (!ai.worker && !ai.models.empty() && c.orch_secret.empty())
+    return FlagError("aiModels", "has no effect without -aiWorker or -orchSecret");
   return absl::OkStatus();
 }
 

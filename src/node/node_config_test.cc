@@ -70,6 +70,10 @@ TEST(NodeConfig, AiWorkerFlags) {
   EXPECT_NE(std::string(c.status().message()).find("-aiModels"), std::string::npos);
   c = LoadNodeConfig({"-aiModels=llm:m"}, {});
   EXPECT_NE(std::string(c.status().message()).find("without -aiWorker"), std::string::npos);
+  // Remote AI workers: the entries are prices only.
+  c = LoadNodeConfig({"-aiModels=llm:m", "-orchSecret=s"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->ai.worker);
   // A standalone AI worker: go-livepeer's operator port 4935, unless -cliAddr says otherwise;
   // with -orchestrator the node's own.
   c = LoadNodeConfig({"-aiWorker", "-aiModels=llm:m:false", "-orchAddr=o:9", "-orchSecret=s"}, {});

@@ -68,6 +68,11 @@ nlohmann::json Status(const OperatorState& s) {
     status["RegisteredTranscodersNumber"] = transcoders.is_array() ? transcoders.size() : 0;
     status["RegisteredTranscoders"] = std::move(transcoders);
   }
+  if (s.ai_workers_json) {
+    auto workers = nlohmann::json::parse(s.ai_workers_json(), nullptr, false);
+    status["RegisteredAIWorkersNumber"] = workers.is_array() ? workers.size() : 0;
+    status["RegisteredAIWorkers"] = std::move(workers);
+  }
   return status;
 }
 

@@ -50,6 +50,8 @@ struct OperatorState {
   // O-T split (optional): the remote transcoders, listed in /status as "RegisteredTranscoders"
   // (a JSON array, built on the loop thread).
   std::function<std::string()> transcoders_json;
+  // With remote AI workers: their JSON array (address, connection time, models).
+  std::function<std::string()> ai_workers_json;
   // /status "Capacity": the session capacity and why (null: not shown).
   std::function<nlohmann::json()> capacity;
   std::function<void()> refresh_metrics;  // before a /metrics scrape (may be null)
