@@ -38,6 +38,7 @@ import time
 import unittest
 import urllib.request
 
+import grpc
 import h2.config
 import h2.connection
 import h2.events
@@ -203,8 +204,14 @@ class AiWorkerTest(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def model_capacity(self, cap, model):
-        """The free capacity GetOrchestrator advertises for `model`; None when not listed."""
-        info = self.gw.get_orchestrator()
+        """The free capacity GetOrchestrator advertises for `model` to a gateway asking for it;
+        None when not listed or refused (this orchestrator has no transcoders, so it answers
+        only discovery that names AI capabilities)."""
+        pipeline = {TTS: "text-to-speech", UPSCALE: "upscale"}[cap]
+        try:
+            info = self.gw.get_orchestrator(pipeline, model)
+        except grpc.RpcError:
+            return None
         per_cap = info.capabilities.constraints.PerCapability
         if cap not in per_cap or model not in per_cap[cap].models:
             return None
@@ -223,8 +230,11 @@ class AiWorkerTest(unittest.TestCase):
     def speak(self, text):
         headers, _ = self.gw.headers("text-to-speech", "espeak-ng")
         body = json.dumps({"model_id": "espeak-ng", "text": text}).encode()
-        return ai_test.post(self.node.port, "/text-to-speech", body, "application/json", headers,
-                            timeout=60)
+        start = time.monotonic()
+        answer = ai_test.post(self.node.port, "/text-to-speech", body, "application/json",
+                              headers, timeout=60)
+        self.post_seconds = time.monotonic() - start
+        return answer
 
     def check_speech(self, code, body):
         self.assertEqual(code, 200, body[:500])
@@ -241,11 +251,12 @@ class AiWorkerTest(unittest.TestCase):
         self.wait_capacity(UPSCALE, "lanczos", lambda c: c == 1, "the worker's upscale capacity")
 
     def test_2_paid_text_to_speech(self):
-        start = time.monotonic()
         code, body = self.speak("Hello from a remote AI worker.")
         seconds = self.check_speech(code, body)
-        print(f"\ntext-to-speech through the worker: {time.monotonic() - start:.2f} s for "
-              f"{seconds:.2f} s of speech", file=sys.stderr)
+        jobs = re.findall(r"AI task \d+ text-to-speech .*", self.worker.read_log())
+        print(f"\ntext-to-speech through the worker: POST answered in "
+              f"{self.post_seconds * 1000:.0f} ms for {seconds:.2f} s of speech; worker: {jobs}",
+              file=sys.stderr)
         s = self.worker.status()
         self.assertGreaterEqual(s["JobsDone"], 1, s)
         self.assertEqual(s["Role"], "aiworker")
