@@ -105,6 +105,7 @@ absl::Status AiWorkerClient::RunOnce() {
       state_.registered = true;
       state_.registered_since = std::chrono::system_clock::now();
       state_.registrations++;
+      state_.last_error.clear();  // what ended the previous registration no longer holds
     }
   };
   auto on_message = [&](std::string bytes) {

@@ -100,7 +100,7 @@ class AiWorkerClient {
     int64_t jobs_done = 0;
     int64_t jobs_failed = 0;
     int in_flight = 0;
-    std::string last_error;
+    std::string last_error;  // why the last registration ended; empty while registered
   };
   Snapshot snapshot() const;
 
