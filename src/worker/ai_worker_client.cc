@@ -29,6 +29,13 @@ std::chrono::milliseconds Remaining(Clock::time_point deadline) {
                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
 }
 
+// One client per thread (an HttpClient is not shared between threads), kept so that the
+// connection to the orchestrator is reused from job to job instead of a TLS handshake each.
+http::HttpClient& ThreadHttpClient() {
+  thread_local http::HttpClient client;
+  return client;
+}
+
 }  // namespace
 
 void DefineAiWorkerMetrics(Metrics& metrics) {
@@ -189,7 +196,7 @@ absl::StatusOr<AiPayload> AiWorkerClient::Process(AiJob& job) {
   // The input file, stored by the orchestrator under its /stream URL.
   std::string input;
   if (!job.input_url.empty()) {
-    http::HttpClient http;
+    http::HttpClient& http = ThreadHttpClient();
     http::ClientRequest get;
     get.url = job.input_url;
     get.total_timeout = std::min(Remaining(deadline), std::chrono::milliseconds(120'000));
@@ -259,7 +266,7 @@ absl::StatusOr<AiPayload> AiWorkerClient::Process(AiJob& job) {
 
 bool AiWorkerClient::Post(const AiJob& job, const AiPayload& payload,
                           std::chrono::milliseconds timeout) {
-  http::HttpClient http;
+  http::HttpClient& http = ThreadHttpClient();
   http::ClientRequest post;
   post.method = "POST";
   post.url = "https://" + options_.orch_addr + "/aiResults";
