@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "net/server.h"
 #include "node/ai_wiring.h"
 #include "node/version.h"
+#include "operator/access_guard.h"
 #include "orchestrator/capabilities.h"
 #include "worker/ai_worker_client.h"
 
@@ -131,6 +133,16 @@ absl::Status RunStandaloneAiWorker(const NodeConfig& config, const sigset_t& sto
   cli_options.tls = false;
   cli_options.worker_threads = 1;
   http::Server cli(cli_options);
+  // The orchestrator's operator port rules (operator/access_guard.h), as the standalone
+  // transcoder's: Origin, Host and Sec-Fetch-Site checks, and a token cookie for a bind that is
+  // not loopback or with -cliAuth. Its routes are GET-only, so they take no body.
+  auto access = ops::InstallOperatorAccess(config.cli_bind.host, config.cli_bind.port,
+                                           config.cli_auth, config.data_dir, cli.router());
+  if (!access.ok()) return access.status();
+  if (!access->token.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);  // the cookie's folder
+  }
   const std::string orch_addr = options.orch_addr;
   cli.router().Handle(
       "/status", {"GET"}, [&client, &runners, orch_addr](http::HttpRequest, auto response) {
@@ -156,6 +168,11 @@ absl::Status RunStandaloneAiWorker(const NodeConfig& config, const sigset_t& sto
     return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
                                   std::string(port.status().message()));
   }
+  if (auto s = access->Started(*port); !s.ok()) {
+    cli.Stop();
+    runners.Stop();
+    return s;
+  }
   spdlog::info("Standalone AI worker for {} ({} models, {} runners); operator API on http://{}",
                orch_addr, runners.Models().size(), ai_worker->capacity, cli_options.bind_address);
 
@@ -177,6 +194,7 @@ absl::Status RunStandaloneAiWorker(const NodeConfig& config, const sigset_t& sto
   }
   registration.join();
   cli.Stop();
+  access->cookie.reset();  // removes the operator token's file
   // Jobs end (answered) before the runners they hold go; then managed containers are removed.
   client.reset();
   runners.Stop();

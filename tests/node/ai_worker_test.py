@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import grpc
@@ -269,6 +270,12 @@ class AiWorkerTest(unittest.TestCase):
         self.assertRegex(metrics, r'livepeer_ai_result_uploaded_total\{[^}]*'
                                   r'pipeline="text-to-speech"[^}]*\} [1-9]')
         self.assertIn('node_type="aiwk"', metrics)
+        # The operator port has the orchestrator's access rules: a web page is refused.
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://127.0.0.1:{self.worker.cli_port}/status",
+                headers={"Origin": "http://evil.example"}), timeout=5)
+        self.assertEqual(refused.exception.code, 403)
 
     def test_3_upscale_downloads_its_input(self):
         image, content_type = ai_test.multipart(
