@@ -11,6 +11,7 @@
 #include "net/grpc_frame.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
+#include "orchestrator/capabilities.h"
 
 namespace baton::orchestrator {
 namespace {
@@ -157,6 +158,9 @@ TEST_F(RemoteAiWorkersTest, AWrongSecretOrAnOldVersionIsNotAttached) {
   EXPECT_EQ(old->Grpc("grpc-status"), "0");
   EXPECT_EQ(workers_.count(), 0);
   EXPECT_TRUE(workers_.Models().empty());
+  // The node's floor is its go-livepeer version; a Baton worker's carries build metadata.
+  EXPECT_TRUE(VersionAtLeast("0.9.2+baton.0.0.0-dev", "0.9.2"));
+  EXPECT_FALSE(VersionAtLeast("0.8.9", "0.9.2"));
 }
 
 TEST_F(RemoteAiWorkersTest, ModelsAndCapacityFollowTheStream) {
