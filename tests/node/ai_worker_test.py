@@ -11,7 +11,8 @@ A second class runs the same worker against a STAND-IN orchestrator written here
 lp_rpc.proto and doc/wire.md 5.2 alone (python3-h2 over ssl, gRPC framing by hand; it is not an
 orchestrator, only what a worker sees of one): it checks the registration message itself and
 reads the worker's /aiResults bodies with Python's email parser, an implementation independent
-of Baton's.
+of Baton's; there a STAND-IN runner (tests/ai, no model) also gives image-to-video frames (one
+MP4 back, ffprobe counts its frames) and llm answers (streamed: one text/event-stream body).
 
 Checked: a paid text-to-speech request answered with a WAV (RIFF header, duration > 0); an
 upscale, whose image the worker downloads from the orchestrator's input_url (4x the size back);
@@ -460,13 +461,20 @@ class AiWorkerAgainstStandInTest(unittest.TestCase):
         cls.orch = StandInOrchestrator(lp_rpc_pb2, SECRET, cls.tmp)
         tts, tts_url = start_runner("text-to-speech", "espeak-ng")
         up, up_url = start_runner("upscale", "lanczos")
-        cls.runners = [tts, up]
+        # No model here makes videos or text: a STAND-IN runner (tests/ai, it says so) answers
+        # image-to-video with PNG frames and llm with a fixed text, streamed or not.
+        stand_in_port = free_port()
+        stand_in = ai_test.start_stand_in(stand_in_port)
+        cls.runners = [tts, up, stand_in]
         cls.tts_url = tts_url
         cls.models = os.path.join(cls.tmp, "models.json")
+        stand_in_url = f"http://127.0.0.1:{stand_in_port}"
         with open(cls.models, "w") as f:
             json.dump([{"pipeline": "text-to-speech", "model_id": "espeak-ng", "url": tts_url,
                         "capacity": 2},
-                       {"pipeline": "upscale", "model_id": "lanczos", "url": up_url}], f)
+                       {"pipeline": "upscale", "model_id": "lanczos", "url": up_url},
+                       {"pipeline": "image-to-video", "model_id": "stand-in", "url": stand_in_url},
+                       {"pipeline": "llm", "model_id": "stand-in", "url": stand_in_url}], f)
         cls.worker = AiWorkerProcess(cls.orch.port, cls.models).start()
         cls.registration = cls.orch.registrations.get(timeout=30)
         cls.worker.wait_registered()
@@ -478,6 +486,8 @@ class AiWorkerAgainstStandInTest(unittest.TestCase):
         for r in cls.runners:
             r.kill()
             r.wait()
+            if r.stdout:
+                r.stdout.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def result(self, task_id):
@@ -545,6 +555,34 @@ class AiWorkerAgainstStandInTest(unittest.TestCase):
         self.assertEqual(png_part.get_content_type(), "image/png")
         self.assertEqual(png_size(png), (32, 16))
         self.assertEqual(json.loads(doc)["images"][0]["url"], png_part.get_filename())
+
+    def test_image_to_video_frames_become_one_mp4(self):
+        self.orch.inputs["/stream/req2/00c0ffee.tempfile"] = ai_test.png(8, 8)
+        self.orch.send_job(16, "image-to-video", {"model_id": "stand-in", "fps": 7},
+                           f"https://127.0.0.1:{self.orch.port}/stream/req2/00c0ffee.tempfile")
+        headers, body = self.result(16)
+        (mp4_part, mp4), (json_part, doc) = parse_result(headers, body)
+        self.assertEqual(mp4_part.get_content_type(), "video/mp4")
+        self.assertRegex(mp4_part.get_filename(), r"^[0-9a-f]{8}\.mp4$")
+        self.assertEqual(ai_test.mp4_frames(mp4), 2)  # the stand-in runner's two frames
+        self.assertEqual(json.loads(doc)["images"][0]["url"], mp4_part.get_filename())
+
+    def test_llm_answers_streamed_and_whole(self):
+        request = {"model": "stand-in", "messages": [{"role": "user", "content": "hi"}]}
+        self.orch.send_job(17, "llm", dict(request, stream=True))
+        headers, body = self.result(17)
+        self.assertEqual(headers["content-type"], "text/event-stream")
+        events = [json.loads(line[6:]) for line in body.decode().split("\n\n")
+                  if line.startswith("data: {")]
+        self.assertEqual("".join(e["choices"][0]["delta"].get("content", "") for e in events),
+                         "stand-in runner says hello ")
+        self.assertEqual(events[-1]["choices"][0]["finish_reason"], "stop")
+        self.orch.send_job(18, "llm", request)
+        headers, body = self.result(18)
+        parts = parse_result(headers, body)
+        self.assertEqual([p.get_content_type() for p, _ in parts], ["application/json"])
+        self.assertEqual(json.loads(parts[0][1])["choices"][0]["message"]["content"],
+                         "stand-in runner says hello")
 
     def test_errors_are_worker_error_texts(self):
         self.orch.send_job(13, "text-to-speech", {"model_id": "not-here", "text": "x"})
