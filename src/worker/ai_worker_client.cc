@@ -18,6 +18,8 @@ const std::string kAiWorkerAuth(ai::kWorkerAuthorization);
 const std::string kAiWorkerErrorType(ai::kWorkerErrorType);
 // An input file is an upload the orchestrator accepted (its AI bodies are bounded at 64 MiB).
 constexpr size_t kMaxInputBytes = 64u << 20;
+// A streamed LLM answer, buffered before it is posted: far more text than any model's context.
+constexpr size_t kMaxStreamBytes = 16u << 20;
 
 bool IsFatal(const absl::Status& status) {
   // go-livepeer's AI workers match these texts (checkAIWorkerError).
@@ -228,11 +230,13 @@ absl::StatusOr<AiPayload> AiWorkerClient::Process(AiJob& job) {
   call.body = runner_request->body;
   call.deadline = deadline;
   call.cancelled = cancelled;
-  // A streaming /llm: the runner's events are buffered whole and posted as one body (the
-  // orchestrator relays them to its gateway as they are read from that body).
+  // A streaming /llm: the runner's events are buffered whole and posted as one body, so the
+  // gateway gets them when the answer is complete. Bounded: a runner streaming without end is
+  // cut off (the call then fails) rather than filling memory.
   std::string events;
   if (job.stream) {
     call.on_stream = [&events](std::string_view chunk) {
+      if (events.size() + chunk.size() > kMaxStreamBytes) return false;
       events.append(chunk);
       return true;
     };
