@@ -8,7 +8,10 @@ numbers only show the node's overhead). The node runs with an account and a pric
 request carries a real ticket (signed beforehand, outside the timing).
 
     python3 bench/ai/ai_latency.py --baton build/bin/baton --pydir build/python \
-        [--runner path/to/baton-runner] [-n 200]
+        [--runner path/to/baton-runner] [-n 200] [--split]
+
+--split: the node takes no runners itself; a standalone `baton -aiWorker` (doc/wire.md 5.2)
+registered with it holds them, so "via node" is gateway -> orchestrator -> AI worker -> runner.
 """
 import argparse
 import base64
@@ -80,6 +83,7 @@ def main():
     p.add_argument("--pydir", required=True)
     p.add_argument("--runner", default="")
     p.add_argument("-n", type=int, default=200)
+    p.add_argument("--split", action="store_true", help="the runners behind a remote AI worker")
     args = p.parse_args()
     args.source = ROOT
     payment_test.ARGS = args
@@ -98,8 +102,29 @@ def main():
     models_path = os.path.join(tmp, "models.json")
     with open(models_path, "w") as f:
         json.dump(models, f)
-    node = BatonProcess(args.baton, ["-ethPassword=bench", "-autoAdjustPrice=false",
-                                     "-aiWorker", f"-aiModels={models_path}", "-v=2"]).start()
+    worker = None
+    if args.split:
+        # The orchestrator keeps only the prices; the worker holds the runners.
+        prices_path = os.path.join(tmp, "prices.json")
+        with open(prices_path, "w") as f:
+            json.dump([{k: v for k, v in m.items() if k not in ("url", "capacity")}
+                       for m in models], f)
+        node = BatonProcess(args.baton, ["-ethPassword=bench", "-autoAdjustPrice=false",
+                                         "-orchSecret=bench-secret", f"-aiModels={prices_path}",
+                                         "-v=2"], transcoder=False).start()
+        worker = subprocess.Popen([args.baton, "-aiWorker", "-orchAddr", f"127.0.0.1:{node.port}",
+                                   "-orchSecret=bench-secret", f"-aiModels={models_path}",
+                                   f"-cliAddr=127.0.0.1:{free_port()}", f"-dataDir={tmp}/worker",
+                                   "-v=2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            if '"RegisteredAIWorkersNumber":1' in node.cli_get("/status")[1].replace(" ", ""):
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("the AI worker did not register")
+    else:
+        node = BatonProcess(args.baton, ["-ethPassword=bench", "-autoAdjustPrice=false",
+                                         "-aiWorker", f"-aiModels={models_path}", "-v=2"]).start()
     bodies = {
         "text-to-speech": (json.dumps({"model_id": cases["text-to-speech"],
                                        "text": "Hello from Baton"}).encode(), "application/json"),
@@ -166,6 +191,7 @@ def main():
                 v += timed(lambda _: send_node(i), 1)
             results[pipeline] = {
                 "runner": os.path.basename(args.runner) if args.runner else "stand-in runner",
+                "path": "orchestrator -> AI worker -> runner" if args.split else "node -> runner",
                 "model": model, "requests": n,
                 "direct_p50_ms": 1000 * statistics.median(d), "direct_p99_ms": 1000 * percentile(d, 99),
                 "node_p50_ms": 1000 * statistics.median(v), "node_p99_ms": 1000 * percentile(v, 99),
@@ -175,12 +201,15 @@ def main():
             direct.close()
             via.close()
     finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait()
         node.stop()
         for r in runners:
             r.kill()
             r.wait()
     for pipeline, r in results.items():
-        print(f"{pipeline:15} ({r['runner']}, {r['model']}, n={r['requests']}): "
+        print(f"{pipeline:15} ({r['runner']}, {r['model']}, {r['path']}, n={r['requests']}): "
               f"direct p50 {r['direct_p50_ms']:.1f} ms p99 {r['direct_p99_ms']:.1f} ms | "
               f"via node p50 {r['node_p50_ms']:.1f} ms p99 {r['node_p99_ms']:.1f} ms | "
               f"added p50 {r['added_p50_ms']:.1f} ms p99 {r['added_p99_ms']:.1f} ms")

@@ -59,7 +59,10 @@ absl::StatusOr<std::unique_ptr<ai::RunnerPool>> MakeManagedRunnerPool(
     return absl::InvalidArgumentError("-nvidia all: name the GPU ids (e.g. -nvidia 0,1)");
   for (absl::string_view id : absl::StrSplit(config.nvidia, ',', absl::SkipWhitespace()))
     options.gpus.emplace_back(id);
-  options.creator_id = config.service_uri;
+  // A standalone AI worker has no service address of its own (its -serviceAddr default would
+  // be an orchestrator's on the same machine): its operator port, bound by it alone, names it.
+  options.creator_id =
+      config.orchestrator ? config.service_uri : "aiworker-" + config.cli_bind.ToString();
   auto pool = ai::ContainerPool::Create(specs, std::move(options));
   if (!pool.ok()) return pool.status();
   // Removes this node's containers left from a crash, checks images, starts warm runners.

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "common/log.h"
+#include "node/ai_worker_role.h"
 #include "node/node.h"
 #include "node/node_config.h"
 #include "node/transcoder_role.h"
@@ -59,14 +60,16 @@ int main(int argc, char** argv) {
                 kLivepeerCompatibleVersion, kCapabilityVersion);
     return 0;
   }
-  if (config->ai.worker && !config->orchestrator)
+  const bool ai_worker_alone = config->ai.worker && !config->orchestrator;
+  if (ai_worker_alone && config->transcoder)
     return Fail(
-        "a standalone -aiWorker (a remote AI worker registering with -orchAddr) is not built "
-        "yet; serve AI on the orchestrator itself with -orchestrator -aiWorker -aiModels");
-  if (!config->orchestrator && !config->transcoder)
+        "-transcoder and -aiWorker without -orchestrator: run the remote transcoder and the "
+        "remote AI worker as two processes");
+  if (!config->orchestrator && !config->transcoder && !config->ai.worker)
     return Fail("No services enabled; run with -orchestrator -transcoder");
   if (!config->orchestrator && config->orch_secret.empty())
-    return Fail("a standalone -transcoder needs -orchSecret (the orchestrator's secret)");
+    return Fail(std::string("a standalone ") + (ai_worker_alone ? "-aiWorker" : "-transcoder") +
+                " needs -orchSecret (the orchestrator's secret)");
   baton::InitLogging(config->verbosity);
   spdlog::info("Baton {} starting: network={} dataDir={}", kVersion, config->network,
                config->data_dir);
@@ -81,6 +84,18 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  if (ai_worker_alone) {
+    // A standalone AI worker (doc/wire.md 5.2) serving -orchAddr.
+    auto status = RunStandaloneAiWorker(*config, stop_signals);
+    if (status.message() == "invalid secret" || status.message() == "zero capacity")
+      return Fail("the orchestrator at " + config->orch_addr.ToString() +
+                  " refused this AI worker: " + std::string(status.message()) +
+                  (status.message() == "invalid secret"
+                       ? " (check -orchSecret: it must be the orchestrator's)"
+                       : " (check -aiModels: every model needs a capacity)"));
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
   if (!config->orchestrator) {
     // A standalone transcoder (O-T split) serving -orchAddr.
     auto status = RunStandaloneTranscoder(*config, stop_signals);

@@ -12,6 +12,7 @@ namespace {
 constexpr int kDefaultServicePort = 8935;
 constexpr int kDefaultCliPort = 7935;
 constexpr int kDefaultTranscoderCliPort = 6935;  // a standalone transcoder's operator port
+constexpr int kDefaultAiWorkerCliPort = 4935;    // a standalone AI worker's (go-livepeer's)
 
 absl::Status FlagError(const std::string& flag, const std::string& why) {
   return absl::InvalidArgumentError("invalid value for flag -" + flag + ": " + why);
@@ -61,9 +62,13 @@ absl::Status LoadAddresses(const FlagSet& f, NodeConfig& c) {
     c.service_bind = *bind;
   }
   const bool standalone_transcoder = c.transcoder && !c.orchestrator;
-  auto cli = ParseHostPort(
-      f.IsSet("cliAddr") || !standalone_transcoder ? f.GetString("cliAddr") : "",
-      standalone_transcoder ? kDefaultTranscoderCliPort : kDefaultCliPort, "127.0.0.1", "cliAddr");
+  const bool standalone_ai_worker = f.GetBool("aiWorker") && !c.orchestrator;
+  const int cli_port = standalone_transcoder  ? kDefaultTranscoderCliPort
+                       : standalone_ai_worker ? kDefaultAiWorkerCliPort
+                                              : kDefaultCliPort;
+  auto cli =
+      ParseHostPort(f.IsSet("cliAddr") || cli_port == kDefaultCliPort ? f.GetString("cliAddr") : "",
+                    cli_port, "127.0.0.1", "cliAddr");
   if (!cli.ok()) return cli.status();
   c.cli_bind = *cli;
   // -orchAddr is a comma list of which the first is used, default host 127.0.0.1.
@@ -219,9 +224,10 @@ void DefineNodeFlags(FlagSet& f) {
             "Maximum concurrent transcode sessions, or auto (measured: calibration at start, "
             "then the running sessions)"});
   f.Define({"orchSecret", K::kString, "",
-            "Secret shared with remote transcoders (a value or a file holding it)", true});
+            "Secret shared with remote transcoders and AI workers (a value or a file holding it)",
+            true});
   f.Define({"orchAddr", K::kString, "",
-            "Standalone -transcoder: the orchestrator's host:port to register with"});
+            "Standalone -transcoder or -aiWorker: the orchestrator's host:port to register with"});
   f.Define({"nvidia", K::kString, "", "GPU ids (comma list) or \"all\" for NVDEC/NVENC"});
   f.Define({"monitor", K::kBool, "false", "Serve Prometheus metrics on the operator port"});
   f.Define({"nodes", K::kString, "", "Comma-separated URIs of further instances to advertise"});
@@ -235,7 +241,9 @@ void DefineNodeFlags(FlagSet& f) {
   f.Define({"maxConns", K::kInt, "10000", "Open service connections in all (0 = file limit)"});
   f.Define(
       {"maxConnsPerIP", K::kInt, "64", "Open service connections per IP or IPv6 /64 (0 = no cap)"});
-  f.Define({"aiWorker", K::kBool, "false", "Serve AI requests (with -aiModels)"});
+  f.Define({"aiWorker", K::kBool, "false",
+            "Serve AI requests (with -aiModels): in-process with -orchestrator, or alone as a "
+            "remote AI worker of -orchAddr"});
   f.Define({"aiModels", K::kString, "",
             "AI models: a JSON file of [{pipeline, model_id, url, capacity, price_per_unit, ...}] "
             "or pipeline:model_id[:warm],..."});

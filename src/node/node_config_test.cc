@@ -74,6 +74,18 @@ TEST(NodeConfig, AiWorkerFlags) {
   c = LoadNodeConfig({"-aiModels=llm:m", "-orchSecret=s"}, {});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->ai.worker);
+  // A standalone AI worker: go-livepeer's operator port 4935, unless -cliAddr says otherwise;
+  // with -orchestrator the node's own.
+  c = LoadNodeConfig({"-aiWorker", "-aiModels=llm:m:false", "-orchAddr=o:9", "-orchSecret=s"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->cli_bind.ToString(), "127.0.0.1:4935");
+  EXPECT_EQ(c->orch_addr.ToString(), "o:9");
+  c = LoadNodeConfig({"-aiWorker", "-aiModels=llm:m:false", "-cliAddr=:5000"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->cli_bind.ToString(), "127.0.0.1:5000");
+  c = LoadNodeConfig({"-orchestrator", "-aiWorker", "-aiModels=llm:m:false"}, {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->cli_bind.ToString(), "127.0.0.1:7935");
 }
 
 TEST(NodeConfig, AiResultsMemory) {
