@@ -38,6 +38,7 @@
 #include "orchestrator/transcoder_pool.h"
 #include "pm/balances.h"
 #include "pm/in_memory_chain_facts.h"
+#include "pm/payment_decoder.h"
 #include "pm/pending_float.h"
 #include "pm/price_book.h"
 #include "redeem/redeemer.h"
@@ -107,6 +108,17 @@ std::string ValueOrFile(const std::string& value) {
 // go-livepeer's node_id label: "<-ethAcctAddr>-<hostname>", or the hostname alone.
 std::string MetricsNodeId(const NodeConfig& config) {
   return config.eth_acct_addr.empty() ? Hostname() : config.eth_acct_addr + "-" + Hostname();
+}
+
+// Whether `requested` constrains a (capability, model) pair one of `models` serves.
+bool NamesServedModel(const net::Capabilities& requested,
+                      const std::vector<ai::ModelState>& models) {
+  for (const auto& [cap, per_cap] : requested.constraints().percapability())
+    for (const auto& [model, constraint] : per_cap.models())
+      for (const ai::ModelState& m : models)
+        if (m.model_id == model && PipelineToCapability(m.pipeline) == static_cast<int>(cap))
+          return true;
+  return false;
 }
 
 class NodeImpl : public Node {
@@ -292,8 +304,15 @@ absl::Status NodeImpl::Init() {
     // (aiWorkerResultsTimeout), within -aiResultsMaxMB.
     store_.SetKeptLimits(static_cast<size_t>(config_.ai.results_max_mb) << 20,
                          std::chrono::minutes(10));
-    deps.ai_price = [this](const std::string& sender, const net::Capabilities& requested) {
-      return ai_->prices.PriceFor(sender, requested);
+    deps.ai_price = [this](const std::string& sender,
+                           const net::Capabilities& requested) -> std::optional<net::PriceInfo> {
+      if (auto priced = ai_->prices.PriceFor(sender, requested)) return priced;
+      // A model served here without a price of its own (a remote worker's) is quoted the
+      // transcode price, as the AI routes will charge it.
+      if (!NamesServedModel(requested, ai_->runners->Models())) return std::nullopt;
+      auto info = pm::ToPriceInfo(ai_->prices.TranscodePrice(sender));
+      if (!info.ok()) return std::nullopt;
+      return *std::move(info);
     };
     deps.ai_prices = [this](const std::string& sender) { return ai_->prices.All(sender); };
     deps.ai_hardware = [this, hardware = AiHardware(*ai_)] {
@@ -358,6 +377,12 @@ absl::Status NodeImpl::InitAi() {
   auto worker = StartAiWorker(config_, remote_ai_.get());
   if (!worker.ok()) return worker.status();
   ai_.emplace(*std::move(worker));
+  // A model without a price of its own costs the transcode price (go-livepeer's priceInfo).
+  ai_->prices.SetTranscodePrice([this](const std::string& sender) {
+    auto info = terms_->Price(sender, "");
+    auto price = info.ok() ? pm::PriceInfoToRat(*info) : absl::StatusOr<pm::Rat>(info.status());
+    return price.ok() ? *price : pm::Rat(0);
+  });
   for (const ai::ModelState& m : ai_->runners->Models())
     capabilities_.insert(PipelineToCapability(m.pipeline));
   // A thread per runner slot (runner calls block), and a queue for bursts beyond that.

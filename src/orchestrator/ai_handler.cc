@@ -152,8 +152,7 @@ void AiHandler::Prepare(const std::shared_ptr<Job>& job) {
   job->lease = *std::move(lease);
   UpdateRunnerGauges();
   // 5, 7. The payment, credited to the model's balance at the model's price.
-  job->price =
-      deps_.prices->Price(job->credentials.sender, p.capability, model_name).value_or(pm::Rat(0));
+  job->price = deps_.prices->PriceOrTranscode(job->credentials.sender, p.capability, model_name);
   Admission::Policy policy;
   policy.balance_key = job->balance_key();
   policy.quoted = job->price;

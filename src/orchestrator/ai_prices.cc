@@ -34,6 +34,12 @@ std::optional<net::PriceInfo> AiPrices::PriceFor(const std::string& sender,
   return *info;
 }
 
+pm::Rat AiPrices::PriceOrTranscode(const std::string& sender, int capability,
+                                   const std::string& model_id) const {
+  if (auto price = Price(sender, capability, model_id)) return *price;
+  return TranscodePrice(sender);
+}
+
 std::vector<net::PriceInfo> AiPrices::All(const std::string& sender) const {
   std::vector<net::PriceInfo> out;
   for (const auto& [key, price] : prices_) {

@@ -5,9 +5,12 @@
 // GetOrchestrator quotes a gateway asking for AI models the sum of their prices (and issues
 // ticket parameters at it); discovery without capabilities lists every model's price in
 // capabilities_prices; the AI routes charge units × the price pinned by the first payment of
-// the "<capability>_<model>" balance. Immutable after construction; thread-safe.
+// the "<capability>_<model>" balance. A model served here without a price of its own (a remote
+// AI worker's, or an -aiModels entry without price_per_unit) costs the node's transcode price,
+// as in go-livepeer, never nothing. Immutable once the fallback is set; thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,6 +36,18 @@ class AiPrices {
   // The price `sender` (20 bytes) pays for `model_id` of `capability`; nullopt if unpriced.
   std::optional<pm::Rat> Price(const std::string& sender, int capability,
                                const std::string& model_id) const;
+  // The node's transcode price for a sender: what an unpriced model costs. Set once, before
+  // the prices are shared; without it an unpriced model costs 0.
+  void SetTranscodePrice(std::function<pm::Rat(const std::string& sender)> price) {
+    transcode_price_ = std::move(price);
+  }
+  // Price(), or the transcode price for a model without one.
+  pm::Rat PriceOrTranscode(const std::string& sender, int capability,
+                           const std::string& model_id) const;
+  // The transcode price alone (0 without SetTranscodePrice).
+  pm::Rat TranscodePrice(const std::string& sender) const {
+    return transcode_price_ ? transcode_price_(sender) : pm::Rat(0);
+  }
   // The sum of the prices of the (capability, model) pairs `requested` constrains; nullopt
   // when it names none of ours.
   std::optional<net::PriceInfo> PriceFor(const std::string& sender,
@@ -44,6 +59,7 @@ class AiPrices {
  private:
   // (capability, model, gateway) → price.
   std::map<std::tuple<int, std::string, std::string>, pm::Rat> prices_;
+  std::function<pm::Rat(const std::string& sender)> transcode_price_;
 };
 
 }  // namespace baton::orchestrator

@@ -23,8 +23,8 @@ absl::StatusOr<net::OrchestratorInfo> OrchestratorService::GetOrchestrator(
   // AI-only node has none at all): that answer carries its AI prices, and gateways that poll
   // with it would otherwise drop the node; a video job is still refused at /segment.
   if (auto s = deps_.sessions->CheckCapacity(""); !s.ok()) {
-    const bool ai_discovery = !req.has_capabilities() && deps_.ai_prices &&
-                              !deps_.ai_prices(gateway.bytes()).empty();
+    const bool ai_discovery =
+        !req.has_capabilities() && deps_.ai_prices && !deps_.ai_prices(gateway.bytes()).empty();
     if (!ai_discovery)
       return absl::UnknownError("Invalid orchestrator request: " + std::string(s.message()));
   }
