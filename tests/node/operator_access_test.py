@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baton_process import BatonProcess, parse_args, poll  # noqa: E402
+from baton_process import BatonProcess, free_port, parse_args, poll  # noqa: E402
 
 ARGS = None
 FORM = "application/x-www-form-urlencoded"
@@ -243,8 +243,6 @@ class StandaloneTranscoderTest(unittest.TestCase):
     rules. Its orchestrator need not exist: the port serves while the client retries."""
 
     def start(self, cli_host, extra=()):
-        sys.path.insert(0, os.path.dirname(__file__))
-        from baton_process import free_port
         import tempfile
         data_dir = tempfile.mkdtemp(prefix="baton-test-")
         port = free_port()
@@ -257,14 +255,12 @@ class StandaloneTranscoderTest(unittest.TestCase):
         self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
         connect = "127.0.0.1" if cli_host == "0.0.0.0" else cli_host
         host = f"{connect}:{port}"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        def serving():
             self.assertIsNone(proc.poll(), "the transcoder exited")
-            try:
-                request(port, "GET", "/status", headers={"Host": host}, connect=connect)
-                break
-            except OSError:
-                time.sleep(0.05)
+            request(port, "GET", "/status", headers={"Host": host}, connect=connect)
+            return True
+        self.assertTrue(poll(serving, 20, interval=0.05, ignore=(OSError,)),
+                        "the transcoder's operator port never answered")
         return proc, data_dir, port, host, connect
 
     def test_browser_rules_on_loopback(self):
