@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/hex.h"
+#include "common/json_depth.h"
 
 namespace baton::ai {
 namespace {
@@ -11,30 +12,6 @@ using nlohmann::json;
 
 // Invalid UTF-8 cannot come out of the parser, but dump() would throw on it: replace, never throw.
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// Whether `text` nests arrays and objects deeper than `limit` (strings skipped), checked before
-// parsing: the parser copes with any depth, but dump() and the checks here recurse.
-bool NestsDeeperThan(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
 
 std::string ExtensionFor(std::string_view mime) {
   if (mime == "image/png") return ".png";
@@ -134,7 +111,7 @@ absl::StatusOr<RewrittenAnswer> RewriteRunnerAnswer(std::string_view pipeline,
                                                     std::string_view body,
                                                     const RunnerAnswerOptions& options) {
   Rewriter rewriter(pipeline, options);
-  if (NestsDeeperThan(body, kMaxAnswerDepth)) return rewriter.Fail("invalid JSON");
+  if (JsonNestsDeeperThan(body)) return rewriter.Fail("invalid JSON");
   json doc = json::parse(body.begin(), body.end(), nullptr, false);
   if (doc.is_discarded()) return rewriter.Fail("invalid JSON");
   RewrittenAnswer out;
@@ -169,7 +146,7 @@ absl::StatusOr<RewrittenAnswer> RewriteRunnerAnswer(std::string_view pipeline,
 }
 
 std::string RunnerErrorText(std::string_view body) {
-  if (!NestsDeeperThan(body, kMaxAnswerDepth)) {
+  if (!JsonNestsDeeperThan(body)) {
     json doc = json::parse(body.begin(), body.end(), nullptr, false);
     if (doc.is_object()) {
       if (auto detail = doc.find("detail"); detail != doc.end()) {

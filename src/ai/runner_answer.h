@@ -44,11 +44,9 @@ struct RewrittenAnswer {
   std::vector<AnswerMedia> media;  // to store before answering `body`
 };
 
-// Nesting deeper than this is refused (writing the JSON back out recurses once per level).
-inline constexpr int kMaxAnswerDepth = 64;
-
 // Rewrites `body`, the runner's 200 answer for `pipeline`. Errors (Internal, with the message
-// the gateway sees): "<pipeline> container returned invalid JSON" (also too deeply nested),
+// the gateway sees): "<pipeline> container returned invalid JSON" (also nested deeper than
+// kMaxJsonDepth, common/json_depth.h),
 // "... an undecodable data URL", "... an undecodable frame", "<pipeline> result could not be
 // encoded: <why>". Nothing else in the answer is checked: text passes through.
 absl::StatusOr<RewrittenAnswer> RewriteRunnerAnswer(std::string_view pipeline,

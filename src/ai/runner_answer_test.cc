@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/hex.h"
+#include "common/json_depth.h"
 
 namespace baton::ai {
 namespace {
@@ -200,7 +201,7 @@ TEST(RunnerAnswerTest, HugeAndDeeplyNestedAnswers) {
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().message(), "llm container returned invalid JSON");
   // Brackets inside strings do not count; the limit itself passes.
-  std::string ok = std::string(kMaxAnswerDepth, '[') + std::string(kMaxAnswerDepth, ']');
+  std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
   EXPECT_TRUE(RewriteRunnerAnswer("llm", ok, Options()).ok());
   json text = {{"text", std::string(10000, '[') + "\\\"{"}};
   EXPECT_TRUE(RewriteRunnerAnswer("llm", text.dump(), Options()).ok());
