@@ -14,4 +14,5 @@ set(FUZZ_TARGETS
   go_json operator/go_json_fuzz.cc
   multipart net/multipart_fuzz.cc
   ai_request ai/ai_request_fuzz.cc
-  worker_job ai/worker_job_fuzz.cc)
+  worker_job ai/worker_job_fuzz.cc
+  runner_answer ai/runner_answer_fuzz.cc)

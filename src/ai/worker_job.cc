@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/hex.h"
+#include "common/json_depth.h"
 #include "net/multipart.h"
 
 namespace baton::ai {
@@ -287,6 +288,7 @@ absl::StatusOr<WorkerJob> MakeWorkerJob(const Pipeline& pipeline, std::string_vi
                                         std::string_view body) {
   WorkerJob job;
   if (!pipeline.multipart) {
+    if (JsonNestsDeeperThan(body)) return Bad("request body is nested too deeply");
     json doc = json::parse(body.begin(), body.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return Bad("request body is not a JSON object");
     if (auto s = CheckRequestObject(pipeline.name, doc); !s.ok()) return s;
@@ -334,6 +336,7 @@ absl::StatusOr<ReceivedJob> ParseRequestData(std::string_view pipeline_name,
   job.pipeline = FindPipeline(pipeline_name);
   if (job.pipeline == nullptr)
     return Bad("AI request pipeline type not supported: " + std::string(pipeline_name));
+  if (JsonNestsDeeperThan(request_data)) return Bad("requestData is nested too deeply");
   json doc = json::parse(request_data.begin(), request_data.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Bad("requestData is not a JSON object");
   auto url = doc.find("input_url");
@@ -403,6 +406,7 @@ Body MakeRunnerRequest(const ReceivedJob& job, std::string_view input) {
 
 absl::StatusOr<Body> MakeWorkerResult(const ReceivedJob& job, std::string_view runner_json,
                                       const FramesEncoder& encode, std::string boundary) {
+  if (JsonNestsDeeperThan(runner_json)) return Bad("the runner's answer is nested too deeply");
   json doc = json::parse(runner_json.begin(), runner_json.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("the runner's answer is not JSON");
   ResultWriter writer(boundary.empty() ? RandomHex(10) : std::move(boundary));
@@ -495,6 +499,7 @@ absl::StatusOr<WorkerResult> ParseWorkerResult(std::string_view pipeline_name,
     }
   }
   if (answer == nullptr) return Bad("the result has no application/json part");
+  if (JsonNestsDeeperThan(answer->data)) return Bad("the result's JSON part is nested too deeply");
   json doc = json::parse(answer->data.begin(), answer->data.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("the result's JSON part does not parse");
   // Each file the JSON names goes back inline, as a runner would have answered it.

@@ -3,17 +3,14 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
 #include "ai/frames_to_mp4.h"
 #include "ai/media_probe.h"
+#include "ai/runner_answer.h"
 #include "common/hex.h"
 #include "net/http_client.h"
 
 namespace baton::orchestrator {
 namespace {
-
-using nlohmann::json;
 
 // Uploads (images, audio) are bounded like the runner's 50 MB audio limit, with room for the
 // form around them.
@@ -24,31 +21,6 @@ std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
   return HexEncode(raw);
-}
-
-// The text of a runner's error body: {"detail": {"msg": ...}}, a 422's list, or the raw text.
-std::string RunnerErrorText(const std::string& body) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_object()) {
-    auto detail = doc.find("detail");
-    if (detail != doc.end()) {
-      if (detail->is_object()) {
-        auto msg = detail->find("msg");
-        if (msg != detail->end() && msg->is_string()) return msg->get<std::string>();
-      }
-      if (detail->is_string()) return detail->get<std::string>();
-      return detail->dump();
-    }
-  }
-  return body.substr(0, 512);
-}
-
-std::string ExtensionFor(std::string_view mime) {
-  if (mime == "image/png") return ".png";
-  if (mime == "image/jpeg") return ".jpg";
-  if (mime == "audio/wav" || mime == "audio/x-wav" || mime == "audio/wave") return ".wav";
-  if (mime == "video/mp4") return ".mp4";
-  return ".bin";
 }
 
 }  // namespace
@@ -230,7 +202,7 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
   if (answer->status != 200) {
     return Fail(job, 500,
                 pipeline + " container returned " + std::to_string(answer->status) + ": " +
-                    RunnerErrorText(answer->body),
+                    ai::RunnerErrorText(answer->body),
                 "RunnerError");
   }
   // 10. Debit before answering (the balance may go negative).
@@ -248,90 +220,27 @@ void AiHandler::Run(const std::shared_ptr<Job>& job) {
     deps_.metrics->Set("livepeer_ai_request_price", static_cast<double>(job->price), labels);
   }
   if (streaming) return job->response->SendBody("", true);
-  std::string error;
-  std::string body = RewriteMedia(*job, error, answer->body);
-  if (!error.empty()) return Fail(job, 500, error, "ResultStoreError");
-  job->response->Respond(200, "application/json", std::move(body));
+  auto body = RewriteMedia(*job, answer->body);
+  if (!body.ok()) return Fail(job, 500, std::string(body.status().message()), "ResultStoreError");
+  job->response->Respond(200, "application/json", *std::move(body));
 }
 
 // Data URLs in a runner's answer become downloads from our store; text passes through.
-std::string AiHandler::RewriteMedia(const Job& job, std::string& error, const std::string& body) {
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded()) {
-    error = std::string(job.pipeline->name) + " container returned invalid JSON";
-    return "";
-  }
-  const std::string pipeline(job.pipeline->name);
-  // Gateways older than the marker want image answers inline (doc/ai.md 2.2).
-  const bool inline_images = !job.marker && (pipeline == "text-to-image" ||
-                                             pipeline == "image-to-image" || pipeline == "upscale");
-  const std::string& service_uri = deps_.admission->orchestrator().service_uri();
-  auto rewrite = [&](json& media) {
-    if (!media.is_object()) return;
-    auto url = media.find("url");
-    if (url == media.end() || !url->is_string()) return;
-    const std::string& text = url->get_ref<const std::string&>();
-    if (text.rfind("data:", 0) != 0 || inline_images) return;
-    size_t comma = text.find(',');
-    size_t semi = text.find(';');
-    if (comma == std::string::npos || semi == std::string::npos || semi > comma) return;
-    auto bytes = Base64Decode(std::string_view(text).substr(comma + 1));
-    if (!bytes.ok()) {
-      error = pipeline + " container returned an undecodable data URL";
-      return;
-    }
-    std::string name = RandomHex(4) + ExtensionFor(std::string_view(text).substr(5, semi - 5));
-    std::string path = job.request_id + "/" + name;
-    deps_.store->PutKept(path, *std::move(bytes));
-    *url = service_uri + "/stream/" + path;
+absl::StatusOr<std::string> AiHandler::RewriteMedia(const Job& job, const std::string& body) {
+  ai::RunnerAnswerOptions options;
+  options.gateway_marker = job.marker;
+  options.fps = job.facts.fps;
+  options.url_prefix =
+      deps_.admission->orchestrator().service_uri() + "/stream/" + job.request_id + "/";
+  options.name_for = [](std::string_view extension) {
+    return RandomHex(4) + std::string(extension);
   };
-  // image-to-video: the frames become one MP4, answered as an image answer (doc/ai.md 2.4). A
-  // remote AI worker encodes them itself and answers the image answer (doc/wire.md 5.2).
-  if (pipeline == "image-to-video" && doc.is_object() && doc.contains("frames")) {
-    auto frames = doc.find("frames");
-    std::vector<std::string> pngs;
-    json first = json::object();
-    if (frames != doc.end() && frames->is_array()) {
-      for (const json& batch : *frames) {
-        if (!batch.is_array()) continue;
-        for (const json& m : batch) {
-          if (!m.is_object() || !m.contains("url") || !m["url"].is_string()) continue;
-          const std::string& text = m["url"].get_ref<const std::string&>();
-          size_t comma = text.find(',');
-          auto bytes = comma == std::string::npos
-                           ? absl::StatusOr<std::string>(absl::InvalidArgumentError("no data"))
-                           : Base64Decode(std::string_view(text).substr(comma + 1));
-          if (!bytes.ok()) {
-            error = pipeline + " container returned an undecodable frame";
-            return "";
-          }
-          if (pngs.empty()) first = m;
-          pngs.push_back(*std::move(bytes));
-        }
-      }
-    }
-    auto mp4 = ai::FramesToMp4(pngs, job.facts.fps > 0 ? job.facts.fps : 7);
-    if (!mp4.ok()) {
-      error = pipeline + " result could not be encoded: " + std::string(mp4.status().message());
-      return "";
-    }
-    std::string path = job.request_id + "/" + RandomHex(4) + ".mp4";
-    deps_.store->PutKept(path, *std::move(mp4));
-    json media = {{"url", service_uri + "/stream/" + path},
-                  {"seed", first.contains("seed") ? first["seed"] : json(0)},
-                  {"nsfw", first.contains("nsfw") ? first["nsfw"] : json(false)}};
-    return json{{"images", json::array({media})}}.dump();
-  }
-  if (doc.is_object()) {
-    if (auto it = doc.find("images"); it != doc.end() && it->is_array())
-      for (json& m : *it) rewrite(m);
-    if (auto it = doc.find("frames"); it != doc.end() && it->is_array())
-      for (json& batch : *it)
-        if (batch.is_array())
-          for (json& m : batch) rewrite(m);
-    if (auto it = doc.find("audio"); it != doc.end()) rewrite(*it);
-  }
-  return doc.dump();
+  options.encode = ai::FramesToMp4;
+  auto answer = ai::RewriteRunnerAnswer(job.pipeline->name, body, options);
+  if (!answer.ok()) return answer.status();
+  for (ai::AnswerMedia& media : answer->media)
+    deps_.store->PutKept(job.request_id + "/" + media.name, std::move(media.bytes));
+  return std::move(answer->body);
 }
 
 void AiHandler::UpdateRunnerGauges() const {

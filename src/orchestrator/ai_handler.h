@@ -66,7 +66,8 @@ class AiHandler {
   void Run(const std::shared_ptr<Job>& job);
   void Fail(const std::shared_ptr<Job>& job, int status, const std::string& message,
             const std::string& error_code);
-  std::string RewriteMedia(const Job& job, std::string& error, const std::string& body);
+  // The runner's 200 answer for the gateway, its media stored (ai::RewriteRunnerAnswer).
+  absl::StatusOr<std::string> RewriteMedia(const Job& job, const std::string& body);
 
   AiHandlerDeps deps_;
 };
