@@ -24,6 +24,35 @@ absl::Status Bad(std::string text) { return absl::InvalidArgumentError(std::move
 // as Go's json.Marshal writes it.
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// Arrays and objects nested deeper than any request or answer of these pipelines has (llm's
+// messages are three levels). nlohmann parses any depth, but dump() recurses once per level:
+// a megabyte of '[' would overflow the stack when written back.
+constexpr int kMaxJsonDepth = 64;
+
+// Parses `text` as JSON without throwing; discarded (as a parse error) when it does not parse
+// or nests deeper than kMaxJsonDepth. The depth is counted on the bytes first, outside strings.
+json ParseJson(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return json(json::value_t::discarded);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return json::parse(text.begin(), text.end(), nullptr, false);
+}
+
 // The Go types of the request structs' fields (go-livepeer ai/worker/runner.gen.go).
 enum class Type { kString, kInt, kFloat, kBool, kFile, kMessages };
 
@@ -287,7 +316,7 @@ absl::StatusOr<WorkerJob> MakeWorkerJob(const Pipeline& pipeline, std::string_vi
                                         std::string_view body) {
   WorkerJob job;
   if (!pipeline.multipart) {
-    json doc = json::parse(body.begin(), body.end(), nullptr, false);
+    json doc = ParseJson(body);
     if (doc.is_discarded() || !doc.is_object()) return Bad("request body is not a JSON object");
     if (auto s = CheckRequestObject(pipeline.name, doc); !s.ok()) return s;
     job.request = Dump(doc);
@@ -334,7 +363,7 @@ absl::StatusOr<ReceivedJob> ParseRequestData(std::string_view pipeline_name,
   job.pipeline = FindPipeline(pipeline_name);
   if (job.pipeline == nullptr)
     return Bad("AI request pipeline type not supported: " + std::string(pipeline_name));
-  json doc = json::parse(request_data.begin(), request_data.end(), nullptr, false);
+  json doc = ParseJson(request_data);
   if (doc.is_discarded() || !doc.is_object()) return Bad("requestData is not a JSON object");
   auto url = doc.find("input_url");
   if (url != doc.end() && !url->is_null()) {
@@ -370,7 +399,7 @@ Body MakeRunnerRequest(const ReceivedJob& job, std::string_view input) {
     out.data = job.request;
     return out;
   }
-  json request = json::parse(job.request, nullptr, false);
+  json request = ParseJson(job.request);
   http::MultipartWriter form;
   if (const Field* file = FileField(job.pipeline->name))
     form.AddFile(file->name, file->name, "application/octet-stream", input);
@@ -403,7 +432,7 @@ Body MakeRunnerRequest(const ReceivedJob& job, std::string_view input) {
 
 absl::StatusOr<Body> MakeWorkerResult(const ReceivedJob& job, std::string_view runner_json,
                                       const FramesEncoder& encode, std::string boundary) {
-  json doc = json::parse(runner_json.begin(), runner_json.end(), nullptr, false);
+  json doc = ParseJson(runner_json);
   if (doc.is_discarded()) return Bad("the runner's answer is not JSON");
   ResultWriter writer(boundary.empty() ? RandomHex(10) : std::move(boundary));
   const std::string_view pipeline = job.pipeline->name;
@@ -495,7 +524,7 @@ absl::StatusOr<WorkerResult> ParseWorkerResult(std::string_view pipeline_name,
     }
   }
   if (answer == nullptr) return Bad("the result has no application/json part");
-  json doc = json::parse(answer->data.begin(), answer->data.end(), nullptr, false);
+  json doc = ParseJson(answer->data);
   if (doc.is_discarded()) return Bad("the result's JSON part does not parse");
   // Each file the JSON names goes back inline, as a runner would have answered it.
   auto inline_file = [&](json& media) -> absl::Status {

@@ -260,5 +260,28 @@ TEST(WorkerJobTest, ErrorsStreamsAndBrokenResults) {
           .ok());
 }
 
+// JSON nested a million deep parses, but writing it back recurses once per level and overflows
+// the stack: a gateway's body, an orchestrator's requestData or a worker's result must be
+// refused instead of crashing the process.
+TEST(WorkerJobTest, DeeplyNestedJsonIsRefusedNotWrittenBack) {
+  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  EXPECT_FALSE(MakeWorkerJob(P("text-to-image"), "application/json",
+                             R"({"model_id":"m","prompt":"p","x":)" + deep + "}")
+                   .ok());
+  EXPECT_FALSE(ParseRequestData("llm", R"({"request":{"model":"m","x":)" + deep + "}}").ok());
+  const std::string t = "multipart/mixed; boundary=b";
+  EXPECT_FALSE(ParseWorkerResult(
+                   "llm", t, "--b\r\nContent-Type: application/json\r\n\r\n" + deep + "\r\n--b--")
+                   .ok());
+  auto job = ParseRequestData("llm", R"({"request":{"model":"m"}})");
+  ASSERT_TRUE(job.ok());
+  EXPECT_FALSE(MakeWorkerResult(*job, deep, nullptr).ok());
+  // Brackets inside strings are text, not nesting; ordinary depth passes.
+  EXPECT_TRUE(MakeWorkerJob(P("text-to-image"), "application/json",
+                            R"({"model_id":"m","prompt":")" + std::string(100'000, '[') +
+                                R"(","x":[[[{"a":[1]}]]]})")
+                  .ok());
+}
+
 }  // namespace
 }  // namespace baton::ai
