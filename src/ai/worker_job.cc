@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/hex.h"
+#include "common/json_depth.h"
 #include "net/multipart.h"
 
 namespace baton::ai {
@@ -23,35 +24,6 @@ absl::Status Bad(std::string text) { return absl::InvalidArgumentError(std::move
 // Serialises without throwing: text that is not UTF-8 (form fields are raw bytes) gets U+FFFD,
 // as Go's json.Marshal writes it.
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// Arrays and objects nested deeper than any request or answer of these pipelines has (llm's
-// messages are three levels). nlohmann parses any depth, but dump() recurses once per level:
-// a megabyte of '[' would overflow the stack when written back.
-constexpr int kMaxJsonDepth = 64;
-
-// Parses `text` as JSON without throwing; discarded (as a parse error) when it does not parse
-// or nests deeper than kMaxJsonDepth. The depth is counted on the bytes first, outside strings.
-json ParseJson(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return json(json::value_t::discarded);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return json::parse(text.begin(), text.end(), nullptr, false);
-}
 
 // The Go types of the request structs' fields (go-livepeer ai/worker/runner.gen.go).
 enum class Type { kString, kInt, kFloat, kBool, kFile, kMessages };
@@ -316,7 +288,8 @@ absl::StatusOr<WorkerJob> MakeWorkerJob(const Pipeline& pipeline, std::string_vi
                                         std::string_view body) {
   WorkerJob job;
   if (!pipeline.multipart) {
-    json doc = ParseJson(body);
+    if (JsonNestsDeeperThan(body)) return Bad("request body is nested too deeply");
+    json doc = json::parse(body.begin(), body.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return Bad("request body is not a JSON object");
     if (auto s = CheckRequestObject(pipeline.name, doc); !s.ok()) return s;
     job.request = Dump(doc);
@@ -363,7 +336,8 @@ absl::StatusOr<ReceivedJob> ParseRequestData(std::string_view pipeline_name,
   job.pipeline = FindPipeline(pipeline_name);
   if (job.pipeline == nullptr)
     return Bad("AI request pipeline type not supported: " + std::string(pipeline_name));
-  json doc = ParseJson(request_data);
+  if (JsonNestsDeeperThan(request_data)) return Bad("requestData is nested too deeply");
+  json doc = json::parse(request_data.begin(), request_data.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return Bad("requestData is not a JSON object");
   auto url = doc.find("input_url");
   if (url != doc.end() && !url->is_null()) {
@@ -399,7 +373,7 @@ Body MakeRunnerRequest(const ReceivedJob& job, std::string_view input) {
     out.data = job.request;
     return out;
   }
-  json request = ParseJson(job.request);
+  json request = json::parse(job.request, nullptr, false);
   http::MultipartWriter form;
   if (const Field* file = FileField(job.pipeline->name))
     form.AddFile(file->name, file->name, "application/octet-stream", input);
@@ -432,7 +406,8 @@ Body MakeRunnerRequest(const ReceivedJob& job, std::string_view input) {
 
 absl::StatusOr<Body> MakeWorkerResult(const ReceivedJob& job, std::string_view runner_json,
                                       const FramesEncoder& encode, std::string boundary) {
-  json doc = ParseJson(runner_json);
+  if (JsonNestsDeeperThan(runner_json)) return Bad("the runner's answer is nested too deeply");
+  json doc = json::parse(runner_json.begin(), runner_json.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("the runner's answer is not JSON");
   ResultWriter writer(boundary.empty() ? RandomHex(10) : std::move(boundary));
   const std::string_view pipeline = job.pipeline->name;
@@ -524,7 +499,8 @@ absl::StatusOr<WorkerResult> ParseWorkerResult(std::string_view pipeline_name,
     }
   }
   if (answer == nullptr) return Bad("the result has no application/json part");
-  json doc = ParseJson(answer->data);
+  if (JsonNestsDeeperThan(answer->data)) return Bad("the result's JSON part is nested too deeply");
+  json doc = json::parse(answer->data.begin(), answer->data.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("the result's JSON part does not parse");
   // Each file the JSON names goes back inline, as a runner would have answered it. A file named
   // many times would be inlined as often: the base64 text is bounded by twice the body (each
