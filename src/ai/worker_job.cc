@@ -502,7 +502,10 @@ absl::StatusOr<WorkerResult> ParseWorkerResult(std::string_view pipeline_name,
   if (JsonNestsDeeperThan(answer->data)) return Bad("the result's JSON part is nested too deeply");
   json doc = json::parse(answer->data.begin(), answer->data.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("the result's JSON part does not parse");
-  // Each file the JSON names goes back inline, as a runner would have answered it.
+  // Each file the JSON names goes back inline, as a runner would have answered it. A file named
+  // many times would be inlined as often: the base64 text is bounded by twice the body (each
+  // file named once takes 4/3 of its bytes).
+  size_t inline_budget = 2 * body.size();
   auto inline_file = [&](json& media) -> absl::Status {
     if (!media.is_object()) return Bad("a media entry is not an object");
     auto url = media.find("url");
@@ -510,6 +513,9 @@ absl::StatusOr<WorkerResult> ParseWorkerResult(std::string_view pipeline_name,
     auto file = files.find(url->get<std::string>());
     if (file == files.end())
       return Bad("the result names a file it does not hold: " + url->get<std::string>());
+    const size_t encoded = (file->second.second.size() + 2) / 3 * 4;
+    if (encoded > inline_budget) return Bad("the result names its files more often than it holds");
+    inline_budget -= encoded;
     *url = "data:" + file->second.first + ";base64," + Base64Encode(file->second.second);
     return absl::OkStatus();
   };

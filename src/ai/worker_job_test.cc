@@ -231,6 +231,34 @@ TEST(WorkerJobTest, ImageToVideoFramesBecomeOneMp4) {
   EXPECT_EQ(doc["images"][0]["seed"], 9);
 }
 
+// A result's JSON may name one file many times; inlining it each time would multiply a body
+// bounded at 128 MiB into gigabytes (std::bad_alloc on a loop thread); here 1 MiB named 100
+// times would take 133 MiB. The inlined bytes are bounded by what the body itself holds.
+TEST(WorkerJobTest, AFileNamedManyTimesIsNotInlinedWithoutBound) {
+  const std::string file(1 << 20, 'x');
+  std::string images = "[";
+  for (int i = 0; i < 100; ++i) images += std::string(i ? "," : "") + R"({"url":"a.png"})";
+  images += "]";
+  const std::string body =
+      "--b\r\nContent-Disposition: attachment; filename=a.png\r\n"
+      "Content-Type: image/png\r\n\r\n" +
+      file +
+      "\r\n--b\r\nContent-Type: application/json\r\n\r\n"
+      R"({"images":)" +
+      images + "}\r\n--b--";
+  auto result = ParseWorkerResult("text-to-image", "multipart/mixed; boundary=b", body);
+  EXPECT_FALSE(result.ok());
+  // Named once, it is inlined.
+  const std::string once =
+      "--b\r\nContent-Disposition: attachment; filename=a.png\r\n"
+      "Content-Type: image/png\r\n\r\n" +
+      file +
+      "\r\n--b\r\nContent-Type: application/json\r\n\r\n"
+      R"({"images":[{"url":"a.png"}]})"
+      "\r\n--b--";
+  EXPECT_TRUE(ParseWorkerResult("text-to-image", "multipart/mixed; boundary=b", once).ok());
+}
+
 TEST(WorkerJobTest, ErrorsStreamsAndBrokenResults) {
   Body err = MakeWorkerError("runner exploded");
   auto e = ParseWorkerResult("llm", err.content_type, err.data);

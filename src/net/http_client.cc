@@ -142,6 +142,10 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const ClientRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // URLs can come from peers (an orchestrator's input_url): never file://, gopher:// and the
+  // rest of libcurl's protocols.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   if (!request.unix_socket.empty())
     curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);

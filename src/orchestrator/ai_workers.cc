@@ -106,10 +106,18 @@ int64_t RemoteAiWorkers::Attach(const std::string& address, const net::Capabilit
   w->hardware = std::move(hardware);
   w->stream = std::move(stream);
   int64_t id;
+  bool stopped;
   {
     std::lock_guard lock(mu_);
     id = w->info.id = next_worker_id_++;
-    workers_[id] = w;
+    // Between Stop and the service port's stop a worker may still register: it is let go at
+    // once rather than left attached, open and counted after Stop.
+    stopped = stopped_;
+    if (!stopped) workers_[id] = w;
+  }
+  if (stopped) {
+    w->stream->Finish(http::GrpcCode::kUnavailable, "orchestrator stopping");
+    return id;
   }
   std::string models;
   for (const ai::ModelState& m : w->info.models)

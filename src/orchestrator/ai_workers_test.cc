@@ -272,6 +272,18 @@ TEST_F(RemoteAiWorkersTest, UploadsAreStoredForTheWorkerToFetch) {
   EXPECT_EQ(data["request"]["prompt"], "sharper");
 }
 
+// The node stops the pool before its service port: a worker registering in between is let go.
+TEST_F(RemoteAiWorkersTest, AWorkerRegisteringAfterStopIsNotAttached) {
+  auto before = Connect("s3cret", "espeak", 1);
+  workers_.Stop();
+  EXPECT_TRUE(before->IsClosed());
+  auto after = Connect("s3cret", "espeak", 1);
+  EXPECT_TRUE(after->IsClosed());
+  EXPECT_EQ(after->Grpc("grpc-status"), "14");  // UNAVAILABLE
+  EXPECT_EQ(workers_.count(), 0);
+  EXPECT_TRUE(workers_.Models().empty());
+}
+
 TEST_F(RemoteAiWorkersTest, AWorkerThatLeavesMidJobFailsTheCallAtOnce) {
   auto w = Connect("s3cret", "espeak", 1);
   auto lease = workers_.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);

@@ -65,18 +65,26 @@ TranscoderPool::~TranscoderPool() { Shutdown(); }
 int64_t TranscoderPool::Attach(const std::string& address, int capacity,
                                const net::Capabilities& capabilities,
                                std::shared_ptr<http::GrpcStreamWriter> stream) {
+  auto w = std::make_shared<Worker>();
+  w->info.address = address;
+  w->info.capacity = capacity;
+  w->info.capabilities = DecodeBitstring(capabilities.bitstring());
+  w->info.connected_since = std::chrono::system_clock::now();
+  w->capabilities = capabilities;
+  w->stream = stream;
   int64_t id;
+  bool shut_down;
   {
     std::lock_guard lock(mu_);
-    auto w = std::make_shared<Worker>();
     id = w->info.id = next_worker_id_++;
-    w->info.address = address;
-    w->info.capacity = capacity;
-    w->info.capabilities = DecodeBitstring(capabilities.bitstring());
-    w->info.connected_since = std::chrono::system_clock::now();
-    w->capabilities = capabilities;
-    w->stream = std::move(stream);
-    workers_[id] = w;
+    // Between Shutdown and the service port's stop a transcoder may still register: it is let
+    // go at once rather than left attached and counted in the capacity.
+    shut_down = shut_down_;
+    if (!shut_down) workers_[id] = w;
+  }
+  if (shut_down) {
+    stream->Finish(http::GrpcCode::kUnavailable, "orchestrator stopping");
+    return id;
   }
   spdlog::info("Transcoder {} attached from {} with capacity {}", id, address, capacity);
   Changed();

@@ -114,6 +114,16 @@ class TranscoderPoolTest : public ::testing::Test {
   TranscoderPool* raw_ = nullptr;
 };
 
+// The node shuts the pool down before its service port stops: a transcoder registering in
+// between is let go, not counted.
+TEST_F(TranscoderPoolTest, ATranscoderRegisteringAfterShutdownIsNotAttached) {
+  MakePool([] { return 1; });
+  pool_->Shutdown();
+  AttachRemote(5);
+  EXPECT_EQ(pool_->remote_count(), 0);
+  EXPECT_EQ(pool_->remote_room(), 0);
+}
+
 // Issue 11: the pool balanced local and remote by the local capacity it was given at start (10
 // with -maxSessions auto until calibrated); it now reads the live figure at each choice.
 TEST_F(TranscoderPoolTest, LocalShareFollowsTheLiveLocalCapacity) {

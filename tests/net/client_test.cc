@@ -86,6 +86,22 @@ TEST(GrpcClient, UnreachableTargetIsUnavailable) {
             absl::StatusCode::kUnavailable);
 }
 
+// URLs may come from peers (an orchestrator's input_url for a remote AI worker): libcurl would
+// also open file://, gopher:// (arbitrary bytes to any port), dict://, ldap:// and more.
+TEST(HttpClient, SpeaksOnlyHttpAndHttps) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/secret";
+  FILE* file = std::fopen(path.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fputs("not for peers", file);
+  std::fclose(file);
+  HttpClient client;
+  auto local = client.Get("file://" + path, {}, milliseconds(2000));
+  EXPECT_FALSE(local.ok()) << local->body;
+  EXPECT_FALSE(client.Get("gopher://127.0.0.1:1/_x", {}, milliseconds(2000)).ok());
+  EXPECT_FALSE(client.Get("dict://127.0.0.1:1/x", {}, milliseconds(2000)).ok());
+}
+
 class ClientsAgainstServer : public ::testing::Test {
  protected:
   void SetUp() override {
