@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
@@ -222,6 +223,11 @@ absl::StatusOr<std::pair<std::string, std::string>> DecodeDataUrl(std::string_vi
     return Bad("a data URL that is not base64");
   meta.remove_suffix(kBase64.size());
   if (size_t semi = meta.find(';'); semi != std::string_view::npos) meta = meta.substr(0, semi);
+  // The type becomes a part's Content-Type header: a runner's CR/LF must not add header lines.
+  for (char c : meta)
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("!#$&^_.+-/").find(c) == std::string_view::npos)
+      return Bad("a data URL with an invalid media type");
   auto bytes = Base64Decode(url.substr(comma + 1));
   if (!bytes.ok()) return Bad("an undecodable data URL");
   return std::make_pair(std::string(meta), *std::move(bytes));

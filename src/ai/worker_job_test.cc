@@ -183,6 +183,17 @@ TEST(WorkerJobTest, ResultHasGoLivepeersExactPartHeaders) {
   EXPECT_EQ(json::parse(back->body), json::parse(answer));
 }
 
+TEST(WorkerJobTest, ADataUrlTypeCannotAddHeaderLinesToItsPart) {
+  auto job = ParseRequestData("text-to-image", R"({"request":{"model_id":"m","prompt":"p"}})");
+  ASSERT_TRUE(job.ok());
+  std::string answer = R"({"images":[{"url":"data:image/png\r\nX-Injected: 1;base64,)" +
+                       Base64Encode("P1") + R"("}]})";
+  auto result = MakeWorkerResult(*job, answer, nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("invalid media type"), std::string_view::npos)
+      << result.status();
+}
+
 TEST(WorkerJobTest, ImageAnswersRoundTripAndTextAnswersPassThrough) {
   auto job = ParseRequestData("text-to-image", R"({"request":{"model_id":"m","prompt":"p"}})");
   ASSERT_TRUE(job.ok());

@@ -53,8 +53,14 @@ struct RemoteAiWorkers::Worker {
 
 struct RemoteAiWorkers::Task {
   int64_t worker_id = 0;
+  std::string pipeline, model;
   std::optional<absl::StatusOr<ai::WorkerResult>> result;
   bool worker_gone = false;
+  // The request gave up (its deadline) while the worker still works on the job: the task keeps
+  // one unit of the worker's capacity until the result comes, or until `give_up`, when the
+  // worker is disconnected as go-livepeer does after its 15 minutes.
+  bool abandoned = false;
+  std::chrono::steady_clock::time_point give_up;
 };
 
 class RemoteAiWorkers::Lease : public ai::RunnerLease {
@@ -68,7 +74,7 @@ class RemoteAiWorkers::Lease : public ai::RunnerLease {
         url_("aiworker://" + worker_->info.address) {}
   ~Lease() override { pool_->Release(worker_->info.id, pipeline_, model_); }
   absl::StatusOr<ai::RunnerAnswer> Call(const ai::RunnerCall& call) override {
-    return pool_->Run(worker_, call);
+    return pool_->Run(worker_, model_, call);
   }
   const std::string& base_url() const override { return url_; }
   const std::string& token() const override { return token_; }
@@ -138,8 +144,16 @@ void RemoteAiWorkers::Detach(int64_t id) {
     gone = it->second;
     gone->gone = true;
     workers_.erase(it);
-    for (auto& [task_id, task] : tasks_)
-      if (task->worker_id == id) task->worker_gone = true;
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->second->worker_id == id) {
+        it->second->worker_gone = true;
+        if (it->second->abandoned) {  // nobody waits for it
+          it = tasks_.erase(it);
+          continue;
+        }
+      }
+      ++it;
+    }
     cv_.notify_all();
   }
   spdlog::info("AI worker {} at {} detached", id, gone->info.address);
@@ -152,6 +166,15 @@ bool RemoteAiWorkers::Deliver(int64_t task_id, absl::StatusOr<ai::WorkerResult> 
   std::lock_guard lock(mu_);
   auto it = tasks_.find(task_id);
   if (it == tasks_.end() || it->second->result) return false;
+  if (it->second->abandoned) {  // too late for its request: the worker's unit is free again
+    const Task& task = *it->second;
+    if (auto w = workers_.find(task.worker_id); w != workers_.end()) {
+      int& used = w->second->in_use[{task.pipeline, task.model}];
+      used = std::max(0, used - 1);
+    }
+    tasks_.erase(it);
+    return true;
+  }
   it->second->result = std::move(result);
   cv_.notify_all();
   return true;
@@ -190,8 +213,24 @@ std::vector<ai::ModelState> RemoteAiWorkers::Models() const {
   return out;
 }
 
+void RemoteAiWorkers::DropOverdueWorkers() {
+  std::vector<int64_t> overdue;
+  {
+    std::lock_guard lock(mu_);
+    const auto now = Clock::now();
+    for (const auto& [task_id, task] : tasks_)
+      if (task->abandoned && now >= task->give_up) overdue.push_back(task->worker_id);
+  }
+  for (int64_t id : overdue) {
+    spdlog::warn("AI worker {}: no result within {} s of a job; disconnecting it", id,
+                 std::chrono::duration_cast<std::chrono::seconds>(options_.max_wait).count());
+    Detach(id);
+  }
+}
+
 absl::StatusOr<std::unique_ptr<ai::RunnerLease>> RemoteAiWorkers::Borrow(
     std::string_view pipeline, std::string_view model_id, std::chrono::steady_clock::time_point) {
+  DropOverdueWorkers();
   std::lock_guard lock(mu_);
   if (stopped_) return absl::NotFoundError("the node is stopping");
   bool served = false;
@@ -220,6 +259,7 @@ void RemoteAiWorkers::Release(int64_t worker, const std::string& pipeline,
 }
 
 absl::StatusOr<ai::RunnerAnswer> RemoteAiWorkers::Run(const std::shared_ptr<Worker>& worker,
+                                                      const std::string& model,
                                                       const ai::RunnerCall& call) {
   const ai::Pipeline* pipeline = ai::FindPipeline(call.pipeline);
   if (pipeline == nullptr) return ErrorAnswer(404, "unknown pipeline " + call.pipeline);
@@ -238,6 +278,8 @@ absl::StatusOr<ai::RunnerAnswer> RemoteAiWorkers::Run(const std::shared_ptr<Work
   notify.mutable_aijobdata()->set_requestdata(ai::RequestData(input_url, job->request));
   auto task = std::make_shared<Task>();
   task->worker_id = worker->info.id;
+  task->pipeline = call.pipeline;
+  task->model = model;
   int64_t task_id;
   {
     std::lock_guard lock(mu_);
@@ -258,12 +300,22 @@ absl::StatusOr<ai::RunnerAnswer> RemoteAiWorkers::Run(const std::shared_ptr<Work
   }
   spdlog::info("AI job {} ({} {}) sent to AI worker {} at {}", task_id, call.pipeline,
                job->has_input ? input_url : "no input", worker->info.id, worker->info.address);
-  const auto deadline = std::min(call.deadline, Clock::now() + options_.max_wait);
+  task->give_up = Clock::now() + options_.max_wait;
+  const auto deadline = std::min(call.deadline, task->give_up);
   std::unique_lock lock(mu_);
   while (!task->result && !task->worker_gone) {
     if (call.cancelled && call.cancelled()) {
       tasks_.erase(task_id);
       return absl::CancelledError("the node is stopping");
+    }
+    if (Clock::now() >= deadline && deadline < task->give_up) {
+      // The request's own deadline: it fails, but the worker is not dropped for one slow job
+      // (its other jobs would fail with it); the unit stays in use until the result comes.
+      task->abandoned = true;
+      ++worker->in_use[{task->pipeline, task->model}];  // the lease gives its unit back
+      spdlog::warn("AI job {}: no result from AI worker {} within the request's deadline", task_id,
+                   worker->info.id);
+      return absl::DeadlineExceededError("Remote worker took too long");
     }
     if (Clock::now() >= deadline) {
       tasks_.erase(task_id);

@@ -11,8 +11,11 @@
 // A lease's Call turns the gateway's request into a job (ai/worker_job.h): the upload is stored
 // at <service_uri>/stream/<request>/<8 hex>.tempfile for the worker to fetch, and the job is sent
 // as NotifyAIJob{taskId, AIJobData{pipeline, requestData}} on the worker's stream. It waits for
-// the worker's POST /aiResults (Deliver) until the call's deadline; on timeout it ends that
-// worker's stream (go-livepeer disconnects it too; the worker reconnects). A worker whose stream
+// the worker's POST /aiResults (Deliver) until the call's deadline. When that is the request's
+// own deadline the call fails but the job keeps its unit of the worker's capacity until its
+// result comes (and is dropped), so one slow job does not fail the worker's others; a worker
+// with no result within max_wait (go-livepeer's 15 minutes) has its stream ended (go-livepeer
+// disconnects it too; the worker reconnects). A worker whose stream
 // is already closed fails with http::NeverSentError, so the handler retries elsewhere once; one
 // that disconnects with the job under way fails the call UNAVAILABLE at once. The answer reads
 // as a runner's: files as data URLs, errors as a 500 with the worker's text. LLM streaming:
@@ -100,8 +103,10 @@ class RemoteAiWorkers : public ai::RunnerPool {
   using Clock = std::chrono::steady_clock;
 
   void Release(int64_t worker, const std::string& pipeline, const std::string& model);
+  // Disconnects the workers that kept an abandoned job past max_wait.
+  void DropOverdueWorkers();
   absl::StatusOr<ai::RunnerAnswer> Run(const std::shared_ptr<Worker>& worker,
-                                       const ai::RunnerCall& call);
+                                       const std::string& model, const ai::RunnerCall& call);
   void Changed();
 
   RemoteAiWorkersOptions options_;

@@ -257,10 +257,16 @@ TEST_F(RemoteAiWorkersTest, UploadsAreStoredForTheWorkerToFetch) {
   call.request_id = "req9";
   call.deadline = std::chrono::steady_clock::now() + 200ms;
   auto got = (*lease)->Call(call);
-  // Nobody answers: the call times out and the worker is disconnected.
+  // Nobody answers within the request's deadline: the call fails, but the worker is not
+  // dropped for one slow job; the job keeps its unit until its result comes.
   EXPECT_TRUE(absl::IsDeadlineExceeded(got.status())) << got.status();
-  EXPECT_TRUE(uw->IsClosed());
-  EXPECT_EQ(workers_.count(), 1);  // the text-to-speech worker stays
+  lease->reset();
+  EXPECT_FALSE(uw->IsClosed());
+  EXPECT_EQ(workers_.count(), 2);
+  EXPECT_TRUE(absl::IsResourceExhausted(
+      workers_.Borrow("upscale", "x4", std::chrono::steady_clock::now() + 1s).status()));
+  EXPECT_EQ(PostResult("0", "livepeer/ai-worker-error", "too late")->status, 200);
+  EXPECT_TRUE(workers_.Borrow("upscale", "x4", std::chrono::steady_clock::now() + 1s).ok());
   auto jobs = uw->Jobs();
   ASSERT_EQ(jobs.size(), 1u);
   json data = json::parse(jobs[0].aijobdata().requestdata());
@@ -270,6 +276,83 @@ TEST_F(RemoteAiWorkersTest, UploadsAreStoredForTheWorkerToFetch) {
   EXPECT_EQ(*store_.Get(url.substr(std::string("https://o:8935/stream/").size())), "PNGDATA");
   EXPECT_TRUE(data["request"]["image"].is_null());
   EXPECT_EQ(data["request"]["prompt"], "sharper");
+}
+
+// go-livepeer waits 15 minutes for a result, then disconnects the worker (here: max_wait).
+TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
+  MediaStore store{1 << 20};
+  http::GrpcService grpc;
+  http::Router router;
+  RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 300ms});
+  workers.Register(grpc, router);
+  net::RegisterAIWorkerRequest r;
+  r.set_secret("s3cret");
+  r.mutable_capabilities()->set_version("0.9.0");
+  (*(*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[36]
+        .mutable_models())["espeak"]
+      .set_capacity(2);
+  http::HttpRequest req;
+  req.method = "POST";
+  req.path = "/net.AIWorker/RegisterAIWorker";
+  req.body = http::EncodeGrpcFrame(r.SerializeAsString());
+  auto w = std::make_shared<RecordingResponse>();
+  grpc.Serve(std::move(req), w);
+  const std::string body = R"({"model_id":"espeak","text":"hi"})";
+  auto call_with = [&](std::chrono::milliseconds timeout) {
+    auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
+    EXPECT_TRUE(lease.ok());
+    ai::RunnerCall call;
+    call.pipeline = "text-to-speech";
+    call.content_type = "application/json";
+    call.body = body;
+    call.deadline = std::chrono::steady_clock::now() + timeout;
+    return (*lease)->Call(call).status();
+  };
+  // A request deadline shorter than max_wait: the job is abandoned, the worker kept.
+  EXPECT_TRUE(absl::IsDeadlineExceeded(call_with(50ms)));
+  EXPECT_FALSE(w->IsClosed());
+  // max_wait reached by a call: the worker is disconnected, as go-livepeer does.
+  EXPECT_TRUE(absl::IsDeadlineExceeded(call_with(5s)));
+  EXPECT_TRUE(w->IsClosed());
+  EXPECT_EQ(workers.count(), 0);
+}
+
+TEST(RemoteAiWorkersWait, AnAbandonedJobPastMaxWaitDropsItsWorkerAtTheNextBorrow) {
+  MediaStore store{1 << 20};
+  http::GrpcService grpc;
+  http::Router router;
+  RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 200ms});
+  workers.Register(grpc, router);
+  net::RegisterAIWorkerRequest r;
+  r.set_secret("s3cret");
+  r.mutable_capabilities()->set_version("0.9.0");
+  (*(*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[36]
+        .mutable_models())["espeak"]
+      .set_capacity(1);
+  http::HttpRequest req;
+  req.method = "POST";
+  req.path = "/net.AIWorker/RegisterAIWorker";
+  req.body = http::EncodeGrpcFrame(r.SerializeAsString());
+  auto w = std::make_shared<RecordingResponse>();
+  grpc.Serve(std::move(req), w);
+  {
+    auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
+    ASSERT_TRUE(lease.ok());
+    const std::string body = R"({"model_id":"espeak","text":"hi"})";
+    ai::RunnerCall call;
+    call.pipeline = "text-to-speech";
+    call.content_type = "application/json";
+    call.body = body;
+    call.deadline = std::chrono::steady_clock::now() + 20ms;
+    EXPECT_TRUE(absl::IsDeadlineExceeded((*lease)->Call(call).status()));
+  }
+  // Its one unit is held by the abandoned job.
+  EXPECT_TRUE(absl::IsResourceExhausted(
+      workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s).status()));
+  std::this_thread::sleep_for(250ms);
+  EXPECT_TRUE(absl::IsNotFound(
+      workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s).status()));
+  EXPECT_TRUE(w->IsClosed());
 }
 
 // The node stops the pool before its service port: a worker registering in between is let go.
