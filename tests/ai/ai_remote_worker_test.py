@@ -10,7 +10,8 @@ in GetOrchestrator and /status, the NotifyAIJob's requestData (go-livepeer's fie
 upload stored at input_url), a text-to-speech and an upscale answer downloaded from the node,
 a streamed llm answer,
 malformed /aiResults posts (statuses, nothing disturbed), a worker that disconnects mid-job
-(a clear error at once, not a hang), one that never answers (timed out, disconnected), and a
+(a clear error at once, not a hang), one that answers late (the request times out, the worker
+keeps the unit until its answer, then serves again), and a
 combined node (-aiWorker with a stand-in runner at a URL, plus a remote worker).
 """
 import argparse
@@ -348,7 +349,7 @@ class AiRemoteWorkerTest(unittest.TestCase):
                                   {"model_id": "remote-tts", "text": "anyone?"})
         self.assertEqual((code, body), (403, b"incompatible capabilities\n"))
 
-    def test_5_worker_that_never_answers_times_out_and_is_disconnected(self):
+    def test_5_worker_that_never_answers_keeps_the_unit_until_its_late_answer(self):
         w = PythonAiWorker(self.node, mode="hang").start()
         try:
             self.attached(1)
@@ -356,10 +357,22 @@ class AiRemoteWorkerTest(unittest.TestCase):
                                       {"model_id": "remote-tts", "text": "slow"})
             self.assertEqual(code, 500, body)
             self.assertIn(b"deadline", body)
-            # go-livepeer disconnects a worker that took too long; it would reconnect.
-            wait_for(lambda: w.error is not None or not w.thread.is_alive(), timeout=10,
-                     what="the worker's stream to end")
-            self.attached(0)
+            # The request gave up, not the worker: it stays attached (its other jobs would fail
+            # with it), and the job keeps its one unit of capacity while the worker works on it.
+            self.attached(1)
+            self.assertIsNone(w.error)
+            code, body = self.request("text-to-speech", "remote-tts",
+                                      {"model_id": "remote-tts", "text": "busy"})
+            self.assertEqual(code, 503, body)
+            self.assertIn(b"insufficient capacity", body)
+            # The late answer is taken (200) and frees the unit: the next request is served.
+            notify, data, source = w.jobs[0]
+            w.mode = "answer"
+            w.answer(notify, data, source)
+            self.assertEqual(w.posted[-1][1], 200, w.posted[-1])
+            code, body = self.request("text-to-speech", "remote-tts",
+                                      {"model_id": "remote-tts", "text": "again"})
+            self.assertEqual(code, 200, body)
         finally:
             w.close()
 
