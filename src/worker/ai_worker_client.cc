@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "ai/worker_job.h"
 #include "net/grpc_client.h"
@@ -20,11 +19,6 @@ const std::string kAiWorkerErrorType(ai::kWorkerErrorType);
 constexpr size_t kMaxInputBytes = 64u << 20;
 // A streamed LLM answer, buffered before it is posted: far more text than any model's context.
 constexpr size_t kMaxStreamBytes = 16u << 20;
-
-bool IsFatal(const absl::Status& status) {
-  // go-livepeer's AI workers match these texts (checkAIWorkerError).
-  return status.message() == "invalid secret" || status.message() == "zero capacity";
-}
 
 std::chrono::milliseconds Remaining(Clock::time_point deadline) {
   return std::max(std::chrono::milliseconds(1),
@@ -71,34 +65,17 @@ AiWorkerClient::Snapshot AiWorkerClient::snapshot() const {
 }
 
 absl::Status AiWorkerClient::Run() {
-  const std::chrono::milliseconds initial{500};
-  std::chrono::milliseconds backoff = initial;
-  while (!stop_) {
-    const auto started = Clock::now();
-    absl::Status status = RunOnce();
-    {
-      std::lock_guard lock(mu_);
-      state_.registered = false;
-      state_.last_error = status.ok() ? "stream ended" : std::string(status.message());
-    }
-    if (stop_) break;
-    if (IsFatal(status)) return status;
-    // A registration that held for a while was a working one: start the backoff afresh.
-    if (Clock::now() - started > std::chrono::seconds(30)) backoff = initial;
-    // An orchestrator that finds this worker's version too old ends the stream at once with OK
-    // (doc/wire.md 5.2), hence the hint.
-    spdlog::warn("AI worker disconnected from {} ({}); registering again in {:.1f} s",
-                 options_.orch_addr,
-                 status.ok() ? "stream ended; an orchestrator of a newer version ends it at once"
-                             : std::string(status.message()),
-                 backoff.count() / 1000.0);
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
-         waited += std::chrono::milliseconds(100))
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    backoff = std::min(options_.max_backoff,
-                       std::chrono::milliseconds(static_cast<int64_t>(backoff.count() * 1.5)));
-  }
-  return absl::OkStatus();
+  // An orchestrator that finds this worker's version too old ends the stream at once with OK
+  // (doc/wire.md 5.2), hence the hint in the log.
+  return RunRegistrationLoop(
+      {"AI worker", options_.orch_addr,
+       "stream ended; an orchestrator of a newer version ends it at once", options_.max_backoff},
+      stop_, [this] { return RunOnce(); },
+      [this](const absl::Status& status) {
+        std::lock_guard lock(mu_);
+        state_.registered = false;
+        state_.last_error = status.ok() ? "stream ended" : std::string(status.message());
+      });
 }
 
 absl::Status AiWorkerClient::RunOnce() {

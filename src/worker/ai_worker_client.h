@@ -12,9 +12,9 @@
 // orchestrator's own, in ai/worker_job.h; this client reaches them through AiJobConversions so
 // that its tests can use stand-ins.
 //
-// When the stream ends or cannot be opened it registers again after an exponential backoff
-// (0.5 s, x1.5, capped at one minute, as go-livepeer's); "invalid secret" and "zero capacity"
-// from the orchestrator are fatal and end Run with that error.
+// When the stream ends or cannot be opened it registers again (worker/registration_loop.h) after an
+// exponential backoff (0.5 s, x1.5, capped at one minute, as go-livepeer's); "invalid secret" and
+// "zero capacity" from the orchestrator are fatal and end Run with that error.
 //
 // Threads: Run blocks its caller on the stream; jobs run on an Executor of `threads` threads
 // it owns (a job holds its thread while the runner works). Stop and snapshot may be called from
@@ -35,6 +35,7 @@
 #include "common/metrics.h"
 #include "lp_rpc.pb.h"
 #include "worker/executor.h"
+#include "worker/registration_loop.h"
 
 namespace baton::worker {
 
@@ -93,14 +94,10 @@ class AiWorkerClient {
   // Ends the registration; running jobs are cancelled and answered with an error.
   void Stop();
 
-  struct Snapshot {
-    bool registered = false;  // the stream is open (and held for half a second)
-    std::chrono::system_clock::time_point registered_since;
-    int64_t registrations = 0;
+  // last_error is empty while registered.
+  struct Snapshot : RegistrationState {
     int64_t jobs_done = 0;
     int64_t jobs_failed = 0;
-    int in_flight = 0;
-    std::string last_error;  // why the last registration ended; empty while registered
   };
   Snapshot snapshot() const;
 

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "net/grpc_client.h"
 #include "net/http_client.h"
@@ -38,11 +37,6 @@ std::string RandomBoundary() {
   return out;
 }
 
-bool IsFatal(const absl::Status& status) {
-  // go-livepeer's transcoders match these texts (checkTranscoderError).
-  return status.message() == "invalid secret" || status.message() == "zero capacity";
-}
-
 }  // namespace
 
 std::string RenditionContentType(const std::string& extension) {
@@ -70,30 +64,14 @@ TranscoderClient::Snapshot TranscoderClient::snapshot() const {
 }
 
 absl::Status TranscoderClient::Run() {
-  const std::chrono::milliseconds initial{500};
-  std::chrono::milliseconds backoff = initial;
-  while (!stop_) {
-    const auto started = Clock::now();
-    absl::Status status = RunOnce();
-    {
-      std::lock_guard lock(mu_);
-      state_.registered = false;
-      state_.last_error = std::string(status.message());
-    }
-    if (stop_) break;
-    if (IsFatal(status)) return status;
-    // A registration that held for a while was a working one: start the backoff afresh.
-    if (Clock::now() - started > std::chrono::seconds(30)) backoff = initial;
-    spdlog::warn("Transcoder disconnected from {} ({}); registering again in {:.1f} s",
-                 options_.orch_addr, status.ok() ? "stream ended" : std::string(status.message()),
-                 backoff.count() / 1000.0);
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stop_;
-         waited += std::chrono::milliseconds(100))
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    backoff = std::min(options_.max_backoff,
-                       std::chrono::milliseconds(static_cast<int64_t>(backoff.count() * 1.5)));
-  }
-  return absl::OkStatus();
+  return RunRegistrationLoop(
+      {"Transcoder", options_.orch_addr, "stream ended", options_.max_backoff}, stop_,
+      [this] { return RunOnce(); },
+      [this](const absl::Status& status) {
+        std::lock_guard lock(mu_);
+        state_.registered = false;
+        state_.last_error = std::string(status.message());
+      });
 }
 
 absl::Status TranscoderClient::RunOnce() {

@@ -6,9 +6,9 @@
 // https://<orchAddr>/transcodeResults as multipart/mixed, or the error as
 // livepeer/transcoding-error. A teardown message (no URL, only a session id) ends that session.
 //
-// When the stream ends or cannot be opened it registers again after an exponential backoff
-// (0.5 s, x1.5, capped at one minute, as go-livepeer's); "invalid secret" and "zero capacity"
-// from the orchestrator are fatal and end Run with that error.
+// When the stream ends or cannot be opened it registers again (worker/registration_loop.h) after an
+// exponential backoff (0.5 s, x1.5, capped at one minute, as go-livepeer's); "invalid secret" and
+// "zero capacity" from the orchestrator are fatal and end Run with that error.
 //
 // Threads: Run blocks its caller (the main thread of a standalone transcoder) on the stream;
 // segments run on a pool of `capacity` threads it owns. Stop and Snapshot may be called from
@@ -27,6 +27,7 @@
 #include "lp_rpc.pb.h"
 #include "worker/executor.h"
 #include "worker/local_transcoder.h"
+#include "worker/registration_loop.h"
 
 namespace baton::worker {
 
@@ -49,14 +50,9 @@ class TranscoderClient {
   absl::Status Run();
   void Stop();
 
-  struct Snapshot {
-    bool registered = false;  // the stream is open (and held for half a second)
-    std::chrono::system_clock::time_point registered_since;
-    int64_t registrations = 0;
+  struct Snapshot : RegistrationState {
     int64_t segments_done = 0;
     int64_t segments_failed = 0;
-    int in_flight = 0;
-    std::string last_error;
   };
   Snapshot snapshot() const;
 
