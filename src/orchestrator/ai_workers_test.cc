@@ -83,6 +83,33 @@ class RecordingResponse : public http::ResponseWriter {
   std::function<void()> on_closed;
 };
 
+// A RegisterAIWorkerRequest offering `model` of capability `capability` (36: text-to-speech).
+net::RegisterAIWorkerRequest Registration(const std::string& secret, int capability,
+                                          const std::string& model, int capacity,
+                                          const std::string& version = "0.9.0") {
+  net::RegisterAIWorkerRequest r;
+  r.set_secret(secret);
+  r.mutable_capabilities()->set_version(version);
+  (*(*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[capability]
+        .mutable_models())[model]
+      .set_capacity(capacity);
+  return r;
+}
+
+// Opens the worker's RegisterAIWorker stream; the response records what the pool sends on it.
+std::shared_ptr<RecordingResponse> Serve(http::GrpcService& grpc,
+                                         const net::RegisterAIWorkerRequest& r,
+                                         const std::string& peer_address = "") {
+  http::HttpRequest req;
+  req.method = "POST";
+  req.path = "/net.AIWorker/RegisterAIWorker";
+  req.peer_address = peer_address;
+  req.body = http::EncodeGrpcFrame(r.SerializeAsString());
+  auto response = std::make_shared<RecordingResponse>();
+  grpc.Serve(std::move(req), response);
+  return response;
+}
+
 class RemoteAiWorkersTest : public ::testing::Test {
  protected:
   RemoteAiWorkersTest() : workers_({"https://o:8935", &store_, "s3cret", "0.5.0", nullptr, 15min}) {
@@ -91,26 +118,15 @@ class RemoteAiWorkersTest : public ::testing::Test {
 
   std::shared_ptr<RecordingResponse> Connect(const std::string& secret, const std::string& model,
                                              int capacity, const std::string& version = "0.9.0") {
-    net::RegisterAIWorkerRequest r;
-    r.set_secret(secret);
-    r.mutable_capabilities()->set_version(version);
-    auto& models = *(*r.mutable_capabilities()
-                          ->mutable_constraints()
-                          ->mutable_percapability())[36]  // text-to-speech
-                        .mutable_models();
-    models[model].set_capacity(capacity);
-    models[model].set_warm(true);
+    net::RegisterAIWorkerRequest r = Registration(secret, 36, model, capacity, version);
+    (*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[36]
+        .mutable_models()
+        ->at(model)
+        .set_warm(true);
     auto* hw = r.add_hardware();
     hw->set_pipeline("text-to-speech");
     hw->set_model_id(model);
-    http::HttpRequest req;
-    req.method = "POST";
-    req.path = "/net.AIWorker/RegisterAIWorker";
-    req.peer_address = "10.0.0.1:5000";
-    req.body = http::EncodeGrpcFrame(r.SerializeAsString());
-    auto response = std::make_shared<RecordingResponse>();
-    grpc_.Serve(std::move(req), response);
-    return response;
+    return Serve(grpc_, r, "10.0.0.1:5000");
   }
 
   std::shared_ptr<RecordingResponse> PostResult(const std::string& task, const std::string& type,
@@ -231,18 +247,7 @@ TEST_F(RemoteAiWorkersTest, AJobGoesOutAndItsResultComesBackAsARunnersAnswer) {
 TEST_F(RemoteAiWorkersTest, UploadsAreStoredForTheWorkerToFetch) {
   auto w = Connect("s3cret", "espeak", 1);
   // Another worker, serving a multipart pipeline.
-  net::RegisterAIWorkerRequest up;
-  up.set_secret("s3cret");
-  up.mutable_capabilities()->set_version("0.9.0");
-  (*(*up.mutable_capabilities()->mutable_constraints()->mutable_percapability())[30]  // upscale
-        .mutable_models())["x4"]
-      .set_capacity(1);
-  http::HttpRequest req;
-  req.method = "POST";
-  req.path = "/net.AIWorker/RegisterAIWorker";
-  req.body = http::EncodeGrpcFrame(up.SerializeAsString());
-  auto uw = std::make_shared<RecordingResponse>();
-  grpc_.Serve(std::move(req), uw);
+  auto uw = Serve(grpc_, Registration("s3cret", 30, "x4", 1));  // upscale
   auto lease = workers_.Borrow("upscale", "x4", std::chrono::steady_clock::now() + 1s);
   ASSERT_TRUE(lease.ok()) << lease.status();
   http::MultipartWriter form("bb");
@@ -285,18 +290,7 @@ TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
   http::Router router;
   RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 300ms});
   workers.Register(grpc, router);
-  net::RegisterAIWorkerRequest r;
-  r.set_secret("s3cret");
-  r.mutable_capabilities()->set_version("0.9.0");
-  (*(*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[36]
-        .mutable_models())["espeak"]
-      .set_capacity(2);
-  http::HttpRequest req;
-  req.method = "POST";
-  req.path = "/net.AIWorker/RegisterAIWorker";
-  req.body = http::EncodeGrpcFrame(r.SerializeAsString());
-  auto w = std::make_shared<RecordingResponse>();
-  grpc.Serve(std::move(req), w);
+  auto w = Serve(grpc, Registration("s3cret", 36, "espeak", 2));
   const std::string body = R"({"model_id":"espeak","text":"hi"})";
   auto call_with = [&](std::chrono::milliseconds timeout) {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
@@ -323,18 +317,7 @@ TEST(RemoteAiWorkersWait, AnAbandonedJobPastMaxWaitDropsItsWorkerAtTheNextBorrow
   http::Router router;
   RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 200ms});
   workers.Register(grpc, router);
-  net::RegisterAIWorkerRequest r;
-  r.set_secret("s3cret");
-  r.mutable_capabilities()->set_version("0.9.0");
-  (*(*r.mutable_capabilities()->mutable_constraints()->mutable_percapability())[36]
-        .mutable_models())["espeak"]
-      .set_capacity(1);
-  http::HttpRequest req;
-  req.method = "POST";
-  req.path = "/net.AIWorker/RegisterAIWorker";
-  req.body = http::EncodeGrpcFrame(r.SerializeAsString());
-  auto w = std::make_shared<RecordingResponse>();
-  grpc.Serve(std::move(req), w);
+  auto w = Serve(grpc, Registration("s3cret", 36, "espeak", 1));
   {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
     ASSERT_TRUE(lease.ok());
