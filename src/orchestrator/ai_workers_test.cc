@@ -110,6 +110,16 @@ std::shared_ptr<RecordingResponse> Serve(http::GrpcService& grpc,
   return response;
 }
 
+// A text-to-speech call of the model "espeak", due in `timeout`.
+ai::RunnerCall TtsRequest(std::chrono::milliseconds timeout) {
+  ai::RunnerCall call;
+  call.pipeline = "text-to-speech";
+  call.content_type = "application/json";
+  call.body = R"({"model_id":"espeak","text":"hi"})";
+  call.deadline = std::chrono::steady_clock::now() + timeout;
+  return call;
+}
+
 class RemoteAiWorkersTest : public ::testing::Test {
  protected:
   RemoteAiWorkersTest() : workers_({"https://o:8935", &store_, "s3cret", "0.5.0", nullptr, 15min}) {
@@ -151,12 +161,8 @@ class RemoteAiWorkersTest : public ::testing::Test {
   }
 
   ai::RunnerCall TtsCall(std::chrono::milliseconds timeout = 5000ms) {
-    ai::RunnerCall call;
-    call.pipeline = "text-to-speech";
-    call.content_type = "application/json";
-    call.body = tts_body_;
+    ai::RunnerCall call = TtsRequest(timeout);
     call.request_id = "req1";
-    call.deadline = std::chrono::steady_clock::now() + timeout;
     return call;
   }
 
@@ -164,7 +170,6 @@ class RemoteAiWorkersTest : public ::testing::Test {
   http::GrpcService grpc_;
   http::Router router_;
   RemoteAiWorkers workers_;
-  std::string tts_body_ = R"({"model_id":"espeak","text":"hi"})";
 };
 
 TEST_F(RemoteAiWorkersTest, AWrongSecretOrAnOldVersionIsNotAttached) {
@@ -291,16 +296,10 @@ TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
   RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 300ms});
   workers.Register(grpc, router);
   auto w = Serve(grpc, Registration("s3cret", 36, "espeak", 2));
-  const std::string body = R"({"model_id":"espeak","text":"hi"})";
   auto call_with = [&](std::chrono::milliseconds timeout) {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
     EXPECT_TRUE(lease.ok());
-    ai::RunnerCall call;
-    call.pipeline = "text-to-speech";
-    call.content_type = "application/json";
-    call.body = body;
-    call.deadline = std::chrono::steady_clock::now() + timeout;
-    return (*lease)->Call(call).status();
+    return (*lease)->Call(TtsRequest(timeout)).status();
   };
   // A request deadline shorter than max_wait: the job is abandoned, the worker kept.
   EXPECT_TRUE(absl::IsDeadlineExceeded(call_with(50ms)));
@@ -321,13 +320,7 @@ TEST(RemoteAiWorkersWait, AnAbandonedJobPastMaxWaitDropsItsWorkerAtTheNextBorrow
   {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
     ASSERT_TRUE(lease.ok());
-    const std::string body = R"({"model_id":"espeak","text":"hi"})";
-    ai::RunnerCall call;
-    call.pipeline = "text-to-speech";
-    call.content_type = "application/json";
-    call.body = body;
-    call.deadline = std::chrono::steady_clock::now() + 20ms;
-    EXPECT_TRUE(absl::IsDeadlineExceeded((*lease)->Call(call).status()));
+    EXPECT_TRUE(absl::IsDeadlineExceeded((*lease)->Call(TtsRequest(20ms)).status()));
   }
   // Its one unit is held by the abandoned job.
   EXPECT_TRUE(absl::IsResourceExhausted(
