@@ -4,17 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <ctime>
-#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "ai/frames_to_mp4.h"
 #include "ai/worker_job.h"
 #include "common/metrics.h"
 #include "net/server.h"
 #include "node/ai_wiring.h"
+#include "node/standalone_role.h"
 #include "node/version.h"
 #include "operator/access_guard.h"
 #include "orchestrator/capabilities.h"
@@ -128,21 +125,12 @@ absl::Status RunStandaloneAiWorker(const NodeConfig& config, const sigset_t& sto
   options.metrics = config.monitor ? &metrics : nullptr;
   auto client = std::make_unique<worker::AiWorkerClient>(options);
 
-  http::ServerOptions cli_options;
-  cli_options.bind_address = config.cli_bind.ToString();
-  cli_options.tls = false;
-  cli_options.worker_threads = 1;
+  const http::ServerOptions cli_options = StandaloneOperatorOptions(config);
   http::Server cli(cli_options);
-  // The orchestrator's operator port rules (operator/access_guard.h), as the standalone
-  // transcoder's: Origin, Host and Sec-Fetch-Site checks, and a token cookie for a bind that is
-  // not loopback or with -cliAuth. Its routes are GET-only, so they take no body.
-  auto access = ops::InstallOperatorAccess(config.cli_bind.host, config.cli_bind.port,
-                                           config.cli_auth, config.data_dir, cli.router());
+  // The standalone transcoder's operator port rules. Its routes are GET-only, so they take no
+  // body.
+  auto access = InstallStandaloneAccess(config, cli.router());
   if (!access.ok()) return access.status();
-  if (!access->token.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(config.data_dir, ec);  // the cookie's folder
-  }
   const std::string orch_addr = options.orch_addr;
   cli.router().Handle(
       "/status", {"GET"}, [&client, &runners, orch_addr](http::HttpRequest, auto response) {
@@ -162,37 +150,15 @@ absl::Status RunStandaloneAiWorker(const NodeConfig& config, const sigset_t& sto
       response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", metrics.Render());
     });
   }
-  auto port = cli.Start();
-  if (!port.ok()) {
-    runners.Stop();
-    return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
-                                  std::string(port.status().message()));
-  }
-  if (auto s = access->Started(*port); !s.ok()) {
-    cli.Stop();
+  if (auto s = StartOperatorPort(cli, *access, cli_options.bind_address); !s.ok()) {
     runners.Stop();
     return s;
   }
   spdlog::info("Standalone AI worker for {} ({} models, {} runners); operator API on http://{}",
                orch_addr, runners.Models().size(), ai_worker->capacity, cli_options.bind_address);
 
-  std::atomic<bool> finished{false};
-  absl::Status result;
-  std::thread registration([&] {
-    result = client->Run();
-    finished = true;
-  });
-  // Wait for a stop signal or the client's end (a fatal answer).
-  while (!finished) {
-    timespec tick{0, 200'000'000};
-    int signal = sigtimedwait(&stop_signals, nullptr, &tick);
-    if (signal > 0) {
-      spdlog::info("Received signal {}, stopping", signal);
-      client->Stop();
-      break;
-    }
-  }
-  registration.join();
+  absl::Status result = RunUntilStopSignal(
+      stop_signals, [&client] { return client->Run(); }, [&client] { client->Stop(); });
   cli.Stop();
   access->cookie.reset();  // removes the operator token's file
   // Jobs end (answered) before the runners they hold go; then managed containers are removed.

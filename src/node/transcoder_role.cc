@@ -4,13 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <ctime>
-#include <filesystem>
 #include <thread>
 
 #include "common/metrics.h"
 #include "net/server.h"
+#include "node/standalone_role.h"
 #include "node/version.h"
 #include "operator/access_guard.h"
 #include "operator/form_params.h"
@@ -100,21 +98,12 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
   options.metrics = config.monitor ? &metrics : nullptr;
   worker::TranscoderClient client(options);
 
-  http::ServerOptions cli_options;
-  cli_options.bind_address = config.cli_bind.ToString();
-  cli_options.tls = false;
-  cli_options.worker_threads = 1;
+  http::ServerOptions cli_options = StandaloneOperatorOptions(config);
   cli_options.max_body_bytes = ops::kMaxFormBodyBytes;
   http::Server cli(cli_options);
-  // The orchestrator's operator port rules (operator/access_guard.h): /status names the
-  // orchestrator this transcoder works for.
-  auto access = ops::InstallOperatorAccess(config.cli_bind.host, config.cli_bind.port,
-                                           config.cli_auth, config.data_dir, cli.router());
+  // /status names the orchestrator this transcoder works for.
+  auto access = InstallStandaloneAccess(config, cli.router());
   if (!access.ok()) return access.status();
-  if (!access->token.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(config.data_dir, ec);  // the cookie's folder
-  }
   const std::string orch_addr = options.orch_addr;
   cli.router().Handle(
       "/status", {"GET"}, [&client, orch_addr, capacity](http::HttpRequest, auto response) {
@@ -139,34 +128,12 @@ absl::Status RunStandaloneTranscoder(const NodeConfig& config, const sigset_t& s
       response->Respond(200, "text/plain; version=0.0.4; charset=utf-8", metrics.Render());
     });
   }
-  auto port = cli.Start();
-  if (!port.ok())
-    return absl::UnavailableError("operator port " + cli_options.bind_address + ": " +
-                                  std::string(port.status().message()));
-  if (auto s = access->Started(*port); !s.ok()) {
-    cli.Stop();
-    return s;
-  }
+  if (auto s = StartOperatorPort(cli, *access, cli_options.bind_address); !s.ok()) return s;
   spdlog::info("Standalone transcoder for {} (capacity {}); operator API on http://{}", orch_addr,
                capacity, cli_options.bind_address);
 
-  std::atomic<bool> finished{false};
-  absl::Status result;
-  std::thread runner([&] {
-    result = client.Run();
-    finished = true;
-  });
-  // Wait for a stop signal or the client's end (a fatal answer).
-  while (!finished) {
-    timespec tick{0, 200'000'000};
-    int signal = sigtimedwait(&stop_signals, nullptr, &tick);
-    if (signal > 0) {
-      spdlog::info("Received signal {}, stopping", signal);
-      client.Stop();
-      break;
-    }
-  }
-  runner.join();
+  absl::Status result = RunUntilStopSignal(
+      stop_signals, [&client] { return client.Run(); }, [&client] { client.Stop(); });
   cli.Stop();
   access->cookie.reset();  // removes the operator token's file
   return result;
