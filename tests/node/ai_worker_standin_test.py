@@ -10,7 +10,6 @@ Runners: baton-runner (eSpeak NG text-to-speech, the Lanczos upscaler) and a STA
 answers (streamed: one text/event-stream body; whole: a lone JSON part). Also: the input fetched
 from input_url, the worker's error texts, a wrong secret ending the worker with exit code 2.
 """
-import argparse
 import email
 import email.policy
 import json
@@ -325,13 +324,7 @@ class AiWorkerAgainstStandInTest(unittest.TestCase):
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--baton", required=True)
-    p.add_argument("--runner", required=True)
-    p.add_argument("--pydir", required=True)
-    p.add_argument("--source", required=True)
-    ARGS, rest = p.parse_known_args()
-    ai_test.ARGS = ai_worker_test.ARGS = ARGS
+    ARGS, rest = ai_worker_test.parse_args([ai_test, ai_worker_test])
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

@@ -315,15 +315,23 @@ class AiWorkerTest(unittest.TestCase):
         self.check_speech(*self.speak("The worker is back."))
 
 
-def main():
-    global ARGS
+def parse_args(modules):
+    """The ctest arguments (--baton, --runner, --pydir, --source), set as ARGS of each test
+    module in `modules`; returns them and the rest (unittest's)."""
     p = argparse.ArgumentParser()
     p.add_argument("--baton", required=True)
     p.add_argument("--runner", required=True)
     p.add_argument("--pydir", required=True)
     p.add_argument("--source", required=True)
-    ARGS, rest = p.parse_known_args()
-    ai_test.ARGS = payment_test.ARGS = segment_test.ARGS = ARGS
+    args, rest = p.parse_known_args()
+    for module in modules:
+        module.ARGS = args
+    return args, rest
+
+
+def main():
+    global ARGS
+    ARGS, rest = parse_args([ai_test, payment_test, segment_test])
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 
