@@ -288,14 +288,23 @@ TEST_F(RemoteAiWorkersTest, UploadsAreStoredForTheWorkerToFetch) {
   EXPECT_EQ(data["request"]["prompt"], "sharper");
 }
 
-// go-livepeer waits 15 minutes for a result, then disconnects the worker (here: max_wait).
-TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
+// A pool with its own max_wait, registered on its own gRPC service.
+struct PoolWithMaxWait {
+  explicit PoolWithMaxWait(std::chrono::milliseconds max_wait)
+      : workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, max_wait}) {
+    workers.Register(grpc, router);
+  }
   MediaStore store{1 << 20};
   http::GrpcService grpc;
   http::Router router;
-  RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 300ms});
-  workers.Register(grpc, router);
-  auto w = Serve(grpc, Registration("s3cret", 36, "espeak", 2));
+  RemoteAiWorkers workers;
+};
+
+// go-livepeer waits 15 minutes for a result, then disconnects the worker (here: max_wait).
+TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
+  PoolWithMaxWait pool(300ms);
+  RemoteAiWorkers& workers = pool.workers;
+  auto w = Serve(pool.grpc, Registration("s3cret", 36, "espeak", 2));
   auto call_with = [&](std::chrono::milliseconds timeout) {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
     EXPECT_TRUE(lease.ok());
@@ -311,12 +320,9 @@ TEST(RemoteAiWorkersWait, AWorkerWithoutAResultWithinMaxWaitIsDisconnected) {
 }
 
 TEST(RemoteAiWorkersWait, AnAbandonedJobPastMaxWaitDropsItsWorkerAtTheNextBorrow) {
-  MediaStore store{1 << 20};
-  http::GrpcService grpc;
-  http::Router router;
-  RemoteAiWorkers workers({"https://o:8935", &store, "s3cret", "0.5.0", nullptr, 200ms});
-  workers.Register(grpc, router);
-  auto w = Serve(grpc, Registration("s3cret", 36, "espeak", 1));
+  PoolWithMaxWait pool(200ms);
+  RemoteAiWorkers& workers = pool.workers;
+  auto w = Serve(pool.grpc, Registration("s3cret", 36, "espeak", 1));
   {
     auto lease = workers.Borrow("text-to-speech", "espeak", std::chrono::steady_clock::now() + 1s);
     ASSERT_TRUE(lease.ok());
