@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "ai"))
 import ai_test  # noqa: E402  (the stand-in runner and PNG helpers)
 import ai_worker_test  # noqa: E402  (the worker process and media checks)
 from ai_worker_test import (SECRET, TTS, UPSCALE, AiWorkerProcess, png_size,  # noqa: E402
-                            run_worker_alone, start_runner, wav_seconds)
+                            run_with_wrong_secret, start_runner, wav_seconds)
 from baton_process import free_port  # noqa: E402
 
 ARGS = None
@@ -314,10 +314,7 @@ class AiWorkerAgainstStandInTest(unittest.TestCase):
         self.assertIn(b"AI request validation failed for text-to-speech", body)
 
     def test_wrong_secret_exits_2(self):
-        code, out = run_worker_alone(
-            ["-aiWorker", "-orchAddr", f"127.0.0.1:{self.orch.port}", "-orchSecret", "wrong",
-             "-aiModels", self.models, f"-cliAddr=127.0.0.1:{free_port()}",
-             f"-dataDir={self.tmp}/wrong"])
+        code, out = run_with_wrong_secret(self.orch.port, self.models, self.tmp)
         self.assertEqual(code, 2, out)
         self.assertIn("invalid secret (check -orchSecret", out)
 

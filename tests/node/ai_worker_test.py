@@ -148,6 +148,14 @@ def run_worker_alone(args, timeout=20):
     return out.returncode, out.stdout + out.stderr
 
 
+def run_with_wrong_secret(orch_port, models, tmp):
+    """The worker alone against the orchestrator at 127.0.0.1:orch_port with a wrong secret:
+    (exit code, output)."""
+    return run_worker_alone(
+        ["-aiWorker", "-orchAddr", f"127.0.0.1:{orch_port}", "-orchSecret", "wrong",
+         "-aiModels", models, f"-cliAddr=127.0.0.1:{free_port()}", f"-dataDir={tmp}/wrong"])
+
+
 class AiWorkerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -277,10 +285,7 @@ class AiWorkerTest(unittest.TestCase):
         self.assertEqual(png_size(data), (32, 16))
 
     def test_4_wrong_secret_exits_2(self):
-        code, out = run_worker_alone(
-            ["-aiWorker", "-orchAddr", f"127.0.0.1:{self.node.port}", "-orchSecret", "wrong",
-             "-aiModels", self.models, f"-cliAddr=127.0.0.1:{free_port()}",
-             f"-dataDir={self.tmp}/wrong"])
+        code, out = run_with_wrong_secret(self.node.port, self.models, self.tmp)
         self.assertEqual(code, 2, out)
         self.assertIn("invalid secret", out)
         self.assertIn("check -orchSecret", out)
